@@ -1,0 +1,113 @@
+// The auditor's records: plain data that collectors produce and rules and writers consume.
+// Nothing here knows about the AWS SDK or about files. Dates are ISO-8601 UTC strings
+// (`2024-01-31T12:00:00.000Z`) so a record survives a JSON round trip unchanged; `null` means
+// "never" (never used, never logged in) and is written as `Never` in the reports.
+
+/** Bumped whenever a field of the JSON report changes meaning or disappears. */
+export const SCHEMA_VERSION = 1;
+
+export type MfaType = 'Virtual' | 'Hardware' | 'SecurityKey' | 'None';
+
+export interface OrgAccount {
+  id: string;
+  name: string;
+  email?: string;
+  /** `ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`, ... from `State` (or the retired `Status`). */
+  state: string;
+  isManagementAccount: boolean;
+}
+
+export interface AccessKeyRecord {
+  accessKeyId: string;
+  status: 'Active' | 'Inactive' | 'Expired';
+  createdDate: string;
+  lastUsedDate: string | null;
+  /** Service of the last use (`s3`, `iam`...); null when never used. */
+  lastUsedService: string | null;
+  lastUsedRegion: string | null;
+}
+
+export interface MfaDeviceRecord {
+  /** Serial number: an ARN for virtual and FIDO devices, a serial for hardware tokens. */
+  serialNumber: string;
+  type: Exclude<MfaType, 'None'>;
+  enabledDate: string | null;
+}
+
+export interface IamUserRecord {
+  userName: string;
+  arn: string;
+  createdDate: string;
+  /** Console access: the user has a login profile (password). */
+  passwordEnabled: boolean;
+  passwordLastUsed: string | null;
+  passwordLastChanged: string | null;
+  mfaActive: boolean;
+  /** The strongest device type the user has; `None` without a device. */
+  mfaType: MfaType;
+  mfaDevices: MfaDeviceRecord[];
+  accessKeys: AccessKeyRecord[];
+}
+
+export interface RootRecord {
+  mfaEnabled: boolean;
+  /** `Virtual` or `Hardware` (hardware includes FIDO keys); `None` without MFA; `Unknown` if it could not be told. */
+  mfaType: 'Virtual' | 'Hardware' | 'None' | 'Unknown';
+  accessKeysActive: boolean;
+  /** How many root access keys exist at all, active or not (`AccountAccessKeysPresent`). */
+  accessKeysPresent: number;
+  passwordEnabled: boolean | null;
+  passwordLastUsed: string | null;
+  /** Certificates on the root user, active ones are a long-lived credential too. */
+  signingCertificatesActive: boolean;
+}
+
+export interface CloudTrailEventRecord {
+  eventId: string;
+  eventTime: string;
+  eventName: string;
+  eventSource: string;
+  /** The caller (`Username` of the event, `root` for the root user). */
+  username: string;
+  accountId: string;
+  accountName: string;
+  /** Resource names the event touched (user names, access key ids, MFA serials). */
+  resources: string[];
+  sourceIPAddress: string;
+}
+
+/** `yes`: complete; `partial`: some data is missing (see errors); `no`: nothing could be collected. */
+export type AuditedStatus = 'yes' | 'partial' | 'no';
+
+export interface AccountCoverage {
+  accountId: string;
+  accountName: string;
+  state: string;
+  audited: AuditedStatus;
+  /** Why the account is partial or not audited, one message per failed step; empty when complete. */
+  errors: string[];
+  /** Where the user list came from. The per-user fallback is slower and said so here. */
+  userSource: 'credential-report' | 'per-user' | 'none';
+}
+
+export interface AccountAudit {
+  account: OrgAccount;
+  coverage: AccountCoverage;
+  users: IamUserRecord[];
+  root: RootRecord | null;
+  events: CloudTrailEventRecord[];
+}
+
+export interface AuditRun {
+  schemaVersion: number;
+  /** One timestamp for the whole run; the reports' file names carry it (`20240131T120000Z`). */
+  runTimestamp: string;
+  startedAt: string;
+  finishedAt: string;
+  partition: string;
+  managementAccountId: string | null;
+  roleName: string;
+  cloudTrail: { enabled: boolean; region: string; sinceDays: number };
+  /** Every account Organizations listed, audited or not, in the order listed. */
+  accounts: AccountAudit[];
+}
