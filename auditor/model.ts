@@ -6,7 +6,11 @@
 /** Bumped whenever a field of the JSON report changes meaning or disappears. */
 export const SCHEMA_VERSION = 1;
 
-export type MfaType = 'Virtual' | 'Hardware' | 'SecurityKey' | 'None';
+/**
+ * `Unknown` only when MFA is active but the device type could not be read (the account is then
+ * marked partial, with the reason).
+ */
+export type MfaType = 'Virtual' | 'Hardware' | 'SecurityKey' | 'None' | 'Unknown';
 
 export interface OrgAccount {
   id: string;
@@ -30,7 +34,7 @@ export interface AccessKeyRecord {
 export interface MfaDeviceRecord {
   /** Serial number: an ARN for virtual and FIDO devices, a serial for hardware tokens. */
   serialNumber: string;
-  type: Exclude<MfaType, 'None'>;
+  type: Exclude<MfaType, 'None' | 'Unknown'>;
   enabledDate: string | null;
 }
 
