@@ -90,6 +90,12 @@ export interface AccountCoverage {
   audited: AuditedStatus;
   /** Why the account is partial or not audited, one message per failed step; empty when complete. */
   errors: string[];
+  /**
+   * Why the account was deliberately not audited: `state` (not ACTIVE) or `filter`
+   * (`--accounts` / `--exclude-accounts`); null when an audit was attempted. Skipped accounts are
+   * `audited: 'no'` but do not make the run incomplete.
+   */
+  skipped: 'state' | 'filter' | null;
   /** Where the user list came from. The per-user fallback is slower and said so here. */
   userSource: 'credential-report' | 'per-user' | 'none';
 }
