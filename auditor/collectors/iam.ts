@@ -1,0 +1,282 @@
+// Every IAM user and the root credentials of one account, in as few calls as complete data allows:
+// the credential report lists every user (with or without keys) and their password and key usage;
+// per-user calls are made only for what it lacks: key ids and status for users that have keys, and
+// the device type for MFA that is not a virtual device.
+
+import type { IAMClient } from '@aws-sdk/client-iam';
+import pLimit from 'p-limit';
+import { strongestMfaType } from '../mfa';
+import type { AccessKeyRecord, IamUserRecord, MfaDeviceRecord, MfaType, RootRecord } from '../model';
+import { systemClock } from '../rate-limit';
+import {
+  ACCESS_KEY_ACTIONS,
+  listAccessKeys,
+  lookupAccessKeyLastUse,
+  matchKeysToReport,
+  type ListedAccessKey,
+} from './access-keys';
+import { describeError, isNoSuchEntity } from './aws-error';
+import {
+  CREDENTIAL_REPORT_ACTIONS,
+  fetchCredentialReport,
+  type CredentialReport,
+  type CredentialReportRow,
+} from './credential-report';
+import {
+  listAssignedVirtualMfaDevices,
+  listUserMfaDevices,
+  MFA_DEVICE_ACTIONS,
+  type AssignedVirtualMfaDevices,
+} from './mfa-devices';
+import { collectUserOneByOne, listUsers, PER_USER_ACTIONS, UserGoneError, type ListedUser } from './per-user-iam';
+import { buildRootRecord, getAccountSummaryFacts, ROOT_ACTIONS, type AccountSummaryFacts } from './root';
+
+/** Every IAM action this collector may call. */
+export const IAM_COLLECTOR_ACTIONS = [
+  ...CREDENTIAL_REPORT_ACTIONS,
+  ...ACCESS_KEY_ACTIONS,
+  ...MFA_DEVICE_ACTIONS,
+  ...ROOT_ACTIONS,
+  ...PER_USER_ACTIONS,
+] as const;
+
+export interface AccountIamCollection {
+  users: IamUserRecord[];
+  root: RootRecord | null;
+  source: 'credential-report' | 'per-user';
+  /** Problems that make the account partial (e.g. ListMFADevices denied for a user). */
+  errors: string[];
+}
+
+export interface CollectAccountIamOptions {
+  /** The audit's reference time: a credential report older than a few minutes before it is stale. */
+  now: Date;
+  /** Waits while the credential report is generated; injected so tests do not wait. */
+  sleep?: (milliseconds: number) => Promise<void>;
+  /** Calls to the credential report API before giving up on it (default 20). */
+  credentialReportMaxAttempts?: number;
+  /** Users read at the same time within the account (default 4). */
+  userConcurrency?: number;
+}
+
+/**
+ * AWS serves a report up to four hours old. One generated more than this before the audit started
+ * may miss users and keys created since, so the user list and every user's keys are then re-read.
+ */
+const STALE_REPORT_AFTER_MS = 5 * 60 * 1000;
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+export async function collectAccountIam(
+  iam: IAMClient,
+  options: CollectAccountIamOptions,
+): Promise<AccountIamCollection> {
+  const errors: string[] = [];
+  const limit = pLimit(options.userConcurrency ?? 4);
+  const [report, virtualDevices, summary] = await Promise.all([
+    settle(
+      fetchCredentialReport(iam, {
+        sleep: options.sleep ?? systemClock.sleep,
+        maxAttempts: options.credentialReportMaxAttempts,
+      }),
+    ),
+    settle(listAssignedVirtualMfaDevices(iam)),
+    settle(getAccountSummaryFacts(iam)),
+  ]);
+
+  const virtual = virtualDevices.ok ? virtualDevices.value : null;
+  if (!virtualDevices.ok) {
+    errors.push(`ListVirtualMFADevices failed (${describeError(virtualDevices.error)}): MFA devices read per user instead`);
+  }
+  const summaryFacts: AccountSummaryFacts | null = summary.ok ? summary.value : null;
+  if (!summary.ok) {
+    errors.push(
+      `GetAccountSummary failed (${describeError(summary.error)}): root MFA and root keys from the credential report only`,
+    );
+  }
+
+  let users: IamUserRecord[];
+  let source: AccountIamCollection['source'];
+  let rootRow: CredentialReportRow | null = null;
+  if (report.ok) {
+    source = 'credential-report';
+    rootRow = report.value.rows.find((row) => row.isRoot) ?? null;
+    users = await usersFromReport(iam, report.value, virtual, { now: options.now, limit, errors });
+  } else {
+    source = 'per-user';
+    let listed: ListedUser[];
+    try {
+      listed = await listUsers(iam);
+    } catch (listError) {
+      const reasons = `credential report: ${describeError(report.error)}; ListUsers: ${describeError(listError)}`;
+      if (!summary.ok && !virtualDevices.ok) throw new Error(`no IAM data could be read (${reasons})`);
+      errors.push(`IAM users could not be listed (${reasons}): users are missing`);
+      listed = [];
+    }
+    errors.push(
+      `the IAM credential report could not be had (${describeError(report.error)}): users were read one by one; ` +
+        'root password use and key usage outside the per-user APIs are missing',
+    );
+    users = await collectUsersOneByOne(iam, listed, limit, errors);
+  }
+
+  const root = buildRootRecord({ reportRow: rootRow, summary: summaryFacts, rootVirtualDevices: virtual?.root ?? null });
+  return { users: sortByUserName(users), root, source, errors };
+}
+
+function sortByUserName(users: IamUserRecord[]): IamUserRecord[] {
+  return [...users].sort((a, b) => (a.userName < b.userName ? -1 : a.userName > b.userName ? 1 : 0));
+}
+
+async function collectUsersOneByOne(
+  iam: IAMClient,
+  listed: readonly ListedUser[],
+  limit: pLimit.Limit,
+  errors: string[],
+): Promise<IamUserRecord[]> {
+  const users = await Promise.all(
+    listed.map((user) =>
+      limit(async () => {
+        try {
+          return await collectUserOneByOne(iam, user, errors);
+        } catch (error) {
+          if (error instanceof UserGoneError) return null;
+          throw error;
+        }
+      }),
+    ),
+  );
+  return users.filter((user): user is IamUserRecord => user !== null);
+}
+
+interface ReportContext {
+  now: Date;
+  limit: pLimit.Limit;
+  errors: string[];
+}
+
+async function usersFromReport(
+  iam: IAMClient,
+  report: CredentialReport,
+  virtual: AssignedVirtualMfaDevices | null,
+  context: ReportContext,
+): Promise<IamUserRecord[]> {
+  const { errors, limit } = context;
+  const rows = report.rows.filter((row) => !row.isRoot);
+  const generatedAt = report.generatedTime ? Date.parse(report.generatedTime) : Number.NaN;
+  const stale = !Number.isNaN(generatedAt) && context.now.getTime() - generatedAt > STALE_REPORT_AFTER_MS;
+
+  let current: Map<string, ListedUser> | null = null;
+  if (stale) {
+    try {
+      current = new Map((await listUsers(iam)).map((user) => [user.userName, user]));
+    } catch (error) {
+      errors.push(
+        `the credential report is from ${report.generatedTime} and ListUsers failed (${describeError(error)}): ` +
+          'users created since then are missing',
+      );
+    }
+  }
+
+  const fromReport = rows
+    .filter((row) => current === null || current.has(row.user))
+    .map((row) =>
+      limit(() => userFromReportRow(iam, row, virtual, { recheckKeys: stale, listed: current?.get(row.user) ?? null, errors })),
+    );
+  const reportUserNames = new Set(rows.map((row) => row.user));
+  const newUsers = current === null ? [] : [...current.values()].filter((user) => !reportUserNames.has(user.userName));
+  const fromNewUsers = collectUsersOneByOne(iam, newUsers, limit, errors);
+
+  const users = await Promise.all(fromReport);
+  return [...users.filter((user): user is IamUserRecord => user !== null), ...(await fromNewUsers)];
+}
+
+async function userFromReportRow(
+  iam: IAMClient,
+  row: CredentialReportRow,
+  virtual: AssignedVirtualMfaDevices | null,
+  options: { recheckKeys: boolean; listed: ListedUser | null; errors: string[] },
+): Promise<IamUserRecord | null> {
+  const { errors } = options;
+  let accessKeys: AccessKeyRecord[] = [];
+  if (row.accessKeys.length > 0 || options.recheckKeys) {
+    try {
+      accessKeys = await keysWithLastUse(iam, row, await listAccessKeys(iam, row.user), errors);
+    } catch (error) {
+      // Deleted after the report was generated: the user no longer has access to anything.
+      if (isNoSuchEntity(error)) return null;
+      errors.push(
+        `ListAccessKeys failed for user ${row.user} (${describeError(error)}): its keys are listed from the credential report, without ids`,
+      );
+      accessKeys = row.accessKeys.map((column) => ({
+        accessKeyId: '',
+        status: column.active ? 'Active' : 'Inactive',
+        createdDate: column.lastRotated ?? '',
+        lastUsedDate: column.lastUsedDate,
+        lastUsedService: column.lastUsedService,
+        lastUsedRegion: column.lastUsedRegion,
+      }));
+    }
+  }
+
+  let mfaDevices: MfaDeviceRecord[] = virtual?.byUserName.get(row.user) ?? [];
+  let mfaType: MfaType = strongestMfaType(mfaDevices);
+  if (row.mfaActive && mfaDevices.length === 0) {
+    try {
+      mfaDevices = await listUserMfaDevices(iam, row.user);
+      mfaType = strongestMfaType(mfaDevices);
+    } catch (error) {
+      if (isNoSuchEntity(error)) return null;
+      errors.push(`ListMFADevices failed for user ${row.user} (${describeError(error)}): MFA type unknown`);
+      mfaType = 'Unknown';
+    }
+  }
+
+  return {
+    userName: row.user,
+    arn: row.arn || options.listed?.arn || '',
+    createdDate: row.userCreationTime ?? options.listed?.createdDate ?? '',
+    passwordEnabled: row.passwordEnabled === true,
+    // ListUsers is current, the report up to four hours old; take the later of the two.
+    passwordLastUsed: laterDate(row.passwordLastUsed, options.listed?.passwordLastUsed ?? null),
+    passwordLastChanged: row.passwordLastChanged,
+    mfaActive: mfaType === 'Unknown' ? row.mfaActive : mfaDevices.length > 0,
+    mfaType,
+    mfaDevices,
+    accessKeys,
+  };
+}
+
+async function keysWithLastUse(
+  iam: IAMClient,
+  row: CredentialReportRow,
+  keys: ListedAccessKey[],
+  errors: string[],
+): Promise<AccessKeyRecord[]> {
+  const { matched } = matchKeysToReport(keys, row.accessKeys);
+  return Promise.all(
+    keys.map(async (key) => {
+      const fromReport = matched.get(key.accessKeyId);
+      if (fromReport) return { ...key, ...fromReport };
+      try {
+        return { ...key, ...(await lookupAccessKeyLastUse(iam, key.accessKeyId)) };
+      } catch (error) {
+        errors.push(`GetAccessKeyLastUsed failed for key ${key.accessKeyId} (${describeError(error)}): last use unknown`);
+        return { ...key, lastUsedDate: null, lastUsedService: null, lastUsedRegion: null };
+      }
+    }),
+  );
+}
+
+function laterDate(first: string | null, second: string | null): string | null {
+  if (first === null) return second;
+  if (second === null) return first;
+  return Date.parse(second) > Date.parse(first) ? second : first;
+}
