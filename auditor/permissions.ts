@@ -2,24 +2,16 @@
 // policy and the task role's policy from these lists, so the role can never drift from the code.
 // When a collector starts calling a new API, its action goes here in the same change.
 
-/** IAM and CloudTrail reads made inside each audited account, through the audit role. */
-export const AUDIT_ROLE_ACTIONS = [
-  // Credential report: every user, password and key usage in two calls.
-  'iam:GenerateCredentialReport',
-  'iam:GetCredentialReport',
-  // What the report lacks: key ids, MFA device types.
-  'iam:ListAccessKeys',
-  'iam:ListVirtualMFADevices',
-  'iam:ListMFADevices',
-  // Root credentials summary (root MFA, root keys).
-  'iam:GetAccountSummary',
-  // Fallback when the credential report cannot be had.
-  'iam:ListUsers',
-  'iam:GetLoginProfile',
-  'iam:GetAccessKeyLastUsed',
-  // Remediation timeline.
-  'cloudtrail:LookupEvents',
-] as const;
+import { CLOUDTRAIL_COLLECTOR_ACTIONS } from './collectors/cloudtrail';
+import { IAM_COLLECTOR_ACTIONS } from './collectors/iam';
+
+/**
+ * IAM and CloudTrail reads made inside each audited account, through the audit role. Each collector
+ * declares the actions it calls next to its code; this is their union: the credential report,
+ * then only what it lacks (key ids, MFA device types), the account summary for root, the per-user
+ * fallback (ListUsers, GetLoginProfile, GetAccessKeyLastUsed) and the CloudTrail event history.
+ */
+export const AUDIT_ROLE_ACTIONS = [...IAM_COLLECTOR_ACTIONS, ...CLOUDTRAIL_COLLECTOR_ACTIONS] as const;
 
 /** Reads made in the management (or delegated administrator) account with the auditor's own credentials. */
 export const MANAGEMENT_ACTIONS = [
