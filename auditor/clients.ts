@@ -1,0 +1,78 @@
+// One place that decides how every AWS client of the auditor is configured, so the CLI, the
+// Fargate task and the tests all get the same retry behaviour. The endpoint is deliberately never
+// set here: SDK v3 reads AWS_ENDPOINT_URL (and its per-service variants) by itself, which is how
+// the auditor is pointed at an AWS-compatible endpoint.
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+
+export interface AwsClientFactory {
+  organizations(): OrganizationsClient;
+  sts(): STSClient;
+  /** IAM in an audited account, with that account's (assumed-role) credentials. */
+  iam(credentials: AwsCredentialIdentityProvider): IAMClient;
+  cloudTrail(credentials: AwsCredentialIdentityProvider, region: string): CloudTrailClient;
+  /** The auditor's own credentials, for the S3 sink. */
+  s3(): S3Client;
+  /** The auditor's own credentials, for notifications. */
+  sns(): SNSClient;
+}
+
+export const DEFAULT_REGION = 'us-east-1';
+
+/**
+ * Attempts per call. Adaptive retry backs off exponentially (up to 20 s between attempts), so 8
+ * attempts ride out a throttling burst of about half a minute before an account is marked
+ * partial, without letting a dead endpoint hold the run for minutes.
+ */
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
+export interface AuditClientConfig {
+  region: string;
+  credentials?: AwsCredentialIdentityProvider;
+  profile?: string;
+  retryMode: 'adaptive';
+  maxAttempts: number;
+}
+
+/** The configuration every auditor client is built with (the simulated AWS uses it too). */
+export function auditClientConfig(options: { region: string; credentials?: AwsCredentialIdentityProvider; profile?: string }): AuditClientConfig {
+  const config: AuditClientConfig = { region: options.region, retryMode: 'adaptive', maxAttempts: DEFAULT_MAX_ATTEMPTS };
+  if (options.credentials) config.credentials = options.credentials;
+  if (options.profile) config.profile = options.profile;
+  return config;
+}
+
+/** `--region` / options first, then the environment, then us-east-1 (where IAM and Organizations live). */
+export function resolveRegion(region: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return region || env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION;
+}
+
+/**
+ * Clients on the SDK's default credential chain (environment, shared profile, SSO, the Fargate
+ * task role...). With `profile`, the chain reads that profile: the SDK clients accept `profile`
+ * directly, so no separate credential-provider package is needed.
+ */
+export function defaultClientFactory(options: { profile?: string; region?: string }): AwsClientFactory {
+  const region = resolveRegion(options.region);
+  const own = () => auditClientConfig({ region, profile: options.profile });
+  // Management-side clients are shared: they are few calls, and one client keeps one adaptive
+  // rate limiter per service. Per-account clients are new for each account so that one throttled
+  // account does not slow the others down.
+  let organizations: OrganizationsClient | undefined;
+  let sts: STSClient | undefined;
+  let s3: S3Client | undefined;
+  let sns: SNSClient | undefined;
+  return {
+    organizations: () => (organizations ??= new OrganizationsClient(own())),
+    sts: () => (sts ??= new STSClient(own())),
+    iam: (credentials) => new IAMClient(auditClientConfig({ region, credentials })),
+    cloudTrail: (credentials, trailRegion) => new CloudTrailClient(auditClientConfig({ region: trailRegion, credentials })),
+    s3: () => (s3 ??= new S3Client(own())),
+    sns: () => (sns ??= new SNSClient(own())),
+  };
+}
