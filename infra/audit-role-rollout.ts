@@ -1,0 +1,94 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { AUDIT_ROLE_TEMPLATE_PARAMETERS, renderAuditRoleTemplate } from './audit-role-template';
+import { StackSetCallAs } from './config';
+import { auditRolePermissionsPolicy, auditRoleTrustPolicy } from './policies';
+
+export interface AuditRoleRolloutArgs {
+  auditRoleName: string;
+  /** The auditor task role's ARN, plus any extra principals; known only once the task role exists. */
+  trustedPrincipalArns: pulumi.Input<pulumi.Input<string>[]>;
+  organizationId: pulumi.Input<string>;
+  /** OU or root ids that receive the role; every account below them, now and later. */
+  targetIds: pulumi.Input<string>[];
+  stackSetRegion: string;
+  callAs: StackSetCallAs;
+  /**
+   * Create the role directly in the account running `pulumi up`. StackSets never deploy to the
+   * management account, so this is how it gets the role; a delegated administrator is a member
+   * account and receives it through the StackSet instead.
+   */
+  createRoleInDeployingAccount: boolean;
+}
+
+// Every region at once (one here), and accounts in parallel; a few broken accounts do not block the rest.
+const OPERATION_PREFERENCES = {
+  regionConcurrencyType: 'PARALLEL',
+  maxConcurrentPercentage: 100,
+  failureTolerancePercentage: 10,
+};
+
+/** The audit role in every member account (service-managed StackSet) and in the deploying account. */
+export class AuditRoleRollout extends pulumi.ComponentResource {
+  readonly roleName: string;
+  readonly stackSetName: pulumi.Output<string>;
+  readonly stackSet: aws.cloudformation.StackSet;
+  readonly instances: aws.cloudformation.StackSetInstance[];
+  readonly deployingAccountRole: aws.iam.Role | undefined;
+
+  constructor(name: string, args: AuditRoleRolloutArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('iam-audit-kit:deployment:AuditRoleRollout', name, {}, opts);
+    this.roleName = args.auditRoleName;
+    const parameters = AUDIT_ROLE_TEMPLATE_PARAMETERS;
+
+    this.stackSet = new aws.cloudformation.StackSet(`${name}-member-role`, {
+      name: `iam-audit-role-${args.auditRoleName}`.replace(/[^A-Za-z0-9-]/g, '-'),
+      description: 'IAM Audit Kit: read-only audit role in every member account',
+      permissionModel: 'SERVICE_MANAGED',
+      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+      capabilities: ['CAPABILITY_NAMED_IAM'],
+      callAs: args.callAs,
+      managedExecution: { active: true },
+      operationPreferences: OPERATION_PREFERENCES,
+      templateBody: renderAuditRoleTemplate(),
+      parameters: {
+        [parameters.roleName]: args.auditRoleName,
+        [parameters.trustedPrincipalArns]: pulumi.output(args.trustedPrincipalArns).apply((arns) => arns.join(',')),
+        [parameters.organizationId]: args.organizationId,
+      },
+    }, {
+      parent: this,
+      // AWS fills in its own administration role for service-managed StackSets; do not fight it.
+      ignoreChanges: ['administrationRoleArn'],
+    });
+
+    this.instances = args.targetIds.map((targetId, index) =>
+      new aws.cloudformation.StackSetInstance(`${name}-target-${index}`, {
+        stackSetName: this.stackSet.name,
+        callAs: args.callAs,
+        deploymentTargets: { organizationalUnitIds: [targetId] },
+        stackSetInstanceRegion: args.stackSetRegion,
+        operationPreferences: { ...OPERATION_PREFERENCES, concurrencyMode: 'SOFT_FAILURE_TOLERANCE' },
+      }, { parent: this }));
+
+    if (args.createRoleInDeployingAccount) {
+      const role = new aws.iam.Role(`${name}-deploying-account`, {
+        name: args.auditRoleName,
+        description: 'Read-only IAM and CloudTrail access for the IAM Audit Kit auditor.',
+        maxSessionDuration: 3600,
+        assumeRolePolicy: pulumi.all([args.trustedPrincipalArns, args.organizationId])
+          .apply(([arns, organizationId]) => JSON.stringify(auditRoleTrustPolicy(arns, organizationId))),
+        tags: { 'iam-audit-kit': 'audit-role' },
+      }, { parent: this });
+      new aws.iam.RolePolicy(`${name}-deploying-account-reads`, {
+        name: 'iam-audit-reads',
+        role: role.name,
+        policy: JSON.stringify(auditRolePermissionsPolicy()),
+      }, { parent: this });
+      this.deployingAccountRole = role;
+    }
+
+    this.stackSetName = this.stackSet.name;
+    this.registerOutputs({ roleName: this.roleName, stackSetName: this.stackSetName });
+  }
+}

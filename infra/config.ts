@@ -1,0 +1,239 @@
+import * as pulumi from '@pulumi/pulumi';
+
+/** The Pulumi project name: every key of this program's configuration is `iam-audit-kit:<key>`. */
+export const CONFIG_NAMESPACE = 'iam-audit-kit';
+
+export type StackSetCallAs = 'SELF' | 'DELEGATED_ADMIN';
+
+/** The deployment's settings, validated. Every field has a default except `imageUri`. */
+export interface DeploymentConfig {
+  auditRoleName: string;
+  /** Empty: the organization root, so every member account gets the role. */
+  targetOrganizationalUnitIds: string[];
+  stackSetRegion: string;
+  callAs: StackSetCallAs;
+  extraTrustedPrincipalArns: string[];
+  scheduleExpression: string;
+  scheduleTimezone: string;
+  /** Empty: the default VPC's default subnets. */
+  subnetIds: string[];
+  assignPublicIp: boolean;
+  /** Given: no ECR repository and no image build. */
+  imageUri: string | undefined;
+  reportRetentionDays: number;
+  noncurrentReportRetentionDays: number;
+  logRetentionDays: number;
+  taskCpu: number;
+  taskMemory: number;
+  auditorConcurrency: number;
+}
+
+export const DEFAULT_AUDIT_ROLE_NAME = 'IAMAuditRole';
+export const DEFAULT_SCHEDULE_EXPRESSION = 'cron(0 6 ? * MON *)';
+
+/** Raised for any bad setting; the message starts with the full key, e.g. `iam-audit-kit:taskMemory`. */
+export class DeploymentConfigError extends Error {
+  constructor(
+    readonly key: string,
+    problem: string,
+  ) {
+    super(`${CONFIG_NAMESPACE}:${key}: ${problem}`);
+    this.name = 'DeploymentConfigError';
+  }
+}
+
+/** The values CloudWatch Logs accepts for a log group's retention. */
+export const CLOUDWATCH_LOG_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/** Fargate's CPU units and, for each, the memory sizes (MiB) it can be paired with. */
+const FARGATE_MEMORY_BY_CPU: ReadonlyMap<number, readonly number[]> = new Map([
+  [256, [512, 1024, 2048]],
+  [512, range(1024, 4096, 1024)],
+  [1024, range(2048, 8192, 1024)],
+  [2048, range(4096, 16384, 1024)],
+  [4096, range(8192, 30720, 1024)],
+  [8192, range(16384, 61440, 4096)],
+  [16384, range(32768, 122880, 8192)],
+]);
+
+function range(from: number, to: number, step: number): number[] {
+  const values: number[] = [];
+  for (let value = from; value <= to; value += step) values.push(value);
+  return values;
+}
+
+export function isValidFargateSize(cpu: number, memory: number): boolean {
+  return FARGATE_MEMORY_BY_CPU.get(cpu)?.includes(memory) ?? false;
+}
+
+const SETTING_KEYS = [
+  'auditRoleName',
+  'targetOrganizationalUnitIds',
+  'stackSetRegion',
+  'callAs',
+  'extraTrustedPrincipalArns',
+  'scheduleExpression',
+  'scheduleTimezone',
+  'subnetIds',
+  'assignPublicIp',
+  'imageUri',
+  'reportRetentionDays',
+  'noncurrentReportRetentionDays',
+  'logRetentionDays',
+  'taskCpu',
+  'taskMemory',
+  'auditorConcurrency',
+] as const;
+
+export type DeploymentSettingKey = (typeof SETTING_KEYS)[number];
+
+/** Raw settings as Pulumi hands them over: strings, with lists as JSON arrays or comma-separated text. */
+export type RawSettings = Partial<Record<string, string>>;
+
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const TARGET_ID = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam::\d{12}:(root|role\/[\w+=,.@\/-]+|user\/[\w+=,.@\/-]+)|sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/;
+const SCHEDULE = /^(cron\(\S+( \S+){5}\)|rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\))$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+// registry/repository[:tag|@digest]; a registry host is required so the task never pulls from an unexpected default.
+const IMAGE_URI = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._\/-]+(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/;
+
+/**
+ * Validates raw settings and fills in defaults. `defaultRegion` is the provider's region
+ * (`aws:region`), used for the StackSet when `stackSetRegion` is not set.
+ */
+export function parseDeploymentConfig(raw: RawSettings, defaultRegion = 'us-east-1'): DeploymentConfig {
+  const known = new Set<string>(SETTING_KEYS);
+  for (const key of Object.keys(raw)) {
+    if (!known.has(key)) {
+      throw new DeploymentConfigError(key, `unknown setting; known settings: ${SETTING_KEYS.join(', ')}`);
+    }
+  }
+  const text = (key: DeploymentSettingKey): string | undefined => {
+    const value = raw[key]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  const auditRoleName = matching('auditRoleName', text('auditRoleName') ?? DEFAULT_AUDIT_ROLE_NAME, ROLE_NAME,
+    'an IAM role name (1-64 of letters, digits and +=,.@_-)');
+  const targetOrganizationalUnitIds = unique('targetOrganizationalUnitIds',
+    list(raw, 'targetOrganizationalUnitIds').map((id) =>
+      matching('targetOrganizationalUnitIds', id, TARGET_ID, 'an OU id (ou-xxxx-xxxxxxxx) or a root id (r-xxxx)')));
+  const stackSetRegion = matching('stackSetRegion', text('stackSetRegion') ?? defaultRegion, REGION,
+    'one AWS region such as us-east-1 (the audit role is global, so one region is enough)');
+  const callAs = oneOf('callAs', text('callAs') ?? 'SELF', ['SELF', 'DELEGATED_ADMIN'] as const);
+  const extraTrustedPrincipalArns = unique('extraTrustedPrincipalArns',
+    list(raw, 'extraTrustedPrincipalArns').map((arn) =>
+      matching('extraTrustedPrincipalArns', arn, PRINCIPAL_ARN, 'an IAM role, user or account-root ARN')));
+  const scheduleExpression = matching('scheduleExpression', text('scheduleExpression') ?? DEFAULT_SCHEDULE_EXPRESSION,
+    SCHEDULE, 'an EventBridge Scheduler expression: cron(m h dom mon dow yr), rate(n unit) or at(yyyy-mm-ddThh:mm:ss)');
+  const scheduleTimezone = timeZone('scheduleTimezone', text('scheduleTimezone') ?? 'UTC');
+  const subnetIds = unique('subnetIds',
+    list(raw, 'subnetIds').map((id) => matching('subnetIds', id, SUBNET_ID, 'a subnet id (subnet-0123abcd)')));
+  const assignPublicIp = bool('assignPublicIp', text('assignPublicIp') ?? 'true');
+  const imageUriText = text('imageUri');
+  const imageUri = imageUriText === undefined ? undefined
+    : matching('imageUri', imageUriText, IMAGE_URI, 'an image reference with registry, repository and :tag or @sha256:digest');
+  const reportRetentionDays = integer('reportRetentionDays', text('reportRetentionDays') ?? '365', 1, 36500);
+  const noncurrentReportRetentionDays = integer('noncurrentReportRetentionDays',
+    text('noncurrentReportRetentionDays') ?? '30', 1, 36500);
+  const logRetentionDays = integer('logRetentionDays', text('logRetentionDays') ?? '90', 1, 3653);
+  if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(logRetentionDays)) {
+    throw new DeploymentConfigError('logRetentionDays',
+      `${logRetentionDays} is not a CloudWatch Logs retention; use one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}`);
+  }
+  const taskCpu = integer('taskCpu', text('taskCpu') ?? '512', 256, 16384);
+  if (!FARGATE_MEMORY_BY_CPU.has(taskCpu)) {
+    throw new DeploymentConfigError('taskCpu', `${taskCpu} is not a Fargate CPU size; use one of ${[...FARGATE_MEMORY_BY_CPU.keys()].join(', ')}`);
+  }
+  const taskMemory = integer('taskMemory', text('taskMemory') ?? '1024', 512, 122880);
+  if (!isValidFargateSize(taskCpu, taskMemory)) {
+    throw new DeploymentConfigError('taskMemory',
+      `${taskMemory} MiB cannot be paired with ${taskCpu} CPU units on Fargate; use one of ${FARGATE_MEMORY_BY_CPU.get(taskCpu)?.join(', ')}`);
+  }
+  const auditorConcurrency = integer('auditorConcurrency', text('auditorConcurrency') ?? '8', 1, 64);
+
+  return {
+    auditRoleName, targetOrganizationalUnitIds, stackSetRegion, callAs, extraTrustedPrincipalArns,
+    scheduleExpression, scheduleTimezone, subnetIds, assignPublicIp, imageUri, reportRetentionDays,
+    noncurrentReportRetentionDays, logRetentionDays, taskCpu, taskMemory, auditorConcurrency,
+  };
+}
+
+/** Reads this project's settings from the running Pulumi stack and validates them. */
+export function loadDeploymentConfig(): DeploymentConfig {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const raw: RawSettings = {};
+  for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (fullKey.startsWith(prefix)) raw[fullKey.slice(prefix.length)] = value;
+  }
+  const defaultRegion = new pulumi.Config('aws').get('region');
+  return parseDeploymentConfig(raw, defaultRegion);
+}
+
+function matching(key: DeploymentSettingKey, value: string, pattern: RegExp, expected: string): string {
+  if (!pattern.test(value)) throw new DeploymentConfigError(key, `${JSON.stringify(value)} is not ${expected}`);
+  return value;
+}
+
+function oneOf<T extends string>(key: DeploymentSettingKey, value: string, allowed: readonly T[]): T {
+  const found = allowed.find((candidate) => candidate === value);
+  if (found === undefined) {
+    throw new DeploymentConfigError(key, `${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
+  }
+  return found;
+}
+
+function bool(key: DeploymentSettingKey, value: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new DeploymentConfigError(key, `${JSON.stringify(value)} is not true or false`);
+}
+
+function integer(key: DeploymentSettingKey, value: string, min: number, max: number): number {
+  const parsed = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+    throw new DeploymentConfigError(key, `${JSON.stringify(value)} is not a whole number from ${min} to ${max}`);
+  }
+  return parsed;
+}
+
+function timeZone(key: DeploymentSettingKey, value: string): string {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+  } catch {
+    throw new DeploymentConfigError(key, `${JSON.stringify(value)} is not an IANA time zone such as UTC or Europe/Berlin`);
+  }
+  return value;
+}
+
+/** Pulumi hands structured values over as JSON; a plain comma-separated string is accepted too. */
+function list(raw: RawSettings, key: DeploymentSettingKey): string[] {
+  const value = raw[key]?.trim();
+  if (value === undefined || value === '') return [];
+  if (value.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new DeploymentConfigError(key, 'is not a valid JSON list');
+    }
+    if (!Array.isArray(parsed) || !parsed.every((item): item is string => typeof item === 'string')) {
+      throw new DeploymentConfigError(key, 'must be a list of strings');
+    }
+    return parsed.map((item) => item.trim());
+  }
+  return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function unique(key: DeploymentSettingKey, values: string[]): string[] {
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) throw new DeploymentConfigError(key, `${JSON.stringify(value)} is listed twice`);
+    seen.add(value);
+  }
+  return values;
+}

@@ -1,0 +1,103 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { AuditRoleRollout } from './audit-role-rollout';
+import { AuditorTask } from './auditor-task';
+import { DeploymentConfig } from './config';
+import { ReportsBucket } from './reports-bucket';
+
+/** What `pulumi up` reports back (the stack outputs). */
+export interface AuditKitDeployment {
+  auditRoleName: pulumi.Output<string>;
+  stackSetName: pulumi.Output<string>;
+  reportsBucketName: pulumi.Output<string>;
+  reportsS3Uri: pulumi.Output<string>;
+  clusterName: pulumi.Output<string>;
+  taskDefinitionArn: pulumi.Output<string>;
+  scheduleName: pulumi.Output<string>;
+  auditorTaskRoleArn: pulumi.Output<string>;
+  auditorImageUri: pulumi.Output<string>;
+  runTaskCommand: pulumi.Output<string>;
+}
+
+interface AuditorNetwork {
+  vpcId: pulumi.Output<string>;
+  subnetIds: pulumi.Output<string[]>;
+}
+
+/** The configured subnets, or the default VPC's default subnets. */
+function auditorNetwork(subnetIds: string[]): AuditorNetwork {
+  if (subnetIds.length > 0) {
+    return { vpcId: aws.ec2.getSubnetOutput({ id: subnetIds[0] }).vpcId, subnetIds: pulumi.output(subnetIds) };
+  }
+  const vpc = aws.ec2.getVpcOutput({ default: true });
+  const defaultSubnets = aws.ec2.getSubnetsOutput({
+    filters: [
+      { name: 'vpc-id', values: [vpc.id] },
+      { name: 'default-for-az', values: ['true'] },
+    ],
+  });
+  return { vpcId: vpc.id, subnetIds: defaultSubnets.ids };
+}
+
+/** The whole IAM Audit Kit deployment for one validated configuration. */
+export function deployAuditKit(config: DeploymentConfig): AuditKitDeployment {
+  const partition = aws.getPartitionOutput().partition;
+  const accountId = aws.getCallerIdentityOutput().accountId;
+  const region = aws.getRegionOutput().region;
+  const organization = aws.organizations.getOrganizationOutput();
+  const network = auditorNetwork(config.subnetIds);
+
+  const reports = new ReportsBucket('reports', {
+    reportRetentionDays: config.reportRetentionDays,
+    noncurrentReportRetentionDays: config.noncurrentReportRetentionDays,
+  });
+
+  const auditor = new AuditorTask('auditor', {
+    auditRoleName: config.auditRoleName,
+    reportsBucketArn: reports.bucketArn,
+    reportsS3Uri: reports.reportsS3Uri,
+    imageUri: config.imageUri,
+    scheduleExpression: config.scheduleExpression,
+    scheduleTimezone: config.scheduleTimezone,
+    vpcId: network.vpcId,
+    subnetIds: network.subnetIds,
+    assignPublicIp: config.assignPublicIp,
+    logRetentionDays: config.logRetentionDays,
+    cpu: config.taskCpu,
+    memory: config.taskMemory,
+    auditorConcurrency: config.auditorConcurrency,
+    accountId,
+    partition,
+    region,
+  });
+
+  const targetIds: pulumi.Input<string>[] = config.targetOrganizationalUnitIds.length > 0
+    ? config.targetOrganizationalUnitIds
+    : [organization.roots.apply((roots) => {
+      if (roots.length === 0) throw new Error('the organization has no root to deploy the audit role under');
+      return roots[0].id;
+    })];
+
+  const rollout = new AuditRoleRollout('audit-role', {
+    auditRoleName: config.auditRoleName,
+    trustedPrincipalArns: auditor.taskRole.arn.apply((taskRoleArn) => [taskRoleArn, ...config.extraTrustedPrincipalArns]),
+    organizationId: organization.id,
+    targetIds,
+    stackSetRegion: config.stackSetRegion,
+    callAs: config.callAs,
+    createRoleInDeployingAccount: config.callAs === 'SELF',
+  });
+
+  return {
+    auditRoleName: pulumi.output(rollout.roleName),
+    stackSetName: rollout.stackSetName,
+    reportsBucketName: reports.bucketName,
+    reportsS3Uri: reports.reportsS3Uri,
+    clusterName: auditor.cluster.name,
+    taskDefinitionArn: auditor.taskDefinition.arn,
+    scheduleName: auditor.schedule.name,
+    auditorTaskRoleArn: auditor.taskRole.arn,
+    auditorImageUri: auditor.imageUri,
+    runTaskCommand: auditor.runTaskCommand,
+  };
+}

@@ -1,0 +1,166 @@
+// Every IAM document the deployment creates, as pure functions of plain values, so the tests can feed
+// the very same documents to a policy evaluator. Resources turn them into JSON with pulumi.jsonStringify.
+import { ASSUME_ROLE_ACTION, AUDIT_ROLE_ACTIONS, MANAGEMENT_ACTIONS } from '../auditor/permissions';
+
+export type ConditionBlock = Record<string, Record<string, string | string[]>>;
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Principal?: '*' | { AWS?: string | string[]; Service?: string | string[] };
+  Action: string | string[];
+  Resource?: string | string[];
+  Condition?: ConditionBlock;
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: PolicyStatement[];
+}
+
+export const REPORTS_PREFIX = 'reports/';
+
+function policy(...statements: PolicyStatement[]): PolicyDocument {
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/**
+ * The audit role's permissions, in every member account and in the management account: exactly the
+ * reads the auditor declares. `Resource: *` because the credential report, account summary, MFA and
+ * CloudTrail lookups have no narrower resource.
+ */
+export function auditRolePermissionsPolicy(): PolicyDocument {
+  return policy({ Sid: 'AuditorDeclaredReads', Effect: 'Allow', Action: [...AUDIT_ROLE_ACTIONS], Resource: '*' });
+}
+
+/** Who may assume the audit role: the named principals, and only from inside the organization. */
+export function auditRoleTrustPolicy(trustedPrincipalArns: string[], organizationId: string): PolicyDocument {
+  return policy({
+    Sid: 'AuditorAssumesFromInsideTheOrganization',
+    Effect: 'Allow',
+    Principal: { AWS: trustedPrincipalArns },
+    Action: ASSUME_ROLE_ACTION,
+    Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+  });
+}
+
+/** Trust for a role an AWS service assumes on this account's behalf, and for no other account. */
+export function serviceTrustPolicy(service: string, accountId: string): PolicyDocument {
+  return policy({
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: 'sts:AssumeRole',
+    Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+  });
+}
+
+export interface AuditorTaskPolicyInput {
+  partition: string;
+  auditRoleName: string;
+  bucketArn: string;
+  /** Room for later additions such as publishing to a notification topic. */
+  additionalStatements?: PolicyStatement[];
+}
+
+/**
+ * The auditor's own credentials in Fargate: list the organization, hop into each account's audit
+ * role (and no other role), read its previous run and write the new one under the reports prefix.
+ */
+export function auditorTaskRolePolicy(input: AuditorTaskPolicyInput): PolicyDocument {
+  const reportObjects = `${input.bucketArn}/${REPORTS_PREFIX}*`;
+  return policy(
+    { Sid: 'ListTheOrganization', Effect: 'Allow', Action: [...MANAGEMENT_ACTIONS], Resource: '*' },
+    {
+      Sid: 'AssumeTheAuditRoleInEveryAccount',
+      Effect: 'Allow',
+      Action: ASSUME_ROLE_ACTION,
+      Resource: `arn:${input.partition}:iam::*:role/${input.auditRoleName}`,
+    },
+    { Sid: 'WriteReports', Effect: 'Allow', Action: 's3:PutObject', Resource: reportObjects },
+    { Sid: 'ReadPreviousReports', Effect: 'Allow', Action: 's3:GetObject', Resource: reportObjects },
+    {
+      Sid: 'ListPreviousReports',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: input.bucketArn,
+      Condition: { StringLike: { 's3:prefix': [REPORTS_PREFIX, `${REPORTS_PREFIX}*`] } },
+    },
+    ...(input.additionalStatements ?? []),
+  );
+}
+
+export interface ExecutionRolePolicyInput {
+  /** The ECR repository the image comes from; absent for an image outside ECR. */
+  repositoryArn: string | undefined;
+  logGroupArn: string;
+}
+
+/** What ECS itself needs to start the task: pull the image, write the container's logs. */
+export function taskExecutionRolePolicy(input: ExecutionRolePolicyInput): PolicyDocument {
+  const statements: PolicyStatement[] = [];
+  if (input.repositoryArn !== undefined) {
+    // GetAuthorizationToken has no resource-level permissions.
+    statements.push({ Sid: 'EcrLogin', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' });
+    statements.push({
+      Sid: 'PullTheAuditorImage',
+      Effect: 'Allow',
+      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+      Resource: input.repositoryArn,
+    });
+  }
+  statements.push({
+    Sid: 'WriteContainerLogs',
+    Effect: 'Allow',
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    Resource: `${input.logGroupArn}:log-stream:*`,
+  });
+  return policy(...statements);
+}
+
+export interface SchedulerRolePolicyInput {
+  taskDefinitionArn: string;
+  clusterArn: string;
+  passRoleArns: string[];
+}
+
+/** The schedule may start this task definition revision on this cluster and hand it these roles only. */
+export function schedulerRolePolicy(input: SchedulerRolePolicyInput): PolicyDocument {
+  return policy(
+    {
+      Sid: 'RunTheAuditorTask',
+      Effect: 'Allow',
+      Action: 'ecs:RunTask',
+      Resource: input.taskDefinitionArn,
+      Condition: { ArnEquals: { 'ecs:cluster': input.clusterArn } },
+    },
+    {
+      Sid: 'PassTheAuditorRoles',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: input.passRoleArns,
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    },
+  );
+}
+
+/** Refuses every request to the bucket that does not come over TLS. */
+export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
+  return policy({
+    Sid: 'DenyRequestsWithoutTls',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  });
+}
+
+const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([a-z0-9._\/-]+?)(:[\w][\w.-]*|@sha256:[0-9a-f]{64})$/;
+
+/** The ECR repository ARN of an image reference, or undefined when the image is not in ECR. */
+export function ecrRepositoryArnOfImage(imageUri: string, partition: string): string | undefined {
+  const match = ECR_IMAGE.exec(imageUri);
+  if (match === null) return undefined;
+  const [, account, region, , repository] = match;
+  return `arn:${partition}:ecr:${region}:${account}:repository/${repository}`;
+}
