@@ -1,0 +1,194 @@
+// The pack as the Pulumi engine runs it: `@pulumi/pulumi/cmd/run-policy-pack` started in the pack's
+// directory (it compiles index.ts with ts-node, type checks included, and prints its gRPC port),
+// then spoken to over the analyzer protocol.
+import { strict as assert } from 'assert';
+import { ChildProcess, spawn } from 'child_process';
+import * as path from 'path';
+import * as grpc from '@grpc/grpc-js';
+import { Empty } from 'google-protobuf/google/protobuf/empty_pb';
+import { Struct } from 'google-protobuf/google/protobuf/struct_pb';
+import * as analyzer from '@pulumi/pulumi/proto/analyzer_pb';
+import { AnalyzerClient } from '@pulumi/pulumi/proto/analyzer_grpc_pb';
+import { MFA_DENY_POLICY, UNKNOWN, urnOf } from './policy-harness';
+
+const REPOSITORY = path.resolve(__dirname, '..', '..');
+const PACK_DIRECTORY = path.join(REPOSITORY, 'policy-pack');
+const PACK_VERSION: string = require(path.join(PACK_DIRECTORY, 'package.json')).version;
+
+interface RunningPack {
+  process: ChildProcess;
+  client: AnalyzerClient;
+}
+
+async function startPack(): Promise<RunningPack> {
+  // The engine's environment, not the test runner's (which tells ts-node to skip type checks).
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TS_NODE_')));
+  const child = spawn(process.execPath, [require.resolve('@pulumi/pulumi/cmd/run-policy-pack'), '127.0.0.1:0', PACK_DIRECTORY], {
+    cwd: PACK_DIRECTORY,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /^(\d+)\s*$/m.exec(stdout);
+      if (match) resolve(Number(match[1]));
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => reject(new Error(`policy pack exited with ${code} before serving:\n${stdout}\n${stderr}`)));
+  });
+  return { process: child, client: new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) };
+}
+
+function call<Request, Response>(
+  method: (request: Request, callback: (error: grpc.ServiceError | null, response: Response) => void) => grpc.ClientUnaryCall,
+  request: Request,
+): Promise<Response> {
+  return new Promise((resolve, reject) => method(request, (error, response) => (error ? reject(error) : resolve(response))));
+}
+
+function resourceOptions(): analyzer.AnalyzerResourceOptions {
+  return new analyzer.AnalyzerResourceOptions().setProtect(false);
+}
+
+function analyzeRequest(type: string, name: string, props: Record<string, string | string[]>): analyzer.AnalyzeRequest {
+  return new analyzer.AnalyzeRequest()
+    .setType(type)
+    .setName(name)
+    .setUrn(urnOf(type, name))
+    .setProperties(Struct.fromJavaScript(props))
+    .setOptions(resourceOptions());
+}
+
+function stackResource(type: string, name: string, props: Record<string, string | string[]>, dependsOn: Record<string, string> = {}): analyzer.AnalyzerResource {
+  const resource = new analyzer.AnalyzerResource()
+    .setType(type)
+    .setName(name)
+    .setUrn(urnOf(type, name))
+    .setProperties(Struct.fromJavaScript(props))
+    .setOptions(resourceOptions());
+  for (const [property, urn] of Object.entries(dependsOn)) {
+    resource.getPropertydependenciesMap().set(property, new analyzer.AnalyzerPropertyDependencies().setUrnsList([urn]));
+    resource.setDependenciesList([...resource.getDependenciesList(), urn]);
+  }
+  return resource;
+}
+
+function policyConfig(level: analyzer.EnforcementLevel, properties: Record<string, string[]> = {}): analyzer.PolicyConfig {
+  return new analyzer.PolicyConfig().setEnforcementlevel(level).setProperties(Struct.fromJavaScript(properties));
+}
+
+describe('policy pack through the analyzer protocol', function () {
+  let pack: RunningPack;
+
+  before(async function () {
+    pack = await startPack();
+  });
+
+  after(() => {
+    pack?.client.close();
+    pack?.process.kill();
+  });
+
+  async function analyze(request: analyzer.AnalyzeRequest) {
+    const response = await call<analyzer.AnalyzeRequest, analyzer.AnalyzeResponse>((r, done) => pack.client.analyze(r, done), request);
+    return response.getDiagnosticsList();
+  }
+
+  async function analyzeStack(resources: analyzer.AnalyzerResource[]) {
+    const response = await call<analyzer.AnalyzeStackRequest, analyzer.AnalyzeResponse>(
+      (r, done) => pack.client.analyzeStack(r, done),
+      new analyzer.AnalyzeStackRequest().setResourcesList(resources),
+    );
+    return response.getDiagnosticsList();
+  }
+
+  async function configure(config: Record<string, analyzer.PolicyConfig>) {
+    const request = new analyzer.ConfigureAnalyzerRequest();
+    for (const [name, value] of Object.entries(config)) request.getPolicyconfigMap().set(name, value);
+    await call<analyzer.ConfigureAnalyzerRequest, Empty>((r, done) => pack.client.configure(r, done), request);
+  }
+
+  beforeEach(() => configure({}));
+
+  it('describes the pack: name, version, policies, their kinds and default enforcement levels', async () => {
+    const info = await call<Empty, analyzer.AnalyzerInfo>((r, done) => pack.client.getAnalyzerInfo(r, done), new Empty());
+    assert.equal(info.getName(), 'iam-audit-kit-guardrails');
+    assert.equal(info.getVersion(), PACK_VERSION);
+    const policies = info.getPoliciesList().map((policy) => [policy.getName(), policy.getEnforcementlevel(), policy.getPolicyType()]);
+    assert.deepEqual(policies, [
+      ['iam-no-access-keys', analyzer.EnforcementLevel.MANDATORY, analyzer.PolicyType.POLICY_TYPE_RESOURCE],
+      ['iam-console-users-require-mfa', analyzer.EnforcementLevel.MANDATORY, analyzer.PolicyType.POLICY_TYPE_STACK],
+      ['iam-human-role-trust-requires-mfa', analyzer.EnforcementLevel.ADVISORY, analyzer.PolicyType.POLICY_TYPE_RESOURCE],
+    ]);
+    const schema = info.getPoliciesList()[0].getConfigschema()?.getProperties()?.toJavaScript();
+    assert.deepEqual(schema?.exemptUserNames, { type: 'array', items: { type: 'string' }, default: [], description: 'IAM user names allowed to have an access key (break-glass users).' });
+  });
+
+  it('reports a mandatory violation for an access key and an advisory one for a role people assume without MFA', async () => {
+    const keyDiagnostics = await analyze(analyzeRequest('aws:iam/accessKey:AccessKey', 'ci-key', { user: 'ci-bot' }));
+    assert.deepEqual(
+      keyDiagnostics.map((d) => [d.getPolicyname(), d.getEnforcementlevel(), d.getPolicypackname(), d.getPolicypackversion()]),
+      [['iam-no-access-keys', analyzer.EnforcementLevel.MANDATORY, 'iam-audit-kit-guardrails', PACK_VERSION]],
+    );
+    assert.ok(keyDiagnostics[0].getMessage().includes(urnOf('aws:iam/accessKey:AccessKey', 'ci-key')));
+
+    const trust = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sts:AssumeRole' }] });
+    const roleDiagnostics = await analyze(analyzeRequest('aws:iam/role:Role', 'admin', { assumeRolePolicy: trust }));
+    assert.deepEqual(
+      roleDiagnostics.map((d) => [d.getPolicyname(), d.getEnforcementlevel()]),
+      [['iam-human-role-trust-requires-mfa', analyzer.EnforcementLevel.ADVISORY]],
+    );
+    assert.deepEqual(await analyze(analyzeRequest('aws:s3/bucket:Bucket', 'reports', { bucket: 'reports' })), []);
+  });
+
+  it('turns a value unknown during preview into an advisory note, never a violation', async () => {
+    const diagnostics = await analyze(analyzeRequest('aws:cloudformation/stackSet:StackSet', 'audit-role', { templateBody: UNKNOWN }));
+    // Both template-reading policies skip, each with a note.
+    assert.deepEqual(
+      diagnostics.map((d) => [d.getPolicyname(), d.getEnforcementlevel()]),
+      [
+        ['iam-no-access-keys', analyzer.EnforcementLevel.ADVISORY],
+        ['iam-human-role-trust-requires-mfa', analyzer.EnforcementLevel.ADVISORY],
+      ],
+    );
+    for (const diagnostic of diagnostics) assert.match(diagnostic.getMessage(), /can't run policy '.*' from policy pack .* during preview: .*templateBody/);
+  });
+
+  it('applies --policy-pack-config: exemptions and enforcement levels per policy', async () => {
+    await configure({
+      'iam-no-access-keys': policyConfig(analyzer.EnforcementLevel.MANDATORY, { exemptUserNames: ['break-glass'] }),
+      'iam-human-role-trust-requires-mfa': policyConfig(analyzer.EnforcementLevel.MANDATORY),
+    });
+    assert.deepEqual(await analyze(analyzeRequest('aws:iam/accessKey:AccessKey', 'bg', { user: 'break-glass' })), []);
+    assert.equal((await analyze(analyzeRequest('aws:iam/accessKey:AccessKey', 'ci', { user: 'ci-bot' }))).length, 1);
+    const trust = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: '123456789012' }, Action: 'sts:AssumeRole' }] });
+    const roleDiagnostics = await analyze(analyzeRequest('aws:iam/role:Role', 'admin', { assumeRolePolicy: trust }));
+    assert.deepEqual(roleDiagnostics.map((d) => d.getEnforcementlevel()), [analyzer.EnforcementLevel.MANDATORY]);
+
+    await configure({ 'iam-no-access-keys': policyConfig(analyzer.EnforcementLevel.DISABLED) });
+    assert.deepEqual(await analyze(analyzeRequest('aws:iam/accessKey:AccessKey', 'ci', { user: 'ci-bot' })), []);
+  });
+
+  it('analyzes a stack: an uncovered console user is reported on its login profile, a covered one is not', async () => {
+    const userUrn = urnOf('aws:iam/user:User', 'alice');
+    const diagnostics = await analyzeStack([
+      stackResource('aws:iam/user:User', 'alice', { name: 'alice' }),
+      stackResource('aws:iam/userLoginProfile:UserLoginProfile', 'alice-console', { user: 'alice' }),
+    ]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.getPolicyname(), d.getEnforcementlevel(), d.getUrn()]),
+      [['iam-console-users-require-mfa', analyzer.EnforcementLevel.MANDATORY, urnOf('aws:iam/userLoginProfile:UserLoginProfile', 'alice-console')]],
+    );
+
+    // As in a preview: the user policy's `user` is not known yet, its dependency says whose it is.
+    const covered = await analyzeStack([
+      stackResource('aws:iam/user:User', 'alice', { name: 'alice' }),
+      stackResource('aws:iam/userLoginProfile:UserLoginProfile', 'alice-console', { user: 'alice' }),
+      stackResource('aws:iam/userPolicy:UserPolicy', 'alice-force-mfa', { user: UNKNOWN, policy: MFA_DENY_POLICY }, { user: userUrn }),
+    ]);
+    assert.deepEqual(covered, []);
+  });
+});
