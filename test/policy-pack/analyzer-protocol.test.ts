@@ -3,6 +3,7 @@
 // then spoken to over the analyzer protocol.
 import { strict as assert } from 'assert';
 import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
 import { Empty } from 'google-protobuf/google/protobuf/empty_pb';
@@ -170,6 +171,28 @@ describe('policy pack through the analyzer protocol', function () {
 
     await configure({ 'iam-no-access-keys': policyConfig(analyzer.EnforcementLevel.DISABLED) });
     assert.deepEqual(await analyze(analyzeRequest('aws:iam/accessKey:AccessKey', 'ci', { user: 'ci-bot' })), []);
+  });
+
+  it('accepts the README\'s example config file as the CLI sends it', async () => {
+    const levels: Record<string, analyzer.EnforcementLevel> = {
+      advisory: analyzer.EnforcementLevel.ADVISORY,
+      mandatory: analyzer.EnforcementLevel.MANDATORY,
+      disabled: analyzer.EnforcementLevel.DISABLED,
+    };
+    const file: Record<string, string | { enforcementLevel: string; exemptUserNames?: string[] }> = JSON.parse(
+      fs.readFileSync(path.join(PACK_DIRECTORY, 'config.example.json'), 'utf8'),
+    );
+    const config: Record<string, analyzer.PolicyConfig> = {};
+    for (const [policy, value] of Object.entries(file)) {
+      const { enforcementLevel, ...properties } = typeof value === 'string' ? { enforcementLevel: value } : value;
+      assert.ok(enforcementLevel in levels, `${policy}: ${enforcementLevel}`);
+      config[policy] = policyConfig(levels[enforcementLevel], properties);
+    }
+    await configure(config);
+    assert.deepEqual(await analyze(analyzeRequest('aws:iam/accessKey:AccessKey', 'bg', { user: 'break-glass-admin' })), []);
+    const trust = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: '123456789012' }, Action: 'sts:AssumeRole' }] });
+    const roleDiagnostics = await analyze(analyzeRequest('aws:iam/role:Role', 'admin', { assumeRolePolicy: trust }));
+    assert.deepEqual(roleDiagnostics.map((d) => d.getEnforcementlevel()), [analyzer.EnforcementLevel.MANDATORY]);
   });
 
   it('analyzes a stack: an uncovered console user is reported on its login profile, a covered one is not', async () => {
