@@ -1,0 +1,44 @@
+// One line per account on stderr as each finishes, so a long run shows it is moving and a failing
+// account is visible at once, not only in the coverage report at the end.
+import type { AuditHooks } from './audit';
+import type { AccountAudit } from './model';
+import { coverageMessages, ERROR_SEPARATOR } from './reports/coverage-report';
+
+// Account names and AWS error messages go to a terminal: control characters (escape sequences,
+// carriage returns that overwrite the line) are replaced so they cannot disguise the output.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+export function terminalSafe(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, ' ');
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+export function describeAccountOutcome(audit: AccountAudit): string {
+  const keys = audit.users.reduce((total, user) => total + user.accessKeys.length, 0);
+  const counts = `${plural(audit.users.length, 'user')}, ${plural(keys, 'key')}`;
+  const reasons = coverageMessages(audit).join(ERROR_SEPARATOR);
+  if (audit.coverage.skipped !== null) return reasons;
+  switch (audit.coverage.audited) {
+    case 'yes':
+      return `audited (${counts})`;
+    case 'partial':
+      return `partial (${counts}): ${reasons}`;
+    default:
+      return `not audited: ${reasons}`;
+  }
+}
+
+/** Hooks for runAudit that write `[<n>] <id> <name>: <outcome>` for every account as it finishes. */
+export function progressHooks(write: (text: string) => void): AuditHooks {
+  let finished = 0;
+  return {
+    onAccountDone(audit) {
+      finished += 1;
+      write(terminalSafe(`[${finished}] ${audit.account.id} ${audit.account.name}: ${describeAccountOutcome(audit)}`) + '\n');
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// coverage_<ts>.csv: every account Organizations listed, exactly once, with whether it was audited
+// and why not. An account that is not in this file was not listed by Organizations.
+import type { AccountAudit, AuditRun } from '../model';
+import { toCsv } from './csv';
+
+export const COVERAGE_HEADER = ['account_id', 'account_name', 'state', 'audited', 'error'] as const;
+
+/** Joins the messages of one account; none of them is dropped. */
+export const ERROR_SEPARATOR = ' | ';
+
+export const PER_USER_FALLBACK_NOTE = 'users listed with per-user calls: the IAM credential report could not be had';
+
+function skipReason(audit: AccountAudit): string | null {
+  switch (audit.coverage.skipped) {
+    case 'state':
+      return `skipped: account state is ${audit.coverage.state}, only ACTIVE accounts are audited`;
+    case 'filter':
+      return 'skipped: not selected by --accounts / --exclude-accounts';
+    default:
+      return null;
+  }
+}
+
+export function coverageMessages(audit: AccountAudit): string[] {
+  const messages: string[] = [];
+  const skipped = skipReason(audit);
+  if (skipped !== null && !audit.coverage.errors.some((error) => error.startsWith('skipped'))) messages.push(skipped);
+  messages.push(...audit.coverage.errors);
+  if (audit.coverage.userSource === 'per-user') messages.push(PER_USER_FALLBACK_NOTE);
+  return messages;
+}
+
+export function coverageRows(run: AuditRun): string[][] {
+  return run.accounts.map((audit) => [
+    audit.account.id,
+    audit.account.name,
+    audit.coverage.state,
+    audit.coverage.audited,
+    coverageMessages(audit).join(ERROR_SEPARATOR),
+  ]);
+}
+
+export function coverageCsv(run: AuditRun): string {
+  return toCsv(COVERAGE_HEADER, coverageRows(run));
+}

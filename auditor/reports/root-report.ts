@@ -1,0 +1,28 @@
+// root_audit_report_<ts>.csv: one row per account whose root credentials could be read; the
+// others are in the coverage report with the reason.
+import type { AuditRun } from '../model';
+import { toCsv } from './csv';
+import { dateOrNever } from './dates';
+
+export const ROOT_HEADER = ['account_id', 'account_name', 'mfa_enabled', 'mfa_type', 'access_key_active', 'password_last_used'] as const;
+
+export function rootRows(run: AuditRun): string[][] {
+  const rows: string[][] = [];
+  for (const account of run.accounts) {
+    const root = account.root;
+    if (root === null) continue;
+    rows.push([
+      account.account.id,
+      account.account.name,
+      String(root.mfaEnabled),
+      root.mfaType,
+      String(root.accessKeysActive),
+      dateOrNever(root.passwordLastUsed),
+    ]);
+  }
+  return rows;
+}
+
+export function rootCsv(run: AuditRun): string {
+  return toCsv(ROOT_HEADER, rootRows(run));
+}
