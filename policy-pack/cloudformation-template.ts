@@ -3,8 +3,8 @@
 // `!Sub`), with the template's resources and a renderer that resolves intrinsic functions as far as
 // the template and the stack's parameter values allow.
 import { ScalarTag, CollectionTag, parse as parseYaml } from 'yaml';
-import { KnownObject, KnownValue, UnknownValue, isKnownObject, readKnown } from './known-value';
-import { ACCOUNT_ID_PART, StringRenderer, UNRESOLVED_PART } from './policy-document';
+import { KnownObject, KnownValue, UnknownValue, asList, isKnownObject, readKnown } from './known-value';
+import { ACCOUNT_ID_PART, ListExpander, StringRenderer, UNRESOLVED_PART } from './policy-document';
 
 /** Short tag → the long form's key; `!Ref` and `!Condition` are the two that are not `Fn::`. */
 const SHORT_TAG_FUNCTIONS: Record<string, string> = {
@@ -149,6 +149,23 @@ export class CloudFormationTemplate {
     });
     return unknown ?? rendered;
   }
+
+  /** Whether a parameter is a list (`CommaDelimitedList`, `List<...>`), whose `Ref` is a list. */
+  private isListParameter(name: string): boolean {
+    const declared = this.parameters[name];
+    return isKnownObject(declared) && typeof declared.Type === 'string' && (declared.Type === 'CommaDelimitedList' || declared.Type.startsWith('List<'));
+  }
+
+  /** A template value that stands for a list, as its items: `!Ref` to a list parameter is split on commas. */
+  readonly expandList: ListExpander = (value) => {
+    if (isKnownObject(value) && typeof value.Ref === 'string' && this.isListParameter(value.Ref)) {
+      const given = this.parameterValue(value.Ref);
+      if (given === undefined) return [UNRESOLVED_PART];
+      if (given instanceof UnknownValue) return [given];
+      return given.split(',').map((item) => item.trim());
+    }
+    return asList(value);
+  };
 
   /**
    * A template value as a string, resolving `Ref`, `Fn::Sub`, `Fn::Join` and `Fn::GetAtt ... Arn`;

@@ -18,6 +18,12 @@ export const ACCOUNT_ID_PART = '\u0001';
  */
 export type StringRenderer = (value: KnownValue) => string | UnknownValue | undefined;
 
+/**
+ * Turns a document value that stands for a list into its items: a plain value or array as it is,
+ * a CloudFormation `!Ref` to a list parameter (`CommaDelimitedList`) into the parameter's items.
+ */
+export type ListExpander = (value: KnownValue) => KnownValue[];
+
 export const renderPlainString: StringRenderer = (value) =>
   typeof value === 'string' || value instanceof UnknownValue ? value : undefined;
 
@@ -167,7 +173,7 @@ export interface TrustFinding {
   principals: string[];
 }
 
-function humanPrincipals(statement: KnownObject, render: StringRenderer): TrustFinding {
+function humanPrincipals(statement: KnownObject, render: StringRenderer, expand: ListExpander): TrustFinding {
   if (statement.NotPrincipal !== undefined) {
     // "Everyone except": people are in.
     return { answer: 'yes', principals: ['everyone but NotPrincipal'] };
@@ -180,7 +186,7 @@ function humanPrincipals(statement: KnownObject, render: StringRenderer): TrustF
   const aws = principal.AWS;
   if (aws instanceof UnknownValue) return { answer: 'maybe', principals: [] };
   const principals: string[] = [];
-  const answers = asList(aws).map((value): Tri => {
+  const answers = expand(aws).map((value): Tri => {
     const rendered = render(value);
     if (rendered instanceof UnknownValue) return 'maybe';
     if (rendered === undefined || !isHumanAwsPrincipal(rendered)) return 'no';
@@ -217,10 +223,10 @@ function requiresMfa(statement: KnownObject, render: StringRenderer): Tri {
 }
 
 /** Whether the trust statement lets people (accounts, users, everyone) assume the role without MFA. */
-export function statementTrustsHumansWithoutMfa(statement: KnownValue, render: StringRenderer): TrustFinding {
+export function statementTrustsHumansWithoutMfa(statement: KnownValue, render: StringRenderer, expand: ListExpander = asList): TrustFinding {
   if (statement instanceof UnknownValue) return { answer: 'maybe', principals: [] };
   if (!isKnownObject(statement)) return { answer: 'no', principals: [] };
-  const humans = humanPrincipals(statement, render);
+  const humans = humanPrincipals(statement, render, expand);
   return {
     answer: allOf([
       effectIs(statement, 'Allow', render),
@@ -233,10 +239,14 @@ export function statementTrustsHumansWithoutMfa(statement: KnownValue, render: S
 }
 
 /** The trust policy's answer over all statements, with the people it lets in without MFA. */
-export function trustPolicyLetsHumansInWithoutMfa(document: KnownValue, render: StringRenderer = renderPlainString): TrustFinding {
+export function trustPolicyLetsHumansInWithoutMfa(
+  document: KnownValue,
+  render: StringRenderer = renderPlainString,
+  expand: ListExpander = asList,
+): TrustFinding {
   const parsed = readPolicyDocument(document);
   if (parsed === undefined) return { answer: 'no', principals: [] };
-  const findings = statementsOf(parsed).map((statement) => statementTrustsHumansWithoutMfa(statement, render));
+  const findings = statementsOf(parsed).map((statement) => statementTrustsHumansWithoutMfa(statement, render, expand));
   return {
     answer: anyOf(findings.map((finding) => finding.answer)),
     principals: [...new Set(findings.filter((finding) => finding.answer === 'yes').flatMap((finding) => finding.principals))],

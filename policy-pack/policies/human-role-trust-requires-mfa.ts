@@ -1,7 +1,7 @@
 import { ResourceValidationPolicy } from '@pulumi/policy';
 import { readTemplate } from '../cloudformation-template';
-import { KnownValue, UnknownValue, asKnownObject, firstUnknown, readKnown } from '../known-value';
-import { StringRenderer, renderPlainString, trustPolicyLetsHumansInWithoutMfa } from '../policy-document';
+import { KnownValue, UnknownValue, asKnownObject, asList, firstUnknown, readKnown } from '../known-value';
+import { ListExpander, StringRenderer, renderPlainString, trustPolicyLetsHumansInWithoutMfa } from '../policy-document';
 import { CLOUDFORMATION_TEMPLATE_TYPES, ResourceType, describeResource } from '../resource-types';
 
 export const HUMAN_ROLE_TRUST_REQUIRES_MFA = 'iam-human-role-trust-requires-mfa';
@@ -14,6 +14,7 @@ interface TrustedRole {
   label: string;
   trustPolicy: KnownValue;
   render: StringRenderer;
+  expand: ListExpander;
   /** Other values the answer may depend on (a template's parameter values). */
   inputs: KnownValue;
 }
@@ -28,7 +29,7 @@ export const humanRoleTrustRequiresMfa: ResourceValidationPolicy = {
     if (args.type === ResourceType.role || args.type === ResourceType.nativeRole) {
       const props = asKnownObject(readKnown(args.props));
       const trustPolicy = args.type === ResourceType.role ? props.assumeRolePolicy : props.assumeRolePolicyDocument;
-      roles.push({ label: 'its trust policy', trustPolicy, render: renderPlainString, inputs: undefined });
+      roles.push({ label: 'its trust policy', trustPolicy, render: renderPlainString, expand: asList, inputs: undefined });
     } else if (CLOUDFORMATION_TEMPLATE_TYPES.includes(args.type)) {
       const props = asKnownObject(readKnown(args.props));
       const read = readTemplate(props.templateBody, props.parameters);
@@ -40,6 +41,7 @@ export const humanRoleTrustRequiresMfa: ResourceValidationPolicy = {
           label: `the trust policy of its CloudFormation role "${role.logicalId}"`,
           trustPolicy: role.properties.AssumeRolePolicyDocument,
           render: read.template.render,
+          expand: read.template.expandList,
           inputs: props.parameters,
         });
       }
@@ -48,7 +50,7 @@ export const humanRoleTrustRequiresMfa: ResourceValidationPolicy = {
     }
     let unknown: UnknownValue | undefined;
     for (const role of roles) {
-      const finding = trustPolicyLetsHumansInWithoutMfa(role.trustPolicy, role.render);
+      const finding = trustPolicyLetsHumansInWithoutMfa(role.trustPolicy, role.render, role.expand);
       if (finding.answer === 'yes') {
         reportViolation(
           `${describeResource(args)}: ${role.label} lets ${finding.principals.join(', ')} assume the role without MFA. ${HOW_TO_FIX}`,

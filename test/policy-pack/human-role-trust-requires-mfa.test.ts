@@ -154,4 +154,39 @@ Resources:
     assert.deepEqual(unknownParameter.violations, []);
     assert.match(unknownParameter.skippedBecauseUnknown ?? '', /parameters/);
   });
+
+  it('expands a !Ref to a CommaDelimitedList parameter into its principals', async () => {
+    const template = JSON.stringify({
+      Parameters: { TrustedPrincipalArns: { Type: 'CommaDelimitedList' }, OrganizationId: { Type: 'String' } },
+      Resources: {
+        AuditRole: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: {
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { AWS: { Ref: 'TrustedPrincipalArns' } },
+                  Action: 'sts:AssumeRole',
+                  Condition: { StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } } },
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
+    const roles = 'arn:aws:iam::111111111111:role/auditor-task,arn:aws:iam::222222222222:role/security-audit';
+    const onlyRoles = await runResourcePolicy(
+      humanRoleTrustRequiresMfa,
+      resourceArgs(STACK_SET, 'audit-role', { templateBody: template, parameters: { TrustedPrincipalArns: roles, OrganizationId: 'o-abc' } }),
+    );
+    assert.deepEqual(onlyRoles, { violations: [] });
+    const withAccount = await runResourcePolicy(
+      humanRoleTrustRequiresMfa,
+      resourceArgs(STACK_SET, 'audit-role', { templateBody: template, parameters: { TrustedPrincipalArns: `${roles}, arn:aws:iam::333333333333:root` } }),
+    );
+    assert.equal(withAccount.violations.length, 1);
+    assert.match(withAccount.violations[0].message, /lets arn:aws:iam::333333333333:root assume/);
+  });
 });
