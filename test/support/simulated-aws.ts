@@ -895,6 +895,17 @@ function signingAccessKeyId(request: unknown): string | null {
   return match ? match[1] : null;
 }
 
+/**
+ * Other test files may stub a client class's `send` with aws-sdk-client-mock for the whole mocha
+ * process (the stub sits on the class prototype). A simulated client keeps the SDK's genuine
+ * `send` (the smithy base client's) as its own property, so it still goes through its middleware
+ * stack and the simulated organization whatever other files mock.
+ */
+function keepGenuineSend(client: object, clientClass: { prototype: object }): void {
+  const genuine = (Object.getPrototypeOf(clientClass.prototype) as { send?: unknown }).send;
+  if (typeof genuine === 'function') Object.defineProperty(client, 'send', { value: genuine, writable: true, configurable: true });
+}
+
 /** Answers every command of `client` from `org`. Works for any SDK v3 client. */
 export function attachSimulatedAws<Input extends object, Output extends MetadataBearer>(
   client: { middlewareStack: MiddlewareStack<Input, Output> },
@@ -941,21 +952,25 @@ export function simulatedClientFactory(org: SimulatedOrganization, options: Simu
     organizations() {
       const client = new OrganizationsClient(config(ownCredentials, region));
       attachSimulatedAws(client, org, 'organizations', region);
+      keepGenuineSend(client, OrganizationsClient);
       return client;
     },
     sts() {
       const client = new STSClient(config(ownCredentials, region));
       attachSimulatedAws(client, org, 'sts', region);
+      keepGenuineSend(client, STSClient);
       return client;
     },
     iam(credentials) {
       const client = new IAMClient(config(credentials, region));
       attachSimulatedAws(client, org, 'iam', region);
+      keepGenuineSend(client, IAMClient);
       return client;
     },
     cloudTrail(credentials, trailRegion) {
       const client = new CloudTrailClient(config(credentials, trailRegion));
       attachSimulatedAws(client, org, 'cloudtrail', trailRegion);
+      keepGenuineSend(client, CloudTrailClient);
       return client;
     },
     s3() {
