@@ -27,10 +27,11 @@ function policy(...statements: PolicyStatement[]): PolicyDocument {
 /**
  * The audit role's permissions, in every member account and in the management account: exactly the
  * reads the auditor declares. `Resource: *` because the credential report, account summary, MFA and
- * CloudTrail lookups have no narrower resource.
+ * CloudTrail lookups have no narrower resource. Sorted, so the committed template changes only when
+ * the set of actions does.
  */
 export function auditRolePermissionsPolicy(): PolicyDocument {
-  return policy({ Sid: 'AuditorDeclaredReads', Effect: 'Allow', Action: [...AUDIT_ROLE_ACTIONS], Resource: '*' });
+  return policy({ Sid: 'AuditorDeclaredReads', Effect: 'Allow', Action: [...AUDIT_ROLE_ACTIONS].sort(), Resource: '*' });
 }
 
 /** Who may assume the audit role: the named principals, and only from inside the organization. */
