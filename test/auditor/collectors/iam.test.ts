@@ -229,7 +229,11 @@ function user(collection: AccountIamCollection, name: string): IamUserRecord {
 }
 
 function usersCalledWith(command: typeof ListMFADevicesCommand | typeof ListAccessKeysCommand | typeof GetLoginProfileCommand): string[] {
-  const names = iamMock.commandCalls(command).map((call) => call.args[0].input.UserName ?? '');
+  const names = iamMock
+    .calls()
+    .map((call) => call.args[0])
+    .filter((sent) => sent instanceof command)
+    .map((sent) => (sent.input as { UserName?: string }).UserName ?? '');
   return [...new Set(names)].sort();
 }
 
