@@ -120,7 +120,8 @@ export interface FetchCredentialReportOptions {
   maxAttempts?: number;
 }
 
-const POLL_DELAYS_MS = [500, 1000, 2000, 3000, 5000];
+// A small account's report is usually ready within a second or two; large ones take longer.
+const POLL_DELAYS_MS = [250, 500, 1000, 2000, 3000, 5000];
 const LIMIT_EXCEEDED_DELAYS_MS = [2000, 4000, 8000, 10000];
 
 function delayFor(delays: readonly number[], attempt: number): number {
