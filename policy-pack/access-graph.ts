@@ -28,8 +28,16 @@ export class AccessGraph {
   readonly attachments: { principal: IdentityRef; policy: IdentityRef }[] = [];
   readonly memberships: { user: IdentityRef; group: IdentityRef }[] = [];
 
+  // Each document is read once however many links lead to it.
+  private readonly enforcement = new Map<PolicySource, Tri>();
+
   private enforces(source: PolicySource): Tri {
-    return documentEnforcesMfa(source.document, source.render);
+    let answer = this.enforcement.get(source);
+    if (answer === undefined) {
+      answer = documentEnforcesMfa(source.document, source.render);
+      this.enforcement.set(source, answer);
+    }
+    return answer;
   }
 
   /** Whether an MFA-enforcing deny applies to the principal directly (inline or attached policies). */

@@ -80,11 +80,17 @@ function coversAction(statement: KnownObject, action: string, render: StringRend
   return anyOf(asList(statement.Action).map(matches));
 }
 
+const isEveryAction = (text: string): boolean => text === '*' || text === '*:*';
+
 /** Whether the statement applies to every action (`*`) or to everything but a list (`NotAction`). */
 function coversAllActions(statement: KnownObject, render: StringRenderer): Tri {
-  if (statement.NotAction !== undefined) return 'yes';
+  if (statement.NotAction !== undefined) {
+    // `NotAction: "*"` leaves nothing to deny.
+    if (statement.NotAction instanceof UnknownValue) return 'maybe';
+    return not(anyOf(asList(statement.NotAction).map((value) => textAnswer(value, render, isEveryAction))));
+  }
   if (statement.Action instanceof UnknownValue) return 'maybe';
-  return anyOf(asList(statement.Action).map((value) => textAnswer(value, render, (text) => text === '*' || text === '*:*')));
+  return anyOf(asList(statement.Action).map((value) => textAnswer(value, render, isEveryAction)));
 }
 
 function coversAllResources(statement: KnownObject, render: StringRenderer): Tri {

@@ -68,6 +68,7 @@ describe('iam-console-users-require-mfa', () => {
       { ...MFA_DENY_STATEMENT, Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'true' } } },
       { ...MFA_DENY_STATEMENT, NotAction: undefined, Action: 's3:GetObject' },
       { ...MFA_DENY_STATEMENT, Resource: 'arn:aws:s3:::bucket/*' },
+      { ...MFA_DENY_STATEMENT, NotAction: ['iam:EnableMFADevice', '*'] },
       { ...MFA_DENY_STATEMENT, Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' }, StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } } },
     ];
     for (const statement of weak) {
