@@ -2,6 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as dockerBuild from '@pulumi/docker-build';
 import * as pulumi from '@pulumi/pulumi';
 import * as path from 'path';
+import { ENV_CONCURRENCY, ENV_ROLE_NAME, ENV_S3_URI } from '../auditor/config';
 import { imageSourceTag } from './image-source-tag';
 import {
   auditorTaskRolePolicy,
@@ -123,9 +124,9 @@ export class AuditorTask extends pulumi.ComponentResource {
     }, parent);
 
     const environment = {
-      AUDIT_ROLE_NAME: pulumi.output(args.auditRoleName),
-      AUDIT_S3_URI: pulumi.output(args.reportsS3Uri),
-      AUDIT_CONCURRENCY: pulumi.output(String(args.auditorConcurrency)),
+      [ENV_ROLE_NAME]: pulumi.output(args.auditRoleName),
+      [ENV_S3_URI]: pulumi.output(args.reportsS3Uri),
+      [ENV_CONCURRENCY]: pulumi.output(String(args.auditorConcurrency)),
       ...args.additionalEnvironment,
     };
     this.taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {

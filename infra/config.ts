@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../auditor/config';
 
 /** The Pulumi project name: every key of this program's configuration is `iam-audit-kit:<key>`. */
 export const CONFIG_NAMESPACE = 'iam-audit-kit';
@@ -154,7 +155,7 @@ export function parseDeploymentConfig(raw: RawSettings, defaultRegion = 'us-east
     throw new DeploymentConfigError('taskMemory',
       `${taskMemory} MiB cannot be paired with ${taskCpu} CPU units on Fargate; use one of ${FARGATE_MEMORY_BY_CPU.get(taskCpu)?.join(', ')}`);
   }
-  const auditorConcurrency = integer('auditorConcurrency', text('auditorConcurrency') ?? '8', 1, 64);
+  const auditorConcurrency = integer('auditorConcurrency', text('auditorConcurrency') ?? String(DEFAULT_CONCURRENCY), 1, MAX_CONCURRENCY);
 
   return {
     auditRoleName, targetOrganizationalUnitIds, stackSetRegion, callAs, extraTrustedPrincipalArns,
