@@ -69,7 +69,7 @@ export function isValidFargateSize(cpu: number, memory: number): boolean {
   return FARGATE_MEMORY_BY_CPU.get(cpu)?.includes(memory) ?? false;
 }
 
-const SETTING_KEYS = [
+export const SETTING_KEYS = [
   'auditRoleName',
   'targetOrganizationalUnitIds',
   'stackSetRegion',
