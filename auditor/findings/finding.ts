@@ -1,0 +1,61 @@
+// A finding: one thing in the run that someone should act on, with the controls it fails so an
+// auditor can file it, and the evidence so they need not open the raw reports to believe it.
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Higher is worse; used to sort and to compare against `--fail-on`. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 4, high: 3, medium: 2, low: 1 };
+
+export function isSeverity(value: string): value is Severity {
+  return (SEVERITIES as readonly string[]).includes(value);
+}
+
+export function isAtOrAbove(severity: Severity, threshold: Severity): boolean {
+  return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
+}
+
+export interface ControlMapping {
+  /** CIS AWS Foundations Benchmark v3.0.0 recommendation numbers (`1.10`). */
+  cis: string[];
+  /** AWS Security Hub CSPM control ids (`IAM.5`). */
+  securityHub: string[];
+  /** AWS Security Maturity Model phase and control. */
+  smm: string[];
+}
+
+export type FindingResourceType = 'iam-user' | 'access-key' | 'root' | 'account';
+
+export interface Finding {
+  /** `<ruleId>|<accountId>|<resource>`: the same problem has the same key from run to run. */
+  key: string;
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  accountId: string;
+  accountName: string;
+  resourceType: FindingResourceType;
+  /** User name, access key id (`alice/AKIA...`), `root` or the account id. */
+  resource: string;
+  evidence: string;
+  remediation: string;
+  controls: ControlMapping;
+}
+
+export type FindingCounts = Record<Severity, number>;
+
+export function countBySeverity(findings: readonly Pick<Finding, 'severity'>[]): FindingCounts {
+  const counts: FindingCounts = { critical: 0, high: 0, medium: 0, low: 0 };
+  for (const finding of findings) counts[finding.severity] += 1;
+  return counts;
+}
+
+/** Worst first; then by account, rule and resource so the order is stable between runs. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    a.accountId.localeCompare(b.accountId) ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.resource.localeCompare(b.resource)
+  );
+}
