@@ -70,7 +70,8 @@ function toWholeSecond(isoDate: string | null): number | null {
  * Pairs each listed key with the report column that describes it. The report has no key ids, only
  * each key's creation time (`last_rotated`, to the second), which is the key's `CreateDate`. A key
  * with no column of the same creation time (the report predates it, or times disagree), or with two,
- * is left unmatched: guessing could give a key another key's last use.
+ * is left unmatched: guessing could give a key another key's last use. So is a key whose column
+ * does not say when it was last used.
  */
 export function matchKeysToReport(
   keys: readonly ListedAccessKey[],
@@ -83,7 +84,7 @@ export function matchKeysToReport(
     const created = toWholeSecond(key.createdDate);
     const candidates = freeColumns.filter((column) => created !== null && toWholeSecond(column.lastRotated) === created);
     // Two keys created in the same second cannot be told apart by time either.
-    if (candidates.length !== 1) {
+    if (candidates.length !== 1 || !candidates[0].lastUsedKnown) {
       unmatched.push(key);
       continue;
     }

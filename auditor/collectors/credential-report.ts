@@ -20,6 +20,11 @@ export interface CredentialReportKey {
   active: boolean;
   /** When the key was created (or last changed); matches the key's `CreateDate`. */
   lastRotated: string | null;
+  /**
+   * Whether the report says when the key was last used (a date, or `N/A` for never). Reports from
+   * some AWS-compatible endpoints lack the last-used columns; the key's last use is then asked for.
+   */
+  lastUsedKnown: boolean;
   lastUsedDate: string | null;
   lastUsedRegion: string | null;
   lastUsedService: string | null;
@@ -34,7 +39,8 @@ export interface CredentialReportRow {
   passwordEnabled: boolean | null;
   passwordLastUsed: string | null;
   passwordLastChanged: string | null;
-  mfaActive: boolean;
+  /** null when the report does not say (no `mfa_active` column or an unexpected value). */
+  mfaActive: boolean | null;
   /** Only the key columns that show a key (active, or with a creation date). */
   accessKeys: CredentialReportKey[];
   signingCertificatesActive: boolean;
@@ -88,11 +94,14 @@ export function parseCredentialReport(csvText: string): CredentialReportRow[] {
         const active = parseReportBoolean(record[`${prefix}active`]) === true;
         const lastRotated = parseReportDate(record[`${prefix}last_rotated`]);
         if (!active && lastRotated === null) continue;
+        const lastUsedText = record[`${prefix}last_used_date`]?.trim();
+        const lastUsedDate = parseReportDate(lastUsedText);
         accessKeys.push({
           slot,
           active,
           lastRotated,
-          lastUsedDate: parseReportDate(record[`${prefix}last_used_date`]),
+          lastUsedKnown: lastUsedDate !== null || lastUsedText === 'N/A',
+          lastUsedDate,
           lastUsedRegion: parseReportText(record[`${prefix}last_used_region`]),
           lastUsedService: parseReportText(record[`${prefix}last_used_service`]),
         });
@@ -105,7 +114,7 @@ export function parseCredentialReport(csvText: string): CredentialReportRow[] {
         passwordEnabled: parseReportBoolean(record.password_enabled),
         passwordLastUsed: parseReportDate(record.password_last_used),
         passwordLastChanged: parseReportDate(record.password_last_changed),
-        mfaActive: parseReportBoolean(record.mfa_active) === true,
+        mfaActive: parseReportBoolean(record.mfa_active),
         accessKeys,
         signingCertificatesActive:
           parseReportBoolean(record.cert_1_active) === true || parseReportBoolean(record.cert_2_active) === true,

@@ -28,7 +28,7 @@ import {
   MFA_DEVICE_ACTIONS,
   type AssignedVirtualMfaDevices,
 } from './mfa-devices';
-import { collectUserOneByOne, listUsers, PER_USER_ACTIONS, UserGoneError, type ListedUser } from './per-user-iam';
+import { collectUserOneByOne, hasLoginProfile, listUsers, PER_USER_ACTIONS, UserGoneError, type ListedUser } from './per-user-iam';
 import { buildRootRecord, getAccountSummaryFacts, ROOT_ACTIONS, type AccountSummaryFacts } from './root';
 
 /** Every IAM action this collector may call. */
@@ -228,7 +228,8 @@ async function userFromReportRow(
 
   let mfaDevices: MfaDeviceRecord[] = virtual?.byUserName.get(row.user) ?? [];
   let mfaType: MfaType = strongestMfaType(mfaDevices);
-  if (row.mfaActive && mfaDevices.length === 0) {
+  // MFA on (or the report does not say) and no virtual device: a token or a key, to be listed.
+  if (row.mfaActive !== false && mfaDevices.length === 0) {
     try {
       mfaDevices = await listUserMfaDevices(iam, row.user);
       mfaType = strongestMfaType(mfaDevices);
@@ -239,15 +240,17 @@ async function userFromReportRow(
     }
   }
 
+  const passwordEnabled = row.passwordEnabled ?? (await hasLoginProfile(iam, row.user, errors));
+
   return {
     userName: row.user,
     arn: row.arn || options.listed?.arn || '',
     createdDate: row.userCreationTime ?? options.listed?.createdDate ?? '',
-    passwordEnabled: row.passwordEnabled === true,
+    passwordEnabled,
     // ListUsers is current, the report up to four hours old; take the later of the two.
     passwordLastUsed: laterDate(row.passwordLastUsed, options.listed?.passwordLastUsed ?? null),
     passwordLastChanged: row.passwordLastChanged,
-    mfaActive: mfaType === 'Unknown' ? row.mfaActive : mfaDevices.length > 0,
+    mfaActive: mfaType === 'Unknown' ? row.mfaActive === true : mfaDevices.length > 0,
     mfaType,
     mfaDevices,
     accessKeys,

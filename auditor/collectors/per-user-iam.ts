@@ -39,6 +39,19 @@ function toListedUser(user: User): ListedUser | null {
   };
 }
 
+/** Console access: a login profile exists. A failed check is reported in `errors` and reads as none. */
+export async function hasLoginProfile(iam: IAMClient, userName: string, errors: string[]): Promise<boolean> {
+  try {
+    await iam.send(new GetLoginProfileCommand({ UserName: userName }));
+    return true;
+  } catch (error) {
+    if (!isNoSuchEntity(error)) {
+      errors.push(`GetLoginProfile failed for user ${userName} (${describeError(error)}): console access unknown`);
+    }
+    return false;
+  }
+}
+
 /** Thrown when the user disappeared while being read (deleted during the audit). */
 export class UserGoneError extends Error {
   constructor(readonly userName: string) {
@@ -56,15 +69,7 @@ export async function collectUserOneByOne(
   user: ListedUser,
   errors: string[],
 ): Promise<IamUserRecord> {
-  let passwordEnabled = false;
-  try {
-    await iam.send(new GetLoginProfileCommand({ UserName: user.userName }));
-    passwordEnabled = true;
-  } catch (error) {
-    if (!isNoSuchEntity(error)) {
-      errors.push(`GetLoginProfile failed for user ${user.userName} (${describeError(error)}): console access unknown`);
-    }
-  }
+  const passwordEnabled = await hasLoginProfile(iam, user.userName, errors);
 
   let accessKeys: AccessKeyRecord[] = [];
   try {

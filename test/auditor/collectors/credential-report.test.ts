@@ -36,6 +36,7 @@ describe('parseCredentialReport', () => {
         slot: 1,
         active: true,
         lastRotated: '2019-06-01T00:00:00.000Z',
+        lastUsedKnown: true,
         lastUsedDate: '2024-01-02T03:04:00.000Z',
         lastUsedRegion: 'us-east-1',
         lastUsedService: 's3',
@@ -55,10 +56,10 @@ describe('parseCredentialReport', () => {
     assert.equal(bob.mfaActive, true);
     assert.equal(bob.signingCertificatesActive, true);
     assert.deepEqual(
-      bob.accessKeys.map((key) => [key.slot, key.active, key.lastRotated, key.lastUsedDate, key.lastUsedService]),
+      bob.accessKeys.map((key) => [key.slot, key.active, key.lastRotated, key.lastUsedKnown, key.lastUsedDate, key.lastUsedService]),
       [
-        [1, true, '2018-02-03T04:06:00.000Z', '2024-02-01T00:00:00.000Z', 'dynamodb'],
-        [2, false, '2021-07-07T07:07:07.000Z', null, null],
+        [1, true, '2018-02-03T04:06:00.000Z', true, '2024-02-01T00:00:00.000Z', 'dynamodb'],
+        [2, false, '2021-07-07T07:07:07.000Z', true, null, null],
       ],
       'an inactive key is still a key; a never-used key has no last use',
     );
@@ -80,9 +81,10 @@ describe('parseCredentialReport', () => {
     assert.equal(dave.userCreationTime, null);
     assert.equal(dave.passwordEnabled, null);
     assert.equal(dave.passwordLastUsed, null);
-    assert.equal(dave.mfaActive, false);
+    assert.equal(dave.mfaActive, null, 'an unexpected value is no answer');
     assert.equal(dave.accessKeys.length, 1, 'an active key is kept even when its dates are unreadable');
     assert.equal(dave.accessKeys[0].lastRotated, null);
+    assert.equal(dave.accessKeys[0].lastUsedKnown, false);
   });
 
   it('rejects a document that is not a credential report', () => {

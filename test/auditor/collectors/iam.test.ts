@@ -528,6 +528,32 @@ describe('collectAccountIam', () => {
     assert.deepEqual(collection.errors, []);
   });
 
+  it('asks for what a report without last-use, MFA or password columns does not say', async () => {
+    serveAccount({ users: [alice, bob, carol] });
+    // The report of some AWS-compatible endpoints: key creation times only.
+    const shortReport = [
+      'user,arn,user_creation_time,access_key_1_active,access_key_1_last_rotated,access_key_2_active,access_key_2_last_rotated',
+      `alice,${userArn('alice')},2020-01-01T00:00:00+00:00,false,N/A,false,N/A`,
+      `bob,${userArn('bob')},2020-01-01T00:00:00+00:00,true,2017-03-01T10:00:00+00:00,false,2024-01-15T08:30:45+00:00`,
+      `carol,${userArn('carol')},2020-01-01T00:00:00+00:00,true,2023-11-11T11:11:11+00:00,false,N/A`,
+    ].join('\n');
+    iamMock.on(GetCredentialReportCommand).resolves({ Content: new TextEncoder().encode(shortReport) });
+
+    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+
+    assert.deepEqual(collection.errors, []);
+    assert.equal(user(collection, 'alice').passwordEnabled, true);
+    assert.equal(user(collection, 'bob').passwordEnabled, false);
+    assert.equal(user(collection, 'alice').mfaType, 'None');
+    assert.equal(user(collection, 'bob').mfaType, 'Virtual');
+    assert.equal(user(collection, 'carol').mfaType, 'Hardware');
+    const bobOldKey = user(collection, 'bob').accessKeys.find((key) => key.accessKeyId === 'AKIABOBOLD0000000001');
+    assert.equal(bobOldKey?.lastUsedService, 's3', 'last use asked for, not taken as never');
+    assert.equal(iamMock.commandCalls(GetAccessKeyLastUsedCommand).length, 3);
+    assert.deepEqual(usersCalledWith(GetLoginProfileCommand), ['alice', 'bob', 'carol']);
+    assert.deepEqual(usersCalledWith(ListMFADevicesCommand), ['alice', 'carol'], 'bob has a virtual device');
+  });
+
   it('drops a user deleted between the report and the key listing', async () => {
     serveAccount({ users: [alice, bob] });
     iamMock.on(ListAccessKeysCommand, { UserName: 'bob' }).rejects(noSuchEntity('The user with name bob'));
