@@ -16,12 +16,8 @@ const REPOSITORY = path.resolve(__dirname, '..', '..');
 const PACK_DIRECTORY = path.join(REPOSITORY, 'policy-pack');
 const PACK_VERSION: string = require(path.join(PACK_DIRECTORY, 'package.json')).version;
 
-interface RunningPack {
-  process: ChildProcess;
-  client: AnalyzerClient;
-}
-
-async function startPack(): Promise<RunningPack> {
+/** The pack's process, started as the engine starts it; `port` resolves once it serves. */
+function startPack(): { process: ChildProcess; port: Promise<number> } {
   // The engine's environment, not the test runner's (which tells ts-node to skip type checks).
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TS_NODE_')));
   const child = spawn(process.execPath, [require.resolve('@pulumi/pulumi/cmd/run-policy-pack'), '127.0.0.1:0', PACK_DIRECTORY], {
@@ -29,7 +25,7 @@ async function startPack(): Promise<RunningPack> {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const port = await new Promise<number>((resolve, reject) => {
+  const port = new Promise<number>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -40,7 +36,7 @@ async function startPack(): Promise<RunningPack> {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('exit', (code) => reject(new Error(`policy pack exited with ${code} before serving:\n${stdout}\n${stderr}`)));
   });
-  return { process: child, client: new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) };
+  return { process: child, port };
 }
 
 function call<Request, Response>(
@@ -82,25 +78,28 @@ function policyConfig(level: analyzer.EnforcementLevel, properties: Record<strin
 }
 
 describe('policy pack through the analyzer protocol', function () {
-  let pack: RunningPack;
+  let packProcess: ChildProcess | undefined;
+  let client: AnalyzerClient;
 
   before(async function () {
-    pack = await startPack();
+    const started = startPack();
+    packProcess = started.process;
+    client = new AnalyzerClient(`127.0.0.1:${await started.port}`, grpc.credentials.createInsecure());
   });
 
   after(() => {
-    pack?.client.close();
-    pack?.process.kill();
+    client?.close();
+    packProcess?.kill();
   });
 
   async function analyze(request: analyzer.AnalyzeRequest) {
-    const response = await call<analyzer.AnalyzeRequest, analyzer.AnalyzeResponse>((r, done) => pack.client.analyze(r, done), request);
+    const response = await call<analyzer.AnalyzeRequest, analyzer.AnalyzeResponse>((r, done) => client.analyze(r, done), request);
     return response.getDiagnosticsList();
   }
 
   async function analyzeStack(resources: analyzer.AnalyzerResource[]) {
     const response = await call<analyzer.AnalyzeStackRequest, analyzer.AnalyzeResponse>(
-      (r, done) => pack.client.analyzeStack(r, done),
+      (r, done) => client.analyzeStack(r, done),
       new analyzer.AnalyzeStackRequest().setResourcesList(resources),
     );
     return response.getDiagnosticsList();
@@ -109,13 +108,13 @@ describe('policy pack through the analyzer protocol', function () {
   async function configure(config: Record<string, analyzer.PolicyConfig>) {
     const request = new analyzer.ConfigureAnalyzerRequest();
     for (const [name, value] of Object.entries(config)) request.getPolicyconfigMap().set(name, value);
-    await call<analyzer.ConfigureAnalyzerRequest, Empty>((r, done) => pack.client.configure(r, done), request);
+    await call<analyzer.ConfigureAnalyzerRequest, Empty>((r, done) => client.configure(r, done), request);
   }
 
   beforeEach(() => configure({}));
 
   it('describes the pack: name, version, policies, their kinds and default enforcement levels', async () => {
-    const info = await call<Empty, analyzer.AnalyzerInfo>((r, done) => pack.client.getAnalyzerInfo(r, done), new Empty());
+    const info = await call<Empty, analyzer.AnalyzerInfo>((r, done) => client.getAnalyzerInfo(r, done), new Empty());
     assert.equal(info.getName(), 'iam-audit-kit-guardrails');
     assert.equal(info.getVersion(), PACK_VERSION);
     const policies = info.getPoliciesList().map((policy) => [policy.getName(), policy.getEnforcementlevel(), policy.getPolicyType()]);
