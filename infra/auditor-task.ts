@@ -69,6 +69,8 @@ export class AuditorTask extends pulumi.ComponentResource {
         imageScanningConfiguration: { scanOnPush: true },
         imageTagMutability: 'IMMUTABLE',
         encryptionConfigurations: [{ encryptionType: 'AES256' }],
+        // The images are rebuilt from source at will; `pulumi destroy` should not stop at them.
+        forceDelete: true,
       }, parent);
       const registryLogin = aws.ecr.getAuthorizationTokenOutput({ registryId: this.repository.registryId }, parent);
       const image = new dockerBuild.Image(`${name}-image`, {
