@@ -365,8 +365,9 @@ export class SimulatedOrganization {
   /** Answers one command. Called by the middleware; public so the factory can attach it to any client. */
   async handle(service: SimulatedService, region: string, commandName: string, input: Record<string, unknown>, accessKeyId: string | null): Promise<object> {
     const operation = commandName.replace(/Command$/, '');
-    if (this.options.latencyMs) await sleep(this.options.latencyMs);
+    // Credentials are checked on arrival, before the latency, which stands for the time to answer.
     const caller = this.identify(service, accessKeyId);
+    if (this.options.latencyMs) await sleep(this.options.latencyMs);
     const accountId = this.concernedAccount(operation, input, caller);
     increment(this.callsByOperation, operation);
     increment(this.callsByAccountOperation, `${accountId}|${operation}`);

@@ -1,0 +1,269 @@
+// The audit run: list the organization's accounts, then audit each one through the audit role,
+// a bounded number at a time. Within an account the IAM and the CloudTrail collections run side by
+// side. Whatever goes wrong in one account is recorded in its coverage and never stops the others;
+// only problems that prevent the whole run (credentials, Organizations access) throw.
+import pLimit from 'p-limit';
+import type { AwsClientFactory } from './clients';
+import { collectRemediationEvents } from './collectors/cloudtrail';
+import { describeError } from './collectors/aws-error';
+import { collectAccountIam, type AccountIamCollection } from './collectors/iam';
+import { AssumeRoleError, assumedRoleCredentials, auditSessionName, callerIdentity } from './credentials';
+import { AuditSetupError, callerIdentitySetupError, isNotInOrganization, organizationsSetupError } from './errors';
+import { SCHEMA_VERSION, type AccountAudit, type AccountCoverage, type AuditRun, type CloudTrailEventRecord, type OrgAccount } from './model';
+import { describeManagementAccountId, listOrganizationAccounts } from './organizations';
+
+export { AuditSetupError } from './errors';
+
+export interface AuditOptions {
+  roleName: string;
+  externalId?: string;
+  /** `--accounts`: audit only these ids; the others are listed as skipped (`filter`). */
+  includeAccounts?: string[];
+  /** `--exclude-accounts`. */
+  excludeAccounts?: string[];
+  /** Accounts audited at once. */
+  concurrency: number;
+  cloudTrail: { enabled: boolean; region: string; sinceDays: number };
+  /** The run's reference time (key ages, CloudTrail window, report timestamp). */
+  now?: Date;
+}
+
+export interface AuditHooks {
+  /** Called when an account's audit begins (not for skipped accounts). */
+  onAccountStart?(account: OrgAccount): void;
+  /** Called once for every listed account, skipped ones included, as soon as its result is final. */
+  onAccountDone?(audit: AccountAudit): void | Promise<void>;
+}
+
+/** `20240131T120000Z`: the run's timestamp, as the report file names carry it. */
+export function formatRunTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+export interface AccountFilters {
+  includeAccounts?: readonly string[];
+  excludeAccounts?: readonly string[];
+}
+
+export interface SkipDecision {
+  skipped: 'state' | 'filter';
+  error: string;
+}
+
+/** Why an account is not audited, or null when it is. A filter wins over the state. */
+export function skipDecision(account: OrgAccount, filters: AccountFilters): SkipDecision | null {
+  if (filters.excludeAccounts?.includes(account.id)) return { skipped: 'filter', error: 'skipped: excluded by --exclude-accounts' };
+  if (filters.includeAccounts && filters.includeAccounts.length > 0 && !filters.includeAccounts.includes(account.id)) {
+    return { skipped: 'filter', error: 'skipped: not in --accounts' };
+  }
+  if (account.state !== 'ACTIVE') return { skipped: 'state', error: `skipped: account state is ${account.state}` };
+  return null;
+}
+
+function coverageFor(account: OrgAccount, fields: Pick<AccountCoverage, 'audited' | 'errors' | 'skipped' | 'userSource'>): AccountCoverage {
+  return { accountId: account.id, accountName: account.name, state: account.state, ...fields };
+}
+
+export function skippedAccountAudit(account: OrgAccount, decision: SkipDecision): AccountAudit {
+  return {
+    account,
+    coverage: coverageFor(account, { audited: 'no', errors: [decision.error], skipped: decision.skipped, userSource: 'none' }),
+    users: [],
+    root: null,
+    events: [],
+  };
+}
+
+/** The audit role could not be assumed: nothing in the account could be read. */
+export function unreachableAccountAudit(account: OrgAccount, error: string): AccountAudit {
+  return {
+    account,
+    coverage: coverageFor(account, { audited: 'no', errors: [error], skipped: null, userSource: 'none' }),
+    users: [],
+    root: null,
+    events: [],
+  };
+}
+
+/** One line for coverage: AssumeRole failures already say what failed. */
+function failureMessage(step: string, error: unknown): string {
+  return error instanceof AssumeRoleError ? `${step}: ${error.message}` : `${step}: ${describeError(error)}`;
+}
+
+/**
+ * The account's audit from what its collectors gave. `cloudTrail` is null when CloudTrail was not
+ * asked for. Complete only when everything asked for came back without errors; nothing at all
+ * collected is `no`; anything between is `partial`.
+ */
+export function collectedAccountAudit(
+  account: OrgAccount,
+  iam: PromiseSettledResult<AccountIamCollection>,
+  cloudTrail: PromiseSettledResult<CloudTrailEventRecord[]> | null,
+): AccountAudit {
+  const errors: string[] = [];
+  if (iam.status === 'fulfilled') errors.push(...iam.value.errors);
+  else errors.push(failureMessage('IAM collection failed', iam.reason));
+  if (cloudTrail?.status === 'rejected') errors.push(failureMessage('CloudTrail LookupEvents failed', cloudTrail.reason));
+  const somethingCollected = iam.status === 'fulfilled' || cloudTrail?.status === 'fulfilled';
+  const audited = errors.length === 0 ? 'yes' : somethingCollected ? 'partial' : 'no';
+  return {
+    account,
+    coverage: coverageFor(account, { audited, errors, skipped: null, userSource: iam.status === 'fulfilled' ? iam.value.source : 'none' }),
+    users: iam.status === 'fulfilled' ? iam.value.users : [],
+    root: iam.status === 'fulfilled' ? iam.value.root : null,
+    events: cloudTrail?.status === 'fulfilled' ? cloudTrail.value : [],
+  };
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+function validateOptions(options: AuditOptions): void {
+  if (!options.roleName || !/^[\w+=,.@/-]{1,64}$/.test(options.roleName)) {
+    throw new AuditSetupError(`The audit role name "${options.roleName}" is not a valid IAM role name`);
+  }
+  if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
+    throw new AuditSetupError(`concurrency must be a whole number of at least 1, got ${options.concurrency}`);
+  }
+  if (options.cloudTrail.enabled && (!Number.isFinite(options.cloudTrail.sinceDays) || options.cloudTrail.sinceDays <= 0)) {
+    throw new AuditSetupError(`the CloudTrail window must be a positive number of days, got ${options.cloudTrail.sinceDays}`);
+  }
+  for (const [flag, ids] of [['--accounts', options.includeAccounts], ['--exclude-accounts', options.excludeAccounts]] as const) {
+    const invalid = (ids ?? []).filter((id) => !ACCOUNT_ID.test(id));
+    if (invalid.length > 0) throw new AuditSetupError(`${flag}: not 12-digit account ids: ${invalid.join(', ')}`);
+  }
+}
+
+/** Ids given in `--accounts` that the organization does not list. */
+export function unknownAccountIds(includeAccounts: readonly string[] | undefined, accounts: readonly OrgAccount[]): string[] {
+  const listed = new Set(accounts.map((account) => account.id));
+  return (includeAccounts ?? []).filter((id) => !listed.has(id));
+}
+
+interface AccountContext {
+  options: AuditOptions;
+  clients: AwsClientFactory;
+  partition: string;
+  sessionName: string;
+  now: Date;
+}
+
+async function auditAccount(account: OrgAccount, context: AccountContext): Promise<AccountAudit> {
+  const { options, clients, now } = context;
+  const credentials = assumedRoleCredentials({
+    sts: clients.sts(),
+    partition: context.partition,
+    accountId: account.id,
+    roleName: options.roleName,
+    sessionName: context.sessionName,
+    externalId: options.externalId,
+  });
+  try {
+    // Assumed once up front so that a missing or refusing role is told apart from a collector
+    // failing later; the clients below reuse these credentials and renew them when needed.
+    await credentials();
+  } catch (error) {
+    return unreachableAccountAudit(account, error instanceof AssumeRoleError ? error.message : failureMessage('AssumeRole failed', error));
+  }
+  const iamWork = collectAccountIam(clients.iam(credentials), { now });
+  const cloudTrailWork = options.cloudTrail.enabled
+    ? collectRemediationEvents(clients.cloudTrail(credentials, options.cloudTrail.region), {
+        accountId: account.id,
+        accountName: account.name,
+        startTime: new Date(now.getTime() - options.cloudTrail.sinceDays * 24 * 60 * 60 * 1000),
+        endTime: now,
+      })
+    : null;
+  const [iam, cloudTrail] = await Promise.allSettled([iamWork, cloudTrailWork ?? Promise.resolve([])]);
+  return collectedAccountAudit(account, iam, cloudTrailWork ? cloudTrail : null);
+}
+
+async function listAccounts(clients: AwsClientFactory): Promise<{ accounts: OrgAccount[]; managementAccountId: string | null }> {
+  const organizations = clients.organizations();
+  const [listed, described] = await Promise.allSettled([listOrganizationAccounts(organizations, null), describeManagementAccountId(organizations)]);
+  if (listed.status === 'rejected') throw organizationsSetupError('ListAccounts', listed.reason);
+  if (described.status === 'rejected' && isNotInOrganization(described.reason)) {
+    throw organizationsSetupError('DescribeOrganization', described.reason);
+  }
+  // A delegated administrator may list accounts without being allowed to describe the
+  // organization; the run then goes on without knowing which account is the management one.
+  const managementAccountId = described.status === 'fulfilled' ? described.value : null;
+  return {
+    managementAccountId,
+    accounts: listed.value.map((account) => ({ ...account, isManagementAccount: account.id === managementAccountId })),
+  };
+}
+
+/**
+ * Audits every account the organization lists. Throws `AuditSetupError` when the run cannot
+ * start; per-account problems end up in each account's coverage. A hook that throws stops new
+ * accounts from starting and its error is thrown once the accounts in flight are done.
+ */
+export async function runAudit(options: AuditOptions, clients: AwsClientFactory, hooks: AuditHooks = {}): Promise<AuditRun> {
+  validateOptions(options);
+  const now = options.now ?? new Date();
+  const startedMs = Date.now();
+  const runTimestamp = formatRunTimestamp(now);
+
+  let partition: string;
+  try {
+    partition = (await callerIdentity(clients.sts())).partition;
+  } catch (error) {
+    throw callerIdentitySetupError(error);
+  }
+  const { accounts, managementAccountId } = await listAccounts(clients);
+  const unknown = unknownAccountIds(options.includeAccounts, accounts);
+  if (unknown.length > 0) {
+    throw new AuditSetupError(`--accounts names ${unknown.length === 1 ? 'an account' : 'accounts'} the organization does not list: ${unknown.join(', ')}`);
+  }
+
+  const results: AccountAudit[] = new Array<AccountAudit>(accounts.length);
+  let hookFailure: { error: unknown } | null = null;
+  const finish = async (index: number, audit: AccountAudit): Promise<void> => {
+    results[index] = audit;
+    try {
+      await hooks.onAccountDone?.(audit);
+    } catch (error) {
+      hookFailure ??= { error };
+    }
+  };
+
+  const context: AccountContext = { options, clients, partition, sessionName: auditSessionName(runTimestamp), now };
+  const limit = pLimit(options.concurrency);
+  const work: Promise<void>[] = [];
+  for (const [index, account] of accounts.entries()) {
+    const decision = skipDecision(account, options);
+    if (decision) {
+      await finish(index, skippedAccountAudit(account, decision));
+      continue;
+    }
+    work.push(
+      limit(async () => {
+        if (hookFailure) return;
+        hooks.onAccountStart?.(account);
+        let audit: AccountAudit;
+        try {
+          audit = await auditAccount(account, context);
+        } catch (error) {
+          // auditAccount records every collector failure itself; this is the safety net that
+          // keeps an unexpected bug in one account from ending the run.
+          audit = unreachableAccountAudit(account, failureMessage('audit failed', error));
+        }
+        await finish(index, audit);
+      }),
+    );
+  }
+  await Promise.all(work);
+  if (hookFailure) throw (hookFailure as { error: unknown }).error;
+
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    runTimestamp,
+    startedAt: now.toISOString(),
+    finishedAt: new Date(now.getTime() + (Date.now() - startedMs)).toISOString(),
+    partition,
+    managementAccountId,
+    roleName: options.roleName,
+    cloudTrail: { ...options.cloudTrail },
+    accounts: results,
+  };
+}
