@@ -20,6 +20,16 @@ function keyFor(kind: IdentityKind, value: string): string {
   return `${kind}:${kind === 'policy' ? 'arn' : 'name'}:${value}`;
 }
 
+/**
+ * A managed policy's path and name as its ARN ends (`arn:aws:iam::123456789012:policy/team/name`
+ * → `policy:path:/team/name`): during preview a new policy's ARN is unknown while its name and the
+ * ARN an attachment spells out are not.
+ */
+function policyPathKey(arn: string): string | undefined {
+  const marker = arn.indexOf(':policy/');
+  return marker < 0 ? undefined : `policy:path:${arn.slice(marker + ':policy'.length)}`;
+}
+
 // ---- Pulumi resources ---------------------------------------------------------------------------
 
 interface ReadResource {
@@ -38,8 +48,13 @@ function propertyRef(entry: ReadResource, property: string, kind: IdentityKind):
   const value = entry.props[property];
   const dependencies = (entry.resource.propertyDependencies?.[property] ?? []).filter((dependency) => dependency.type === DEPENDENCY_TYPES[kind]);
   const keys = dependencies.map((dependency) => `${kind}:urn:${dependency.urn}`);
-  if (typeof value === 'string') keys.push(keyFor(kind, value));
+  if (typeof value === 'string') keys.push(...valueKeys(kind, value));
   return { keys, unknown: value instanceof UnknownValue && dependencies.length === 0 ? value : undefined };
+}
+
+function valueKeys(kind: IdentityKind, value: string): string[] {
+  const pathKey = kind === 'policy' ? policyPathKey(value) : undefined;
+  return pathKey ? [keyFor(kind, value), pathKey] : [keyFor(kind, value)];
 }
 
 /** References held in a list property (`users`, `groups`): element by element. */
@@ -48,15 +63,24 @@ function listPropertyRefs(entry: ReadResource, property: string, kind: IdentityK
   if (value instanceof UnknownValue) return [propertyRef(entry, property, kind)];
   return asList(value).map((item) =>
     // An unknown element could be any of the property's dependencies: it stays unknown.
-    typeof item === 'string' ? { keys: [keyFor(kind, item)] } : { keys: [], unknown: item instanceof UnknownValue ? item : undefined },
+    typeof item === 'string' ? { keys: valueKeys(kind, item) } : { keys: [], unknown: item instanceof UnknownValue ? item : undefined },
   );
 }
 
-function ownIdentity(entry: ReadResource, kind: IdentityKind, property: string): IdentityRef {
-  const value = entry.props[property];
+/** The keys a user, group or managed policy of the stack answers to; unknown when what names it is. */
+function ownIdentity(entry: ReadResource, kind: IdentityKind): IdentityRef {
   const keys = [`${kind}:urn:${entry.resource.urn}`];
-  if (typeof value === 'string') keys.push(keyFor(kind, value));
-  return { keys };
+  const name = entry.props.name;
+  if (kind !== 'policy') {
+    if (typeof name === 'string') keys.push(keyFor(kind, name));
+    return { keys, unknown: name instanceof UnknownValue ? name : undefined };
+  }
+  const arn = entry.props.arn;
+  if (typeof arn === 'string') keys.push(...valueKeys(kind, arn));
+  const path = entry.props.path;
+  if (typeof name === 'string' && (typeof path === 'string' || path === undefined)) keys.push(`policy:path:${path ?? '/'}${name}`);
+  const nameUnknown = name instanceof UnknownValue || name === undefined;
+  return { keys, unknown: arn instanceof UnknownValue && nameUnknown ? arn : undefined };
 }
 
 function stackGraph(resources: ReadResource[]): AccessGraph {
@@ -66,7 +90,7 @@ function stackGraph(resources: ReadResource[]): AccessGraph {
     const { props } = entry;
     switch (entry.resource.type) {
       case ResourceType.policy:
-        graph.managedPolicies.push({ identity: ownIdentity(entry, 'policy', 'arn'), source: source(props.policy) });
+        graph.managedPolicies.push({ identity: ownIdentity(entry, 'policy'), source: source(props.policy) });
         break;
       case ResourceType.userPolicy:
         graph.inlinePolicies.push({ principal: propertyRef(entry, 'user', 'user'), source: source(props.policy) });
@@ -104,7 +128,7 @@ function stackGraph(resources: ReadResource[]): AccessGraph {
 
 function checkStackUsers(resources: ReadResource[], reportViolation: ReportViolation, unknowns: UnknownValue[]): void {
   const graph = stackGraph(resources);
-  const users = resources.filter((entry) => entry.resource.type === ResourceType.user).map((entry) => ownIdentity(entry, 'user', 'name'));
+  const users = resources.filter((entry) => entry.resource.type === ResourceType.user).map((entry) => ownIdentity(entry, 'user'));
   for (const entry of resources.filter((candidate) => candidate.resource.type === ResourceType.userLoginProfile)) {
     const reference = propertyRef(entry, 'user', 'user');
     // The login profile may name the user by value or by dependency; the user's other keys join in.

@@ -115,6 +115,28 @@ describe('iam-console-users-require-mfa', () => {
     assert.deepEqual(outcome, { violations: [] });
   });
 
+  it('during preview, matches an attachment\'s spelled-out ARN to a new policy by path and name', async () => {
+    const outcome = await check([
+      ...alice,
+      { type: T.policy, name: 'force-mfa', props: { name: 'force-mfa', path: '/humans/', policy: MFA_DENY_POLICY, arn: UNKNOWN } },
+      { type: T.userPolicyAttachment, name: 'a', props: { user: 'alice', policyArn: 'arn:aws:iam::111111111111:policy/humans/force-mfa' } },
+    ]);
+    assert.deepEqual(outcome, { violations: [] });
+    const otherPath = await check([
+      ...alice,
+      { type: T.policy, name: 'force-mfa', props: { name: 'force-mfa', path: '/', policy: MFA_DENY_POLICY, arn: 'arn:aws:iam::111111111111:policy/force-mfa' } },
+      { type: T.userPolicyAttachment, name: 'a', props: { user: 'alice', policyArn: 'arn:aws:iam::111111111111:policy/humans/force-mfa' } },
+    ]);
+    assert.equal(otherPath.violations.length, 1);
+    const unnamed = await check([
+      ...alice,
+      { type: T.policy, name: 'force-mfa', props: { namePrefix: 'force-mfa-', policy: MFA_DENY_POLICY, arn: UNKNOWN } },
+      { type: T.userPolicyAttachment, name: 'a', props: { user: 'alice', policyArn: 'arn:aws:iam::111111111111:policy/force-mfa-123' } },
+    ]);
+    assert.deepEqual(unnamed.violations, []);
+    assert.match(unnamed.skippedBecauseUnknown ?? '', /arn/);
+  });
+
   it('during preview, skips a user whose cover is unknown but still reports users certainly uncovered', async () => {
     const outcome = await check([
       ...alice,
