@@ -16,6 +16,7 @@ import {
   type ListedAccessKey,
 } from './access-keys';
 import { describeError, isNoSuchEntity } from './aws-error';
+import { CollectionErrors } from './collection-errors';
 import {
   CREDENTIAL_REPORT_ACTIONS,
   fetchCredentialReport,
@@ -78,7 +79,7 @@ export async function collectAccountIam(
   iam: IAMClient,
   options: CollectAccountIamOptions,
 ): Promise<AccountIamCollection> {
-  const errors: string[] = [];
+  const errors = new CollectionErrors();
   const limit = pLimit(options.userConcurrency ?? 4);
   const [report, virtualDevices, summary] = await Promise.all([
     settle(
@@ -93,11 +94,11 @@ export async function collectAccountIam(
 
   const virtual = virtualDevices.ok ? virtualDevices.value : null;
   if (!virtualDevices.ok) {
-    errors.push(`ListVirtualMFADevices failed (${describeError(virtualDevices.error)}): MFA devices read per user instead`);
+    errors.add(`ListVirtualMFADevices failed (${describeError(virtualDevices.error)}): MFA devices read per user instead`);
   }
   const summaryFacts: AccountSummaryFacts | null = summary.ok ? summary.value : null;
   if (!summary.ok) {
-    errors.push(
+    errors.add(
       `GetAccountSummary failed (${describeError(summary.error)}): root MFA and root keys from the credential report only`,
     );
   }
@@ -117,10 +118,10 @@ export async function collectAccountIam(
     } catch (listError) {
       const reasons = `credential report: ${describeError(report.error)}; ListUsers: ${describeError(listError)}`;
       if (!summary.ok && !virtualDevices.ok) throw new Error(`no IAM data could be read (${reasons})`);
-      errors.push(`IAM users could not be listed (${reasons}): users are missing`);
+      errors.add(`IAM users could not be listed (${reasons}): users are missing`);
       listed = [];
     }
-    errors.push(
+    errors.add(
       `the IAM credential report could not be had (${describeError(report.error)}): users were read one by one; ` +
         'root password use and key usage outside the per-user APIs are missing',
     );
@@ -128,7 +129,7 @@ export async function collectAccountIam(
   }
 
   const root = buildRootRecord({ reportRow: rootRow, summary: summaryFacts, rootVirtualDevices: virtual?.root ?? null });
-  return { users: sortByUserName(users), root, source, errors };
+  return { users: sortByUserName(users), root, source, errors: errors.list() };
 }
 
 function sortByUserName(users: IamUserRecord[]): IamUserRecord[] {
@@ -139,7 +140,7 @@ async function collectUsersOneByOne(
   iam: IAMClient,
   listed: readonly ListedUser[],
   limit: pLimit.Limit,
-  errors: string[],
+  errors: CollectionErrors,
 ): Promise<IamUserRecord[]> {
   const users = await Promise.all(
     listed.map((user) =>
@@ -159,7 +160,7 @@ async function collectUsersOneByOne(
 interface ReportContext {
   now: Date;
   limit: pLimit.Limit;
-  errors: string[];
+  errors: CollectionErrors;
 }
 
 async function usersFromReport(
@@ -178,7 +179,7 @@ async function usersFromReport(
     try {
       current = new Map((await listUsers(iam)).map((user) => [user.userName, user]));
     } catch (error) {
-      errors.push(
+      errors.add(
         `the credential report is from ${report.generatedTime} and ListUsers failed (${describeError(error)}): ` +
           'users created since then are missing',
       );
@@ -192,17 +193,15 @@ async function usersFromReport(
     );
   const reportUserNames = new Set(rows.map((row) => row.user));
   const newUsers = current === null ? [] : [...current.values()].filter((user) => !reportUserNames.has(user.userName));
-  const fromNewUsers = collectUsersOneByOne(iam, newUsers, limit, errors);
-
-  const users = await Promise.all(fromReport);
-  return [...users.filter((user): user is IamUserRecord => user !== null), ...(await fromNewUsers)];
+  const [users, addedUsers] = await Promise.all([Promise.all(fromReport), collectUsersOneByOne(iam, newUsers, limit, errors)]);
+  return [...users.filter((user): user is IamUserRecord => user !== null), ...addedUsers];
 }
 
 async function userFromReportRow(
   iam: IAMClient,
   row: CredentialReportRow,
   virtual: AssignedVirtualMfaDevices | null,
-  options: { recheckKeys: boolean; listed: ListedUser | null; errors: string[] },
+  options: { recheckKeys: boolean; listed: ListedUser | null; errors: CollectionErrors },
 ): Promise<IamUserRecord | null> {
   const { errors } = options;
   let accessKeys: AccessKeyRecord[] = [];
@@ -212,9 +211,7 @@ async function userFromReportRow(
     } catch (error) {
       // Deleted after the report was generated: the user no longer has access to anything.
       if (isNoSuchEntity(error)) return null;
-      errors.push(
-        `ListAccessKeys failed for user ${row.user} (${describeError(error)}): its keys are listed from the credential report, without ids`,
-      );
+      errors.addFor('ListAccessKeys', 'user', row.user, error, 'keys listed from the credential report, without ids');
       accessKeys = row.accessKeys.map((column) => ({
         accessKeyId: '',
         status: column.active ? 'Active' : 'Inactive',
@@ -235,7 +232,7 @@ async function userFromReportRow(
       mfaType = strongestMfaType(mfaDevices);
     } catch (error) {
       if (isNoSuchEntity(error)) return null;
-      errors.push(`ListMFADevices failed for user ${row.user} (${describeError(error)}): MFA type unknown`);
+      errors.addFor('ListMFADevices', 'user', row.user, error, 'MFA type unknown');
       mfaType = 'Unknown';
     }
   }
@@ -261,7 +258,7 @@ async function keysWithLastUse(
   iam: IAMClient,
   row: CredentialReportRow,
   keys: ListedAccessKey[],
-  errors: string[],
+  errors: CollectionErrors,
 ): Promise<AccessKeyRecord[]> {
   const { matched } = matchKeysToReport(keys, row.accessKeys);
   return Promise.all(
@@ -271,7 +268,7 @@ async function keysWithLastUse(
       try {
         return { ...key, ...(await lookupAccessKeyLastUse(iam, key.accessKeyId)) };
       } catch (error) {
-        errors.push(`GetAccessKeyLastUsed failed for key ${key.accessKeyId} (${describeError(error)}): last use unknown`);
+        errors.addFor('GetAccessKeyLastUsed', 'key', key.accessKeyId, error, 'last use unknown');
         return { ...key, lastUsedDate: null, lastUsedService: null, lastUsedRegion: null };
       }
     }),

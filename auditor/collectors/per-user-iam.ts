@@ -6,7 +6,8 @@ import { GetLoginProfileCommand, paginateListUsers, type IAMClient, type User } 
 import { strongestMfaType } from '../mfa';
 import type { AccessKeyRecord, IamUserRecord, MfaDeviceRecord, MfaType } from '../model';
 import { listAccessKeys, lookupAccessKeyLastUse } from './access-keys';
-import { describeError, isNoSuchEntity } from './aws-error';
+import { isNoSuchEntity } from './aws-error';
+import type { CollectionErrors } from './collection-errors';
 import { listUserMfaDevices } from './mfa-devices';
 
 export const PER_USER_ACTIONS = ['iam:ListUsers', 'iam:GetLoginProfile'] as const;
@@ -40,13 +41,13 @@ function toListedUser(user: User): ListedUser | null {
 }
 
 /** Console access: a login profile exists. A failed check is reported in `errors` and reads as none. */
-export async function hasLoginProfile(iam: IAMClient, userName: string, errors: string[]): Promise<boolean> {
+export async function hasLoginProfile(iam: IAMClient, userName: string, errors: CollectionErrors): Promise<boolean> {
   try {
     await iam.send(new GetLoginProfileCommand({ UserName: userName }));
     return true;
   } catch (error) {
     if (!isNoSuchEntity(error)) {
-      errors.push(`GetLoginProfile failed for user ${userName} (${describeError(error)}): console access unknown`);
+      errors.addFor('GetLoginProfile', 'user', userName, error, 'console access unknown');
     }
     return false;
   }
@@ -67,7 +68,7 @@ export class UserGoneError extends Error {
 export async function collectUserOneByOne(
   iam: IAMClient,
   user: ListedUser,
-  errors: string[],
+  errors: CollectionErrors,
 ): Promise<IamUserRecord> {
   const passwordEnabled = await hasLoginProfile(iam, user.userName, errors);
 
@@ -79,14 +80,14 @@ export async function collectUserOneByOne(
         try {
           return { ...key, ...(await lookupAccessKeyLastUse(iam, key.accessKeyId)) };
         } catch (error) {
-          errors.push(`GetAccessKeyLastUsed failed for key ${key.accessKeyId} (${describeError(error)}): last use unknown`);
+          errors.addFor('GetAccessKeyLastUsed', 'key', key.accessKeyId, error, 'last use unknown');
           return { ...key, lastUsedDate: null, lastUsedService: null, lastUsedRegion: null };
         }
       }),
     );
   } catch (error) {
     if (isNoSuchEntity(error)) throw new UserGoneError(user.userName);
-    errors.push(`ListAccessKeys failed for user ${user.userName} (${describeError(error)}): its keys are missing`);
+    errors.addFor('ListAccessKeys', 'user', user.userName, error, 'keys missing');
   }
 
   let mfaDevices: MfaDeviceRecord[] = [];
@@ -96,7 +97,7 @@ export async function collectUserOneByOne(
     mfaType = strongestMfaType(mfaDevices);
   } catch (error) {
     if (isNoSuchEntity(error)) throw new UserGoneError(user.userName);
-    errors.push(`ListMFADevices failed for user ${user.userName} (${describeError(error)}): MFA unknown`);
+    errors.addFor('ListMFADevices', 'user', user.userName, error, 'MFA unknown');
     mfaType = 'Unknown';
   }
 

@@ -391,6 +391,21 @@ describe('collectAccountIam', () => {
     assert.match(collection.errors[0], /ListMFADevices failed for user carol \(AccessDenied: .*not authorized/);
   });
 
+  it('names every user a repeated failure concerns in one line', async () => {
+    const tokenUsers: UserSpec[] = Array.from({ length: 12 }, (_, index) => ({ name: `token${String(index).padStart(2, '0')}`, devices: [`GAHT0000${index}`] }));
+    serveAccount({ users: tokenUsers });
+    iamMock.on(ListMFADevicesCommand).rejects(denied('ListMFADevices'));
+
+    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+
+    assert.equal(collection.errors.length, 1);
+    assert.match(
+      collection.errors[0],
+      /^ListMFADevices failed for 12 users: token00, token01, .*token09 and 2 more \(AccessDenied: .*\): MFA type unknown$/,
+    );
+    assert.ok(collection.users.every((record) => record.mfaType === 'Unknown'));
+  });
+
   it('reads devices per MFA user when the virtual device list is denied', async () => {
     serveAccount({ users: [alice, bob, carol], root: { mfa: 'virtual' } });
     iamMock.on(ListVirtualMFADevicesCommand).rejects(denied('ListVirtualMFADevices'));

@@ -1,0 +1,50 @@
+// What went wrong while collecting one account, as the coverage report shows it. A failure that
+// repeats for many users (ListMFADevices denied for each of them) is one line naming them, not one
+// line per user, so the coverage report stays readable for accounts with thousands of users.
+
+import { awsErrorCodes, describeError } from './aws-error';
+
+const NAMED_SUBJECTS = 10;
+
+interface RepeatedFailure {
+  subjects: string[];
+  firstError: unknown;
+}
+
+export class CollectionErrors {
+  private readonly entries: (string | { key: string })[] = [];
+  private readonly repeated = new Map<string, RepeatedFailure & { action: string; subjectKind: string; consequence: string }>();
+
+  /** An account-wide problem, as one line. */
+  add(message: string): void {
+    this.entries.push(message);
+  }
+
+  /** `action` failed for one user or key; the same failure for other subjects joins the same line. */
+  addFor(action: string, subjectKind: 'user' | 'key', subject: string, error: unknown, consequence: string): void {
+    const code = awsErrorCodes(error)[0] ?? 'Error';
+    const key = `${action}|${subjectKind}|${code}|${consequence}`;
+    const existing = this.repeated.get(key);
+    if (existing) {
+      existing.subjects.push(subject);
+      return;
+    }
+    this.repeated.set(key, { action, subjectKind, consequence, subjects: [subject], firstError: error });
+    this.entries.push({ key });
+  }
+
+  list(): string[] {
+    return this.entries.map((entry) => {
+      if (typeof entry === 'string') return entry;
+      const failure = this.repeated.get(entry.key);
+      if (!failure) return entry.key;
+      const { action, subjectKind, subjects, firstError, consequence } = failure;
+      const reason = describeError(firstError);
+      if (subjects.length === 1) return `${action} failed for ${subjectKind} ${subjects[0]} (${reason}): ${consequence}`;
+      // Users are read concurrently: sorted, the line does not change from run to run.
+      const named = [...subjects].sort().slice(0, NAMED_SUBJECTS).join(', ');
+      const more = subjects.length > NAMED_SUBJECTS ? ` and ${subjects.length - NAMED_SUBJECTS} more` : '';
+      return `${action} failed for ${subjects.length} ${subjectKind}s: ${named}${more} (${reason}): ${consequence}`;
+    });
+  }
+}
