@@ -87,6 +87,15 @@ describe('parseCredentialReport', () => {
     assert.equal(dave.accessKeys[0].lastUsedKnown, false);
   });
 
+  it('reads quoted names: IAM user names may contain commas', () => {
+    const row = '"ops,eu",arn:aws:iam::1:user/"ops,eu",2020-01-01T00:00:00+00:00,true,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A';
+    const quoted = row.replace('arn:aws:iam::1:user/"ops,eu"', '"arn:aws:iam::1:user/ops,eu"');
+    const [user] = parseCredentialReport(`${HEADER}\n${quoted}`);
+    assert.equal(user.user, 'ops,eu');
+    assert.equal(user.arn, 'arn:aws:iam::1:user/ops,eu');
+    assert.equal(user.passwordEnabled, true);
+  });
+
   it('rejects a document that is not a credential report', () => {
     assert.throws(() => parseCredentialReport('name,value\nx,1'), /no "user" or "arn" column/);
   });
