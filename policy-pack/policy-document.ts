@@ -228,6 +228,39 @@ function requiresMfa(statement: KnownObject, render: StringRenderer): Tri {
   return anyOf(answers);
 }
 
+const ROLE_ARN = new RegExp(`^arn:${PARTITION}:(iam::${ACCOUNT}:role/|sts::${ACCOUNT}:assumed-role/)`);
+const PRINCIPAL_ARN_KEY = /^aws:principalarn$/i;
+const ARN_MATCH_OPERATORS = new Set(['ArnEquals', 'ArnLike', 'StringEquals', 'StringLike']);
+
+/**
+ * Whether a condition narrows the statement to roles (`aws:PrincipalArn` only role ARNs): an account
+ * principal trusted "for its role X only" lets no person in directly.
+ */
+function restrictedToRoles(statement: KnownObject, render: StringRenderer): Tri {
+  const condition = statement.Condition;
+  if (condition instanceof UnknownValue) return 'maybe';
+  if (!isKnownObject(condition)) return 'no';
+  const answers: Tri[] = [];
+  for (const [operator, block] of Object.entries(condition)) {
+    if (!ARN_MATCH_OPERATORS.has(operator)) continue;
+    if (block instanceof UnknownValue) {
+      answers.push('maybe');
+      continue;
+    }
+    if (!isKnownObject(block)) continue;
+    for (const [key, value] of Object.entries(block)) {
+      if (!PRINCIPAL_ARN_KEY.test(key)) continue;
+      if (value instanceof UnknownValue) {
+        answers.push('maybe');
+        continue;
+      }
+      const values = asList(value);
+      answers.push(values.length === 0 ? 'no' : allOf(values.map((item) => textAnswer(item, render, (text) => ROLE_ARN.test(text)))));
+    }
+  }
+  return anyOf(answers);
+}
+
 /** Whether the trust statement lets people (accounts, users, everyone) assume the role without MFA. */
 export function statementTrustsHumansWithoutMfa(statement: KnownValue, render: StringRenderer, expand: ListExpander = asList): TrustFinding {
   if (statement instanceof UnknownValue) return { answer: 'maybe', principals: [] };
@@ -238,6 +271,7 @@ export function statementTrustsHumansWithoutMfa(statement: KnownValue, render: S
       effectIs(statement, 'Allow', render),
       coversAction(statement, 'sts:AssumeRole', render),
       humans.answer,
+      not(restrictedToRoles(statement, render)),
       not(requiresMfa(statement, render)),
     ]),
     principals: humans.principals,

@@ -69,6 +69,13 @@ describe('iam-human-role-trust-requires-mfa', () => {
     }
   });
 
+  it('accepts an account principal narrowed to roles by aws:PrincipalArn, and only to roles', async () => {
+    const toRoles = await checkRole(trust({ AWS: '123456789012' }, { ArnLike: { 'aws:PrincipalArn': ['arn:aws:iam::123456789012:role/ci-*', 'arn:aws:iam::123456789012:role/deploy'] } }));
+    assert.deepEqual(toRoles.violations, []);
+    const toUsers = await checkRole(trust({ AWS: '123456789012' }, { ArnLike: { 'aws:PrincipalArn': ['arn:aws:iam::123456789012:role/ci', 'arn:aws:iam::123456789012:user/*'] } }));
+    assert.equal(toUsers.violations.length, 1);
+  });
+
   it('only looks at statements that allow sts:AssumeRole', async () => {
     assert.deepEqual((await checkRole(trust({ AWS: '123456789012' }, undefined, 'sts:TagSession'))).violations, []);
     assert.equal((await checkRole(trust({ AWS: '123456789012' }, undefined, ['sts:TagSession', 'sts:*']))).violations.length, 1);
