@@ -31,14 +31,16 @@ const SHORT_TAG_FUNCTIONS: Record<string, string> = {
   ForEach: 'Fn::ForEach',
 };
 
+/** `!GetAtt Resource.Attribute` is the scalar form of `[Resource, Attribute]`. */
+function splitGetAtt(value: string): string[] {
+  const dot = value.indexOf('.');
+  return dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)];
+}
+
 function scalarTag(shortName: string, functionKey: string): ScalarTag {
   return {
     tag: `!${shortName}`,
-    resolve: (value: string) =>
-      // `!GetAtt Resource.Attribute` is the scalar form of `[Resource, Attribute]`.
-      shortName === 'GetAtt'
-        ? { [functionKey]: [value.slice(0, value.indexOf('.')), value.slice(value.indexOf('.') + 1)] }
-        : { [functionKey]: value },
+    resolve: (value: string) => ({ [functionKey]: shortName === 'GetAtt' ? splitGetAtt(value) : value }),
   };
 }
 
