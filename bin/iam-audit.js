@@ -12,4 +12,10 @@ if (fs.existsSync(compiled)) {
   require('ts-node').register({ transpileOnly: true, project: path.join(__dirname, '..', 'tsconfig.json') });
   cli = require(path.join(__dirname, '..', 'auditor', 'cli.ts'));
 }
-cli.main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+cli.main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error) => {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
