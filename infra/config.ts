@@ -171,7 +171,8 @@ export function loadDeploymentConfig(): DeploymentConfig {
   for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
     if (fullKey.startsWith(prefix)) raw[fullKey.slice(prefix.length)] = value;
   }
-  const defaultRegion = new pulumi.Config('aws').get('region');
+  // The AWS provider falls back to the environment for its region; the StackSet follows it.
+  const defaultRegion = new pulumi.Config('aws').get('region') ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   return parseDeploymentConfig(raw, defaultRegion);
 }
 
