@@ -1,4 +1,6 @@
 import { strict as assert } from 'assert';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import {
   AuditSetupError,
   collectedAccountAudit,
@@ -9,6 +11,7 @@ import {
 } from '../../auditor/audit';
 import type { AccountIamCollection } from '../../auditor/collectors/iam';
 import type { AccountAudit, OrgAccount } from '../../auditor/model';
+import { ASSUME_ROLE_ACTION, AUDIT_ROLE_ACTIONS, MANAGEMENT_ACTIONS } from '../../auditor/permissions';
 import { SimulatedOrganization, simulatedClientFactory, type SimulatedOrganizationOptions, type SimulatedUserSpec } from '../support/simulated-aws';
 
 const MANAGEMENT = '111111111111';
@@ -335,5 +338,19 @@ describe('account coverage', () => {
 
   it('formats the run timestamp for file names', () => {
     assert.equal(formatRunTimestamp(new Date('2024-01-31T12:00:00.123Z')), '20240131T120000Z');
+  });
+});
+
+describe('README permissions section', () => {
+  it('lists exactly the actions auditor/permissions.ts declares', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const start = readme.indexOf('## IAM permissions');
+    assert.ok(start >= 0, 'the README has an IAM permissions section');
+    const end = readme.indexOf('\n## ', start + 1);
+    const section = readme.slice(start, end < 0 ? undefined : end);
+    const mentioned = new Set(section.match(/\b(?:iam|cloudtrail|organizations|sts):[A-Za-z]+/g) ?? []);
+    const declared = new Set<string>([...AUDIT_ROLE_ACTIONS, ...MANAGEMENT_ACTIONS, ASSUME_ROLE_ACTION, 'sts:GetCallerIdentity', 'sts:ExternalId']);
+    assert.deepEqual([...mentioned].filter((action) => !declared.has(action)), [], 'actions in the README that the code does not declare');
+    assert.deepEqual([...AUDIT_ROLE_ACTIONS, ...MANAGEMENT_ACTIONS].filter((action) => !mentioned.has(action)), [], 'declared actions missing from the README');
   });
 });
