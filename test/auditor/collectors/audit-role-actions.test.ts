@@ -17,6 +17,9 @@ import { collectRemediationEvents } from '../../../auditor/collectors/cloudtrail
 import { collectAccountIam } from '../../../auditor/collectors/iam';
 import { AUDIT_ROLE_ACTIONS } from '../../../auditor/permissions';
 
+const mockIam = () => mockClient(IAMClient);
+const mockCloudTrail = () => mockClient(CloudTrailClient);
+
 // The audit role is built from AUDIT_ROLE_ACTIONS: a call the list lacks would be denied in every
 // account, an action the code never calls would be a needless grant. Run every path of the
 // collectors and compare what they called with the list.
@@ -33,8 +36,12 @@ function actionOf(command: object): string {
 }
 
 describe('audit role actions', () => {
-  const iamMock = mockClient(IAMClient);
-  const cloudTrailMock = mockClient(CloudTrailClient);
+  let iamMock: ReturnType<typeof mockIam>;
+  let cloudTrailMock: ReturnType<typeof mockCloudTrail>;
+  before(() => {
+    iamMock = mockIam();
+    cloudTrailMock = mockCloudTrail();
+  });
   after(() => {
     iamMock.restore();
     cloudTrailMock.restore();

@@ -4,7 +4,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { collectRemediationEvents, REMEDIATION_EVENT_NAMES } from '../../../auditor/collectors/cloudtrail';
 import type { Clock } from '../../../auditor/rate-limit';
 
-const cloudTrailMock = mockClient(CloudTrailClient);
+const mockCloudTrail = () => mockClient(CloudTrailClient);
+
+// Installed for this file's suite only: other suites use real clients.
+let cloudTrailMock: ReturnType<typeof mockCloudTrail>;
 const cloudTrail = new CloudTrailClient({ region: 'us-east-1' });
 const WINDOW = { startTime: new Date('2024-03-01T00:00:00Z'), endTime: new Date('2024-06-01T00:00:00Z') };
 
@@ -83,6 +86,10 @@ function serveEvents(bySource: Event[], loginEvents: Event[], pageSize: number, 
 const options = { accountId: '111122223333', accountName: 'prod', ...WINDOW };
 
 describe('collectRemediationEvents', () => {
+  before(() => {
+    cloudTrailMock = mockCloudTrail();
+  });
+  after(() => cloudTrailMock.restore());
   beforeEach(() => cloudTrailMock.reset());
 
   it('keeps only remediation events and successful root sign-ins, sorted by time', async () => {

@@ -8,6 +8,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { fetchCredentialReport, parseCredentialReport } from '../../../auditor/collectors/credential-report';
 
+const mockIam = () => mockClient(IAMClient);
+
 const HEADER =
   'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
 
@@ -102,7 +104,7 @@ describe('parseCredentialReport', () => {
 });
 
 describe('fetchCredentialReport', () => {
-  const iamMock = mockClient(IAMClient);
+  let iamMock: ReturnType<typeof mockIam>;
   const iam = new IAMClient({ region: 'us-east-1' });
   const reportContent = new TextEncoder().encode([HEADER, ROOT_ROW, CONSOLE_USER_ROW].join('\n'));
   let sleeps: number[];
@@ -110,6 +112,10 @@ describe('fetchCredentialReport', () => {
     sleeps.push(milliseconds);
   };
 
+  before(() => {
+    iamMock = mockIam();
+  });
+  after(() => iamMock.restore());
   beforeEach(() => {
     iamMock.reset();
     sleeps = [];

@@ -17,6 +17,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { collectAccountIam, type AccountIamCollection } from '../../../auditor/collectors/iam';
 import type { IamUserRecord } from '../../../auditor/model';
 
+const mockIam = () => mockClient(IAMClient);
+
 // A small IAM account served through aws-sdk-client-mock: the credential report is built from the
 // same users the list APIs page through, so each test states the account once.
 
@@ -130,7 +132,8 @@ function noSuchEntity(what: string): NoSuchEntityException {
   return new NoSuchEntityException({ $metadata: { httpStatusCode: 404 }, message: `${what} cannot be found.` });
 }
 
-const iamMock = mockClient(IAMClient);
+// Installed for this file's suite only: other suites use real clients.
+let iamMock: ReturnType<typeof mockIam>;
 const iam = new IAMClient({ region: 'us-east-1' });
 const noWait = async (): Promise<void> => undefined;
 
@@ -259,6 +262,10 @@ const dave: UserSpec = {
 };
 
 describe('collectAccountIam', () => {
+  before(() => {
+    iamMock = mockIam();
+  });
+  after(() => iamMock.restore());
   beforeEach(() => iamMock.reset());
 
   it('reports every user from the credential report, with keys and MFA, in few calls', async () => {
