@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { parse } from 'csv-parse/sync';
 import { main } from '../../auditor/cli';
 import type { Environment } from '../../auditor/config';
@@ -234,7 +234,12 @@ describe('audit command against a simulated organization', () => {
   });
 
   describe('with --s3-uri', () => {
-    const s3Mock = mockClient(S3Client);
+    // Created per suite, not at load time: the stub sits on the S3Client prototype for the whole
+    // mocha process, and another file's restore must not leave this one inert.
+    let s3Mock: AwsClientStub<S3Client>;
+    before(() => {
+      s3Mock = mockClient(S3Client);
+    });
     afterEach(() => s3Mock.reset());
     after(() => s3Mock.restore());
 

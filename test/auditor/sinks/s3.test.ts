@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
 import { PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { parseS3Uri } from '../../../auditor/config';
 import { buildReportFiles } from '../../../auditor/reports';
 import { s3RunPrefix, uploadReportsToS3 } from '../../../auditor/sinks/s3';
 import { auditRunFixture, RUN_TIMESTAMP } from '../reports/audit-run-fixture';
 
 describe('S3 sink', () => {
-  const s3Mock = mockClient(S3Client);
+  // Created per suite, not at load time: the stub sits on the S3Client prototype for the whole
+  // mocha process, and another file's restore must not leave this one inert.
+  let s3Mock: AwsClientStub<S3Client>;
+  before(() => {
+    s3Mock = mockClient(S3Client);
+  });
   afterEach(() => s3Mock.reset());
   after(() => s3Mock.restore());
 
