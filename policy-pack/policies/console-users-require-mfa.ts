@@ -83,7 +83,35 @@ function ownIdentity(entry: ReadResource, kind: IdentityKind): IdentityRef {
   return { keys, unknown: arn instanceof UnknownValue && nameUnknown ? arn : undefined };
 }
 
-function stackGraph(resources: ReadResource[]): AccessGraph {
+const OWN_TYPES: Record<IdentityKind, string> = DEPENDENCY_TYPES;
+
+/**
+ * Completes references with every key of the stack's user, group or policy they certainly point at,
+ * so that a link made by name meets one made by dependency (preview) or by ARN.
+ */
+class StackIdentities {
+  private readonly identities: Record<IdentityKind, IdentityRef[]>;
+
+  constructor(resources: ReadResource[]) {
+    const of = (kind: IdentityKind) => resources.filter((entry) => entry.resource.type === OWN_TYPES[kind]).map((entry) => ownIdentity(entry, kind));
+    this.identities = { user: of('user'), group: of('group'), policy: of('policy') };
+  }
+
+  complete(ref: IdentityRef, kind: IdentityKind): IdentityRef {
+    const same = this.identities[kind].filter((identity) => matchRefs(ref, identity) === 'yes');
+    return same.length === 0 ? ref : { keys: [...new Set([...ref.keys, ...same.flatMap((identity) => identity.keys)])], unknown: ref.unknown };
+  }
+
+  ref(entry: ReadResource, property: string, kind: IdentityKind): IdentityRef {
+    return this.complete(propertyRef(entry, property, kind), kind);
+  }
+
+  listRefs(entry: ReadResource, property: string, kind: IdentityKind): IdentityRef[] {
+    return listPropertyRefs(entry, property, kind).map((ref) => this.complete(ref, kind));
+  }
+}
+
+function stackGraph(resources: ReadResource[], identities: StackIdentities): AccessGraph {
   const graph = new AccessGraph();
   const source = (document: KnownValue) => ({ document, render: renderPlainString });
   for (const entry of resources) {
@@ -93,32 +121,32 @@ function stackGraph(resources: ReadResource[]): AccessGraph {
         graph.managedPolicies.push({ identity: ownIdentity(entry, 'policy'), source: source(props.policy) });
         break;
       case ResourceType.userPolicy:
-        graph.inlinePolicies.push({ principal: propertyRef(entry, 'user', 'user'), source: source(props.policy) });
+        graph.inlinePolicies.push({ principal: identities.ref(entry, 'user', 'user'), source: source(props.policy) });
         break;
       case ResourceType.groupPolicy:
-        graph.inlinePolicies.push({ principal: propertyRef(entry, 'group', 'group'), source: source(props.policy) });
+        graph.inlinePolicies.push({ principal: identities.ref(entry, 'group', 'group'), source: source(props.policy) });
         break;
       case ResourceType.userPolicyAttachment:
-        graph.attachments.push({ principal: propertyRef(entry, 'user', 'user'), policy: propertyRef(entry, 'policyArn', 'policy') });
+        graph.attachments.push({ principal: identities.ref(entry, 'user', 'user'), policy: identities.ref(entry, 'policyArn', 'policy') });
         break;
       case ResourceType.groupPolicyAttachment:
-        graph.attachments.push({ principal: propertyRef(entry, 'group', 'group'), policy: propertyRef(entry, 'policyArn', 'policy') });
+        graph.attachments.push({ principal: identities.ref(entry, 'group', 'group'), policy: identities.ref(entry, 'policyArn', 'policy') });
         break;
       case ResourceType.policyAttachment: {
-        const policy = propertyRef(entry, 'policyArn', 'policy');
-        for (const principal of [...listPropertyRefs(entry, 'users', 'user'), ...listPropertyRefs(entry, 'groups', 'group')]) {
+        const policy = identities.ref(entry, 'policyArn', 'policy');
+        for (const principal of [...identities.listRefs(entry, 'users', 'user'), ...identities.listRefs(entry, 'groups', 'group')]) {
           graph.attachments.push({ principal, policy });
         }
         break;
       }
       case ResourceType.groupMembership: {
-        const group = propertyRef(entry, 'group', 'group');
-        for (const user of listPropertyRefs(entry, 'users', 'user')) graph.memberships.push({ user, group });
+        const group = identities.ref(entry, 'group', 'group');
+        for (const user of identities.listRefs(entry, 'users', 'user')) graph.memberships.push({ user, group });
         break;
       }
       case ResourceType.userGroupMembership: {
-        const user = propertyRef(entry, 'user', 'user');
-        for (const group of listPropertyRefs(entry, 'groups', 'group')) graph.memberships.push({ user, group });
+        const user = identities.ref(entry, 'user', 'user');
+        for (const group of identities.listRefs(entry, 'groups', 'group')) graph.memberships.push({ user, group });
         break;
       }
     }
@@ -127,13 +155,11 @@ function stackGraph(resources: ReadResource[]): AccessGraph {
 }
 
 function checkStackUsers(resources: ReadResource[], reportViolation: ReportViolation, unknowns: UnknownValue[]): void {
-  const graph = stackGraph(resources);
-  const users = resources.filter((entry) => entry.resource.type === ResourceType.user).map((entry) => ownIdentity(entry, 'user'));
+  const identities = new StackIdentities(resources);
+  const graph = stackGraph(resources, identities);
   for (const entry of resources.filter((candidate) => candidate.resource.type === ResourceType.userLoginProfile)) {
-    const reference = propertyRef(entry, 'user', 'user');
     // The login profile may name the user by value or by dependency; the user's other keys join in.
-    const sameUser = users.filter((user) => matchRefs(reference, user) === 'yes');
-    const consoleUser: IdentityRef = { keys: [...reference.keys, ...sameUser.flatMap((user) => user.keys)], unknown: reference.unknown };
+    const consoleUser = identities.ref(entry, 'user', 'user');
     const coverage = graph.coverage(consoleUser);
     if (coverage === 'no') {
       const userName = entry.props.user;
@@ -143,7 +169,7 @@ function checkStackUsers(resources: ReadResource[], reportViolation: ReportViola
         entry.resource.urn,
       );
     } else if (coverage === 'maybe') {
-      unknowns.push(reference.unknown ?? graph.firstUnknown() ?? new UnknownValue('user'));
+      unknowns.push(consoleUser.unknown ?? graph.firstUnknown() ?? new UnknownValue('user'));
     }
   }
 }

@@ -115,6 +115,16 @@ describe('iam-console-users-require-mfa', () => {
     assert.deepEqual(outcome, { violations: [] });
   });
 
+  it('during preview, meets a link by name with a link by dependency through the stack\'s group', async () => {
+    const outcome = await check([
+      ...alice,
+      { type: T.group, name: 'humans', props: { name: 'humans' } },
+      { type: T.groupMembership, name: 'm', props: { group: 'humans', users: ['alice'] } },
+      { type: T.groupPolicy, name: 'gp', props: { group: UNKNOWN, policy: MFA_DENY_POLICY }, dependsOn: { group: ['humans'] } },
+    ]);
+    assert.deepEqual(outcome, { violations: [] });
+  });
+
   it('during preview, matches an attachment\'s spelled-out ARN to a new policy by path and name', async () => {
     const outcome = await check([
       ...alice,
