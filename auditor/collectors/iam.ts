@@ -112,19 +112,18 @@ export async function collectAccountIam(
     users = await usersFromReport(iam, report.value, virtual, { now: options.now, limit, errors });
   } else {
     source = 'per-user';
-    let listed: ListedUser[];
+    let listed: ListedUser[] = [];
     try {
       listed = await listUsers(iam);
+      errors.add(
+        `the IAM credential report could not be had (${describeError(report.error)}): users were read one by one; ` +
+          "the root user's password last use and users' password change dates are unknown",
+      );
     } catch (listError) {
       const reasons = `credential report: ${describeError(report.error)}; ListUsers: ${describeError(listError)}`;
       if (!summary.ok && !virtualDevices.ok) throw new Error(`no IAM data could be read (${reasons})`);
       errors.add(`IAM users could not be listed (${reasons}): users are missing`);
-      listed = [];
     }
-    errors.add(
-      `the IAM credential report could not be had (${describeError(report.error)}): users were read one by one; ` +
-        'root password use and key usage outside the per-user APIs are missing',
-    );
     users = await collectUsersOneByOne(iam, listed, limit, errors);
   }
 

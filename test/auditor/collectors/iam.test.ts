@@ -525,6 +525,21 @@ describe('collectAccountIam', () => {
     assert.deepEqual(collection.users.map((record) => record.userName), ['alice']);
   });
 
+  it('keeps root from the account summary when no user can be listed', async () => {
+    serveAccount({ users: [alice], root: { mfa: 'virtual' } });
+    iamMock.on(GenerateCredentialReportCommand).rejects(denied('GenerateCredentialReport'));
+    iamMock.on(ListUsersCommand).rejects(denied('ListUsers'));
+
+    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+
+    assert.deepEqual(collection.users, []);
+    assert.equal(collection.root?.mfaType, 'Virtual');
+    assert.deepEqual(collection.errors, [
+      `IAM users could not be listed (credential report: ${denied('GenerateCredentialReport').name}: ${denied('GenerateCredentialReport').message}; ` +
+        `ListUsers: AccessDenied: ${denied('ListUsers').message}): users are missing`,
+    ]);
+  });
+
   it('throws when nothing at all can be read', async () => {
     iamMock.onAnyCommand().rejects(denied('*'));
 
