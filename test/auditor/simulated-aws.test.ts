@@ -78,10 +78,13 @@ describe('simulated AWS', () => {
     await assert.rejects(
       clients.sts().send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MEMBER}:role/Missing`, RoleSessionName: 'test' })),
       (error: unknown) =>
-        error instanceof STSServiceException && error.name === 'AccessDenied' && error.message.includes(`not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${MEMBER}:role/Missing`),
+        error instanceof STSServiceException && error.name === 'AccessDenied' && (error as { Code?: string }).Code === 'AccessDenied' && error.message.includes(`not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${MEMBER}:role/Missing`),
     );
     const iam = clients.iam(await assumed(org, MEMBER));
-    await assert.rejects(iam.send(new GetLoginProfileCommand({ UserName: 'carol' })), NoSuchEntityException);
+    await assert.rejects(
+      iam.send(new GetLoginProfileCommand({ UserName: 'carol' })),
+      (error: unknown) => error instanceof NoSuchEntityException && (error as { Code?: string }).Code === 'NoSuchEntity',
+    );
     await assert.rejects(iam.send(new GetLoginProfileCommand({ UserName: 'nobody' })), NoSuchEntityException);
   });
 

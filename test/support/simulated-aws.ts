@@ -12,7 +12,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { auditClientConfig, type AwsClientFactory } from '../../auditor/clients';
 import { CREDENTIAL_REPORT_HEADER, rootReportRow, userReportRow } from './simulated-credential-report';
-import { simulatedError, type SimulatedErrorCode, type SimulatedService } from './simulated-errors';
+import { simulatedError, simulatedServiceError, type SimulatedErrorCode, type SimulatedService } from './simulated-errors';
 
 export type { SimulatedErrorCode, SimulatedService } from './simulated-errors';
 
@@ -478,10 +478,7 @@ export class SimulatedOrganization {
   }
 
   private invalidToken(service: SimulatedService): Error {
-    const error = simulatedError('ServiceFailure', { service, action: '', callerArn: '' });
-    error.name = service === 'iam' ? 'InvalidInput' : 'InvalidNextTokenException';
-    error.message = 'The pagination token is not valid.';
-    return error;
+    return simulatedServiceError(service, service === 'iam' ? 'InvalidInput' : 'InvalidNextTokenException', 'The pagination token is not valid.');
   }
 
   private page<T>(service: SimulatedService, items: T[], token: unknown, size: number): { items: T[]; next: string | undefined } {
@@ -535,10 +532,7 @@ export class SimulatedOrganization {
     const denied = simulatedError('AccessDenied', { service: 'sts', action: 'sts:AssumeRole', callerArn: caller.arn, resource: roleArn });
     const match = /^arn:([^:]+):iam::(\d{12}):role\/(.+)$/.exec(roleArn);
     if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
-      const error = simulatedError('ServiceFailure', { service: 'sts', action: '', callerArn: '' });
-      error.name = 'ValidationError';
-      error.message = `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint`;
-      throw error;
+      throw simulatedServiceError('sts', 'ValidationError', `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint`);
     }
     if (!match || match[1] !== this.partition) throw denied;
     const [, , accountId, roleName] = match;
@@ -709,10 +703,7 @@ export class SimulatedOrganization {
     const userName = input.UserName;
     if (typeof userName !== 'string') {
       // Without UserName, IAM answers for the calling user, and an assumed role is not one.
-      const error = simulatedError('ServiceFailure', context);
-      error.name = 'ValidationError';
-      error.message = 'Must specify userName when calling with non-User credentials';
-      throw error;
+      throw simulatedServiceError(context.service, 'ValidationError', 'Must specify userName when calling with non-User credentials');
     }
     const user = this.data(accountId).usersByName.get(userName);
     if (!user) throw simulatedError('NoSuchEntity', { ...context, resource: `user with name ${userName}` });
@@ -814,10 +805,7 @@ export class SimulatedOrganization {
   private lookupEvents(accountId: string, region: string, input: Record<string, unknown>): object {
     const attributes = Array.isArray(input.LookupAttributes) ? (input.LookupAttributes as { AttributeKey?: string; AttributeValue?: string }[]) : [];
     if (attributes.length > 1) {
-      const error = simulatedError('ServiceFailure', { service: 'cloudtrail', action: '', callerArn: '' });
-      error.name = 'InvalidLookupAttributesException';
-      error.message = 'You cannot specify more than one lookup attribute.';
-      throw error;
+      throw simulatedServiceError('cloudtrail', 'InvalidLookupAttributesException', 'You cannot specify more than one lookup attribute.');
     }
     const start = input.StartTime instanceof Date ? input.StartTime.getTime() : -Infinity;
     const end = input.EndTime instanceof Date ? input.EndTime.getTime() : Infinity;

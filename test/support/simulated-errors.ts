@@ -58,6 +58,23 @@ function serviceException(service: SimulatedService, name: string, message: stri
   }
 }
 
+/**
+ * IAM and STS speak the query protocol: the SDK's errors then also carry the wire code in `Code`,
+ * the fault in `Type` and the raw `Error` element; code that matches either name or code is
+ * exercised as it would be against AWS.
+ */
+function withQueryProtocolFields(service: SimulatedService, error: Error, wireCode: string, fault: 'client' | 'server'): Error {
+  if (service !== 'iam' && service !== 'sts') return error;
+  const type = fault === 'client' ? 'Sender' : 'Receiver';
+  return Object.assign(error, { Type: type, Code: wireCode, Error: { Type: type, Code: wireCode, Message: error.message } });
+}
+
+/** An error the service models no class for: its base exception named after the wire code. */
+export function simulatedServiceError(service: SimulatedService, code: string, message: string, status = 400): Error {
+  const fault = status >= 500 ? 'server' : 'client';
+  return withQueryProtocolFields(service, serviceException(service, code, message, status, fault), code, fault);
+}
+
 export interface SimulatedErrorContext {
   service: SimulatedService;
   /** `iam:ListMFADevices`: the action named in access-denied messages. */
@@ -69,6 +86,13 @@ export interface SimulatedErrorContext {
 }
 
 export function simulatedError(code: SimulatedErrorCode, context: SimulatedErrorContext): Error {
+  const error = buildSimulatedError(code, context);
+  const fault = code === 'ServiceFailure' ? 'server' : 'client';
+  const wireCode = code === 'ServiceFailure' && context.service !== 'iam' ? 'InternalFailure' : code === 'ExpiredToken' && context.service === 'sts' ? 'ExpiredTokenException' : code;
+  return withQueryProtocolFields(context.service, error, wireCode, fault);
+}
+
+function buildSimulatedError(code: SimulatedErrorCode, context: SimulatedErrorContext): Error {
   const { service, action, callerArn } = context;
   const resourcePart = context.resource ? ` on resource: ${context.resource}` : '';
   const denied = `User: ${callerArn} is not authorized to perform: ${action}${resourcePart}`;
