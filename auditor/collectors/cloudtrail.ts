@@ -2,6 +2,8 @@
 // users, keys, passwords and MFA, and successful root console sign-ins. IAM is a global service, so
 // its events are recorded in us-east-1 only; the caller's client decides the region.
 // LookupEvents allows 2 calls per second per account and region; calls are paced to stay under it.
+// IAM events are looked up by source (one lookup for all of them), or by name when the history
+// proves long; root sign-ins by the event name ConsoleLogin.
 
 import { LookupEventsCommand, type CloudTrailClient, type Event, type LookupAttribute } from '@aws-sdk/client-cloudtrail';
 import type { CloudTrailEventRecord } from '../model';
@@ -34,6 +36,14 @@ export const LOOKUP_EVENTS_CALLS_PER_SECOND = 2;
 
 const MAX_RESULTS_PER_PAGE = 50;
 
+/**
+ * Pages of all IAM events read before looking up the remediation events by name instead. One
+ * lookup by source is cheapest in a quiet account, but the history also holds every read-only IAM
+ * call (this audit's own among them), so in a busy account it runs to thousands of pages; nine
+ * lookups by name then cost a few calls each.
+ */
+const SOURCE_LOOKUP_PAGE_BUDGET = 10;
+
 export interface CollectRemediationEventsOptions {
   accountId: string;
   accountName: string;
@@ -64,12 +74,12 @@ function field(detail: EventDetail | null, ...path: string[]): string | undefine
   return typeof value === 'string' ? value : undefined;
 }
 
-async function* lookupEvents(
+async function* lookupEventPages(
   cloudTrail: CloudTrailClient,
   attribute: LookupAttribute,
   options: CollectRemediationEventsOptions,
   pacer: CallPacer,
-): AsyncGenerator<Event> {
+): AsyncGenerator<{ events: Event[]; more: boolean }> {
   let nextToken: string | undefined;
   do {
     await pacer.waitForTurn();
@@ -82,11 +92,11 @@ async function* lookupEvents(
         NextToken: nextToken,
       }),
     );
-    yield* page.Events ?? [];
     if (page.NextToken !== undefined && page.NextToken === nextToken) {
       throw new Error(`LookupEvents returned the same page token twice (${attribute.AttributeKey}=${attribute.AttributeValue})`);
     }
     nextToken = page.NextToken || undefined;
+    yield { events: page.Events ?? [], more: nextToken !== undefined };
   } while (nextToken);
 }
 
@@ -142,17 +152,33 @@ export async function collectRemediationEvents(
   const collect = async (
     attribute: LookupAttribute,
     keep: (event: Event, detail: EventDetail | null) => boolean,
-  ): Promise<CloudTrailEventRecord[]> => {
+    pageBudget = Infinity,
+  ): Promise<{ records: CloudTrailEventRecord[]; complete: boolean }> => {
     const records: CloudTrailEventRecord[] = [];
-    for await (const event of lookupEvents(cloudTrail, attribute, options, pacer)) {
-      const detail = parseEventDetail(event.CloudTrailEvent);
-      if (keep(event, detail)) records.push(toRecord(event, detail, options));
+    let pages = 0;
+    for await (const page of lookupEventPages(cloudTrail, attribute, options, pacer)) {
+      for (const event of page.events) {
+        const detail = parseEventDetail(event.CloudTrailEvent);
+        if (keep(event, detail)) records.push(toRecord(event, detail, options));
+      }
+      pages += 1;
+      if (page.more && pages >= pageBudget) return { records, complete: false };
     }
-    return records;
+    return { records, complete: true };
+  };
+  const collectIamEvents = async (): Promise<CloudTrailEventRecord[]> => {
+    const bySource = await collect({ AttributeKey: 'EventSource', AttributeValue: IAM_EVENT_SOURCE }, isRemediationIamEvent, SOURCE_LOOKUP_PAGE_BUDGET);
+    if (bySource.complete) return bySource.records;
+    const byName = await Promise.all(
+      IAM_REMEDIATION_EVENT_NAMES.map((name) => collect({ AttributeKey: 'EventName', AttributeValue: name }, isRemediationIamEvent)),
+    );
+    return [...bySource.records, ...byName.flatMap((lookup) => lookup.records)];
   };
   const [iamEvents, rootLogins] = await Promise.all([
-    collect({ AttributeKey: 'EventSource', AttributeValue: IAM_EVENT_SOURCE }, isRemediationIamEvent),
-    collect({ AttributeKey: 'EventName', AttributeValue: ROOT_CONSOLE_LOGIN_EVENT_NAME }, isSuccessfulRootConsoleLogin),
+    collectIamEvents(),
+    collect({ AttributeKey: 'EventName', AttributeValue: ROOT_CONSOLE_LOGIN_EVENT_NAME }, isSuccessfulRootConsoleLogin).then(
+      (lookup) => lookup.records,
+    ),
   ]);
 
   const byId = new Map<string, CloudTrailEventRecord>();

@@ -72,7 +72,9 @@ function serveEvents(bySource: Event[], loginEvents: Event[], pageSize: number, 
         ? bySource
         : attribute.AttributeKey === 'EventName' && attribute.AttributeValue === 'ConsoleLogin'
           ? loginEvents
-          : [];
+          : attribute.AttributeKey === 'EventName'
+            ? bySource.filter((event) => event.EventName === attribute.AttributeValue)
+            : [];
     const start = input.NextToken ? Number(input.NextToken.split(':')[1]) : 0;
     const end = start + pageSize;
     return {
@@ -148,6 +150,36 @@ describe('collectRemediationEvents', () => {
     for (const call of cloudTrailMock.commandCalls(LookupEventsCommand)) {
       assert.ok((call.args[0].input.MaxResults ?? 0) <= 50);
     }
+  });
+
+  it('looks remediation events up by name once the IAM history proves long', async () => {
+    // Newest first, as CloudTrail answers: 40 read-only calls, then the remediation events.
+    const readOnly = Array.from({ length: 40 }, (_, index) => iamEvent('GetUser', `2024-05-${String((index % 28) + 1).padStart(2, '0')}T00:00:00Z`));
+    const older = [
+      iamEvent('DeleteAccessKey', '2024-04-02T00:00:00Z'),
+      iamEvent('CreateAccessKey', '2024-04-01T00:00:00Z'),
+      iamEvent('CreateUser', '2024-03-31T00:00:00Z'),
+    ];
+    serveEvents([iamEvent('DeactivateMFADevice', '2024-05-30T00:00:00Z'), ...readOnly, ...older], [], 3);
+
+    const events = await collectRemediationEvents(cloudTrail, { ...options, clock: fakeClock() });
+
+    assert.deepEqual(events.map((event) => event.eventName), ['CreateUser', 'CreateAccessKey', 'DeleteAccessKey', 'DeactivateMFADevice']);
+    const lookups = cloudTrailMock.commandCalls(LookupEventsCommand).map((call) => call.args[0].input.LookupAttributes?.[0]);
+    assert.equal(lookups.filter((attribute) => attribute?.AttributeKey === 'EventSource').length, 10, 'the source lookup stops after its page budget');
+    assert.deepEqual(
+      [...new Set(lookups.filter((attribute) => attribute?.AttributeKey === 'EventName').map((attribute) => attribute?.AttributeValue))].sort(),
+      [...REMEDIATION_EVENT_NAMES].sort(),
+    );
+  });
+
+  it('reads a short IAM history by source alone', async () => {
+    serveEvents([iamEvent('CreateUser', '2024-04-01T00:00:00Z'), iamEvent('GetUser', '2024-04-02T00:00:00Z')], [], 50);
+
+    await collectRemediationEvents(cloudTrail, { ...options, clock: fakeClock() });
+
+    const lookups = cloudTrailMock.commandCalls(LookupEventsCommand).map((call) => call.args[0].input.LookupAttributes?.[0]?.AttributeValue);
+    assert.deepEqual(lookups.sort(), ['ConsoleLogin', 'iam.amazonaws.com']);
   });
 
   it('makes at most 2 calls per second, the first two at once', async () => {
