@@ -18,6 +18,11 @@ export const ResourceType = {
   userGroupMembership: 'aws:iam/userGroupMembership:UserGroupMembership',
   role: 'aws:iam/role:Role',
   nativeRole: 'aws-native:iam:Role',
+  nativeUser: 'aws-native:iam:User',
+  nativeUserPolicy: 'aws-native:iam:UserPolicy',
+  nativeGroup: 'aws-native:iam:Group',
+  nativeGroupPolicy: 'aws-native:iam:GroupPolicy',
+  nativeManagedPolicy: 'aws-native:iam:ManagedPolicy',
 } as const;
 
 export const CLOUDFORMATION_TEMPLATE_TYPES: readonly string[] = [ResourceType.cloudFormationStack, ResourceType.cloudFormationStackSet];

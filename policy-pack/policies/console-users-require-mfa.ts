@@ -37,16 +37,20 @@ interface ReadResource {
   props: KnownObject;
 }
 
-const DEPENDENCY_TYPES: Record<IdentityKind, string> = {
-  user: ResourceType.user,
-  group: ResourceType.group,
-  policy: ResourceType.policy,
+/** The stack resources that are a user, group or managed policy, and the properties that name them. */
+const ENTITY_TYPES: Record<string, { kind: IdentityKind; nameProperty: string; arnProperty?: string }> = {
+  [ResourceType.user]: { kind: 'user', nameProperty: 'name' },
+  [ResourceType.nativeUser]: { kind: 'user', nameProperty: 'userName' },
+  [ResourceType.group]: { kind: 'group', nameProperty: 'name' },
+  [ResourceType.nativeGroup]: { kind: 'group', nameProperty: 'groupName' },
+  [ResourceType.policy]: { kind: 'policy', nameProperty: 'name', arnProperty: 'arn' },
+  [ResourceType.nativeManagedPolicy]: { kind: 'policy', nameProperty: 'managedPolicyName', arnProperty: 'policyArn' },
 };
 
 /** A reference held in one property (`user`, `group`, `policyArn`): by value, or by the resource it depends on. */
 function propertyRef(entry: ReadResource, property: string, kind: IdentityKind): IdentityRef {
   const value = entry.props[property];
-  const dependencies = (entry.resource.propertyDependencies?.[property] ?? []).filter((dependency) => dependency.type === DEPENDENCY_TYPES[kind]);
+  const dependencies = (entry.resource.propertyDependencies?.[property] ?? []).filter((dependency) => ENTITY_TYPES[dependency.type]?.kind === kind);
   const keys = dependencies.map((dependency) => `${kind}:urn:${dependency.urn}`);
   if (typeof value === 'string') keys.push(...valueKeys(kind, value));
   return { keys, unknown: value instanceof UnknownValue && dependencies.length === 0 ? value : undefined };
@@ -68,14 +72,15 @@ function listPropertyRefs(entry: ReadResource, property: string, kind: IdentityK
 }
 
 /** The keys a user, group or managed policy of the stack answers to; unknown when what names it is. */
-function ownIdentity(entry: ReadResource, kind: IdentityKind): IdentityRef {
+function ownIdentity(entry: ReadResource): IdentityRef {
+  const { kind, nameProperty, arnProperty } = ENTITY_TYPES[entry.resource.type];
   const keys = [`${kind}:urn:${entry.resource.urn}`];
-  const name = entry.props.name;
-  if (kind !== 'policy') {
+  const name = entry.props[nameProperty];
+  if (arnProperty === undefined) {
     if (typeof name === 'string') keys.push(keyFor(kind, name));
     return { keys, unknown: name instanceof UnknownValue ? name : undefined };
   }
-  const arn = entry.props.arn;
+  const arn = entry.props[arnProperty];
   if (typeof arn === 'string') keys.push(...valueKeys(kind, arn));
   const path = entry.props.path;
   if (typeof name === 'string' && (typeof path === 'string' || path === undefined)) keys.push(`policy:path:${path ?? '/'}${name}`);
@@ -83,22 +88,22 @@ function ownIdentity(entry: ReadResource, kind: IdentityKind): IdentityRef {
   return { keys, unknown: arn instanceof UnknownValue && nameUnknown ? arn : undefined };
 }
 
-const OWN_TYPES: Record<IdentityKind, string> = DEPENDENCY_TYPES;
-
 /**
  * Completes references with every key of the stack's user, group or policy they certainly point at,
  * so that a link made by name meets one made by dependency (preview) or by ARN.
  */
 class StackIdentities {
-  private readonly identities: Record<IdentityKind, IdentityRef[]>;
+  private readonly identities: IdentityRef[];
+  private readonly kinds: IdentityKind[];
 
   constructor(resources: ReadResource[]) {
-    const of = (kind: IdentityKind) => resources.filter((entry) => entry.resource.type === OWN_TYPES[kind]).map((entry) => ownIdentity(entry, kind));
-    this.identities = { user: of('user'), group: of('group'), policy: of('policy') };
+    const entities = resources.filter((entry) => ENTITY_TYPES[entry.resource.type] !== undefined);
+    this.identities = entities.map((entry) => ownIdentity(entry));
+    this.kinds = entities.map((entry) => ENTITY_TYPES[entry.resource.type].kind);
   }
 
   complete(ref: IdentityRef, kind: IdentityKind): IdentityRef {
-    const same = this.identities[kind].filter((identity) => matchRefs(ref, identity) === 'yes');
+    const same = this.identities.filter((identity, index) => this.kinds[index] === kind && matchRefs(ref, identity) === 'yes');
     return same.length === 0 ? ref : { keys: [...new Set([...ref.keys, ...same.flatMap((identity) => identity.keys)])], unknown: ref.unknown };
   }
 
@@ -114,11 +119,18 @@ class StackIdentities {
 function stackGraph(resources: ReadResource[], identities: StackIdentities): AccessGraph {
   const graph = new AccessGraph();
   const source = (document: KnownValue) => ({ document, render: renderPlainString });
+  // aws-native users and groups carry their policies the CloudFormation way.
+  const embeddedPolicies = (entry: ReadResource, principal: IdentityRef) => {
+    for (const policy of asList(entry.props.policies)) {
+      graph.inlinePolicies.push({ principal, source: source(asKnownObject(policy).policyDocument) });
+    }
+    for (const policy of identities.listRefs(entry, 'managedPolicyArns', 'policy')) graph.attachments.push({ principal, policy });
+  };
   for (const entry of resources) {
     const { props } = entry;
     switch (entry.resource.type) {
       case ResourceType.policy:
-        graph.managedPolicies.push({ identity: ownIdentity(entry, 'policy'), source: source(props.policy) });
+        graph.managedPolicies.push({ identity: ownIdentity(entry), source: source(props.policy) });
         break;
       case ResourceType.userPolicy:
         graph.inlinePolicies.push({ principal: identities.ref(entry, 'user', 'user'), source: source(props.policy) });
@@ -149,27 +161,62 @@ function stackGraph(resources: ReadResource[], identities: StackIdentities): Acc
         for (const group of identities.listRefs(entry, 'groups', 'group')) graph.memberships.push({ user, group });
         break;
       }
+      case ResourceType.nativeUser: {
+        const user = identities.complete(ownIdentity(entry), 'user');
+        embeddedPolicies(entry, user);
+        for (const group of identities.listRefs(entry, 'groups', 'group')) graph.memberships.push({ user, group });
+        break;
+      }
+      case ResourceType.nativeGroup:
+        embeddedPolicies(entry, identities.complete(ownIdentity(entry), 'group'));
+        break;
+      case ResourceType.nativeUserPolicy:
+        graph.inlinePolicies.push({ principal: identities.ref(entry, 'userName', 'user'), source: source(props.policyDocument) });
+        break;
+      case ResourceType.nativeGroupPolicy:
+        graph.inlinePolicies.push({ principal: identities.ref(entry, 'groupName', 'group'), source: source(props.policyDocument) });
+        break;
+      case ResourceType.nativeManagedPolicy: {
+        const policy = ownIdentity(entry);
+        graph.managedPolicies.push({ identity: policy, source: source(props.policyDocument) });
+        for (const principal of [...identities.listRefs(entry, 'users', 'user'), ...identities.listRefs(entry, 'groups', 'group')]) {
+          graph.attachments.push({ principal, policy });
+        }
+        break;
+      }
     }
   }
   return graph;
 }
 
+/** Users given a console password: a login profile, or an aws-native user with `loginProfile`. */
+function consoleUsers(resources: ReadResource[], identities: StackIdentities): { entry: ReadResource; user: IdentityRef; label: string }[] {
+  const users: { entry: ReadResource; user: IdentityRef; label: string }[] = [];
+  for (const entry of resources) {
+    if (entry.resource.type === ResourceType.userLoginProfile) {
+      const name = entry.props.user;
+      users.push({ entry, user: identities.ref(entry, 'user', 'user'), label: `gives IAM user ${typeof name === 'string' ? `"${name}"` : '(unnamed)'}` });
+    } else if (entry.resource.type === ResourceType.nativeUser && entry.props.loginProfile !== undefined && entry.props.loginProfile !== null) {
+      const name = entry.props.userName;
+      users.push({ entry, user: identities.complete(ownIdentity(entry), 'user'), label: `gives its IAM user${typeof name === 'string' ? ` "${name}"` : ''}` });
+    }
+  }
+  return users;
+}
+
 function checkStackUsers(resources: ReadResource[], reportViolation: ReportViolation, unknowns: UnknownValue[]): void {
   const identities = new StackIdentities(resources);
   const graph = stackGraph(resources, identities);
-  for (const entry of resources.filter((candidate) => candidate.resource.type === ResourceType.userLoginProfile)) {
-    // The login profile may name the user by value or by dependency; the user's other keys join in.
-    const consoleUser = identities.ref(entry, 'user', 'user');
-    const coverage = graph.coverage(consoleUser);
+  for (const { entry, user, label } of consoleUsers(resources, identities)) {
+    const coverage = graph.coverage(user);
     if (coverage === 'no') {
-      const userName = entry.props.user;
       reportViolation(
-        `${describeResource(entry.resource)} gives IAM user ${typeof userName === 'string' ? `"${userName}"` : '(unnamed)'} a console password, ` +
-          `but no MFA-enforcing deny (Deny with BoolIfExists aws:MultiFactorAuthPresent false) applies to that user in this stack. ${HOW_TO_FIX}`,
+        `${describeResource(entry.resource)} ${label} a console password, but no MFA-enforcing deny ` +
+          `(Deny with BoolIfExists aws:MultiFactorAuthPresent false) applies to that user in this stack. ${HOW_TO_FIX}`,
         entry.resource.urn,
       );
     } else if (coverage === 'maybe') {
-      unknowns.push(consoleUser.unknown ?? graph.firstUnknown() ?? new UnknownValue('user'));
+      unknowns.push(user.unknown ?? graph.firstUnknown() ?? new UnknownValue('user'));
     }
   }
 }

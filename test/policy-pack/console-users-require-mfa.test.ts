@@ -159,6 +159,45 @@ describe('iam-console-users-require-mfa', () => {
     assert.match(outcome.skippedBecauseUnknown ?? '', /policy/);
   });
 
+  describe('with aws-native resources', () => {
+    const NATIVE = {
+      user: 'aws-native:iam:User',
+      userPolicy: 'aws-native:iam:UserPolicy',
+      group: 'aws-native:iam:Group',
+      groupPolicy: 'aws-native:iam:GroupPolicy',
+      managedPolicy: 'aws-native:iam:ManagedPolicy',
+    };
+    const forceMfa = JSON.parse(MFA_DENY_POLICY);
+    const nativeAlice = (extra: Record<string, unknown> = {}): StackResourceSpec => ({
+      type: NATIVE.user,
+      name: 'alice',
+      props: { userName: 'alice', loginProfile: { password: 'initial', passwordResetRequired: true }, ...extra },
+    });
+
+    it('reports a user with a loginProfile and nothing enforcing MFA, and ignores one without', async () => {
+      const outcome = await check([nativeAlice()]);
+      assert.equal(outcome.violations.length, 1);
+      assert.equal(outcome.violations[0].urn, urnOf(NATIVE.user, 'alice'));
+      assert.match(outcome.violations[0].message, /aws-native:iam:User "alice".*"alice" a console password/);
+      assert.deepEqual((await check([{ type: NATIVE.user, name: 'svc', props: { userName: 'svc' } }])).violations, []);
+    });
+
+    it('accepts the deny through embedded policies, UserPolicy, managed policies and groups', async () => {
+      const policyArn = 'arn:aws:iam::111111111111:policy/force-mfa';
+      const managed = { type: NATIVE.managedPolicy, name: 'force-mfa', props: { managedPolicyName: 'force-mfa', policyDocument: forceMfa, policyArn } };
+      const cases: StackResourceSpec[][] = [
+        [nativeAlice({ policies: [{ policyName: 'force-mfa', policyDocument: forceMfa }] })],
+        [nativeAlice(), { type: NATIVE.userPolicy, name: 'p', props: { userName: 'alice', policyName: 'force-mfa', policyDocument: forceMfa } }],
+        [nativeAlice({ managedPolicyArns: [policyArn] }), managed],
+        [nativeAlice(), { ...managed, props: { ...managed.props, users: ['alice'] } }],
+        [nativeAlice({ groups: ['humans'] }), { type: NATIVE.group, name: 'humans', props: { groupName: 'humans', policies: [{ policyName: 'f', policyDocument: forceMfa }] } }],
+        [nativeAlice({ groups: ['humans'] }), { type: NATIVE.groupPolicy, name: 'gp', props: { groupName: 'humans', policyDocument: forceMfa } }],
+      ];
+      for (const resources of cases) assert.deepEqual((await check(resources)).violations, [], JSON.stringify(resources));
+      assert.equal((await check([nativeAlice({ managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] }), managed])).violations.length, 1);
+    });
+  });
+
   describe('in CloudFormation templates', () => {
     const header = 'Resources:\n';
     const consoleUser = `
