@@ -264,7 +264,8 @@ export class SimulatedOrganization {
   private sessionCounter = 0;
 
   private readonly callsByOperation = new Map<string, number>();
-  private readonly callsByAccountOperation = new Map<string, number>();
+  /** Calls per account, then per operation: per-account questions stay cheap with 10,000 accounts. */
+  private readonly callsByAccount = new Map<string, Map<string, number>>();
   private readonly throttlesByOperation = new Map<string, number>();
   private readonly errorsByOperation = new Map<string, number>();
 
@@ -315,11 +316,11 @@ export class SimulatedOrganization {
 
   /** Calls served (throttled and failed ones included), for one operation and/or one account. */
   calls(operation?: string, accountId?: string): number {
-    if (operation && accountId) return this.callsByAccountOperation.get(`${accountId}|${operation}`) ?? 0;
+    if (operation && accountId) return this.callsByAccount.get(accountId)?.get(operation) ?? 0;
     if (operation) return this.callsByOperation.get(operation) ?? 0;
     if (accountId) {
       let total = 0;
-      for (const [key, count] of this.callsByAccountOperation) if (key.startsWith(`${accountId}|`)) total += count;
+      for (const count of this.callsByAccount.get(accountId)?.values() ?? []) total += count;
       return total;
     }
     let total = 0;
@@ -334,10 +335,7 @@ export class SimulatedOrganization {
       for (const [operation, count] of this.callsByOperation) counts[operation] = count;
       return counts;
     }
-    for (const [key, count] of this.callsByAccountOperation) {
-      const [account, operation] = key.split('|');
-      if (account === accountId) counts[operation] = count;
-    }
+    for (const [operation, count] of this.callsByAccount.get(accountId) ?? []) counts[operation] = count;
     return counts;
   }
 
@@ -370,7 +368,12 @@ export class SimulatedOrganization {
     if (this.options.latencyMs) await sleep(this.options.latencyMs);
     const accountId = this.concernedAccount(operation, input, caller);
     increment(this.callsByOperation, operation);
-    increment(this.callsByAccountOperation, `${accountId}|${operation}`);
+    let accountCalls = this.callsByAccount.get(accountId);
+    if (!accountCalls) {
+      accountCalls = new Map();
+      this.callsByAccount.set(accountId, accountCalls);
+    }
+    increment(accountCalls, operation);
     if (this.options.recordCalls) this.callLog.push({ service, operation, accountId, input });
     try {
       if (caller instanceof Error) throw caller;
