@@ -2,6 +2,7 @@
 // Exit codes: 0 every selected active account audited completely; 2 some were partial or not
 // audited (the reports say which); 1 usage or set-up errors, and reports that could not be
 // written where they were asked to go.
+import path from 'node:path';
 import { STSClient } from '@aws-sdk/client-sts';
 import { Command, CommanderError } from 'commander';
 import { runAudit, AuditSetupError, type AuditOptions } from './audit';
@@ -122,7 +123,7 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
 
   const files = buildReportFiles(run);
   const outcomes: SinkOutcome[] = [await writeReportsToDirectory(config.outDir, files)];
-  const locations = [config.outDir];
+  const locations = [path.resolve(config.outDir)];
   if (config.s3 !== undefined) {
     let s3Outcome: SinkOutcome;
     try {
