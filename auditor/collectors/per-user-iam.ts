@@ -70,37 +70,12 @@ export async function collectUserOneByOne(
   user: ListedUser,
   errors: CollectionErrors,
 ): Promise<IamUserRecord> {
-  const passwordEnabled = await hasLoginProfile(iam, user.userName, errors);
-
-  let accessKeys: AccessKeyRecord[] = [];
-  try {
-    const keys = await listAccessKeys(iam, user.userName);
-    accessKeys = await Promise.all(
-      keys.map(async (key) => {
-        try {
-          return { ...key, ...(await lookupAccessKeyLastUse(iam, key.accessKeyId)) };
-        } catch (error) {
-          errors.addFor('GetAccessKeyLastUsed', 'key', key.accessKeyId, error, 'last use unknown');
-          return { ...key, lastUsedDate: null, lastUsedService: null, lastUsedRegion: null };
-        }
-      }),
-    );
-  } catch (error) {
-    if (isNoSuchEntity(error)) throw new UserGoneError(user.userName);
-    errors.addFor('ListAccessKeys', 'user', user.userName, error, 'keys missing');
-  }
-
-  let mfaDevices: MfaDeviceRecord[] = [];
-  let mfaType: MfaType;
-  try {
-    mfaDevices = await listUserMfaDevices(iam, user.userName);
-    mfaType = strongestMfaType(mfaDevices);
-  } catch (error) {
-    if (isNoSuchEntity(error)) throw new UserGoneError(user.userName);
-    errors.addFor('ListMFADevices', 'user', user.userName, error, 'MFA unknown');
-    mfaType = 'Unknown';
-  }
-
+  // The three reads are independent; made together, a user costs one round trip, not three.
+  const [passwordEnabled, accessKeys, mfa] = await Promise.all([
+    hasLoginProfile(iam, user.userName, errors),
+    readAccessKeys(iam, user.userName, errors),
+    readMfaDevices(iam, user.userName, errors),
+  ]);
   return {
     userName: user.userName,
     arn: user.arn,
@@ -108,9 +83,45 @@ export async function collectUserOneByOne(
     passwordEnabled,
     passwordLastUsed: user.passwordLastUsed,
     passwordLastChanged: null,
-    mfaActive: mfaDevices.length > 0,
-    mfaType,
-    mfaDevices,
+    mfaActive: mfa.devices.length > 0,
+    mfaType: mfa.type,
+    mfaDevices: mfa.devices,
     accessKeys,
   };
+}
+
+async function readAccessKeys(iam: IAMClient, userName: string, errors: CollectionErrors): Promise<AccessKeyRecord[]> {
+  let keys;
+  try {
+    keys = await listAccessKeys(iam, userName);
+  } catch (error) {
+    if (isNoSuchEntity(error)) throw new UserGoneError(userName);
+    errors.addFor('ListAccessKeys', 'user', userName, error, 'keys missing');
+    return [];
+  }
+  return Promise.all(
+    keys.map(async (key) => {
+      try {
+        return { ...key, ...(await lookupAccessKeyLastUse(iam, key.accessKeyId)) };
+      } catch (error) {
+        errors.addFor('GetAccessKeyLastUsed', 'key', key.accessKeyId, error, 'last use unknown');
+        return { ...key, lastUsedDate: null, lastUsedService: null, lastUsedRegion: null };
+      }
+    }),
+  );
+}
+
+async function readMfaDevices(
+  iam: IAMClient,
+  userName: string,
+  errors: CollectionErrors,
+): Promise<{ devices: MfaDeviceRecord[]; type: MfaType }> {
+  try {
+    const devices = await listUserMfaDevices(iam, userName);
+    return { devices, type: strongestMfaType(devices) };
+  } catch (error) {
+    if (isNoSuchEntity(error)) throw new UserGoneError(userName);
+    errors.addFor('ListMFADevices', 'user', userName, error, 'MFA unknown');
+    return { devices: [], type: 'Unknown' };
+  }
 }

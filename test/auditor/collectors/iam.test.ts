@@ -514,6 +514,22 @@ describe('collectAccountIam', () => {
     assert.equal(collection.root?.passwordLastUsed, null);
   });
 
+  it('in the fallback, keeps the other facts of a user when one read fails, and drops users deleted meanwhile', async () => {
+    serveAccount({ users: [alice, bob, dave] });
+    iamMock.on(GenerateCredentialReportCommand).rejects(denied('GenerateCredentialReport'));
+    iamMock.on(ListMFADevicesCommand, { UserName: 'dave' }).rejects(denied('ListMFADevices'));
+    iamMock.on(ListAccessKeysCommand, { UserName: 'alice' }).rejects(noSuchEntity('The user with name alice'));
+
+    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+
+    assert.deepEqual(collection.users.map((record) => record.userName), ['bob', 'dave']);
+    assert.equal(user(collection, 'dave').mfaType, 'Unknown');
+    assert.equal(user(collection, 'dave').passwordEnabled, true);
+    assert.equal(user(collection, 'bob').mfaType, 'Virtual');
+    assert.equal(collection.errors.length, 2);
+    assert.match(collection.errors[1], /^ListMFADevices failed for user dave \(AccessDenied: .*\): MFA unknown$/);
+  });
+
   it('falls back when the report never becomes ready', async () => {
     serveAccount({ users: [alice] });
     iamMock.on(GenerateCredentialReportCommand).resolves({ State: 'INPROGRESS' });
