@@ -9,6 +9,8 @@ import {
   skipDecision,
   type AuditOptions,
 } from '../../auditor/audit';
+import { ListAccountsCommand } from '@aws-sdk/client-organizations';
+import { DEFAULT_MAX_ATTEMPTS, defaultClientFactory, resolveRegion } from '../../auditor/clients';
 import type { AccountIamCollection } from '../../auditor/collectors/iam';
 import type { AccountAudit, OrgAccount } from '../../auditor/model';
 import { ASSUME_ROLE_ACTION, AUDIT_ROLE_ACTIONS, MANAGEMENT_ACTIONS } from '../../auditor/permissions';
@@ -352,5 +354,53 @@ describe('README permissions section', () => {
     const declared = new Set<string>([...AUDIT_ROLE_ACTIONS, ...MANAGEMENT_ACTIONS, ASSUME_ROLE_ACTION, 'sts:GetCallerIdentity', 'sts:ExternalId']);
     assert.deepEqual([...mentioned].filter((action) => !declared.has(action)), [], 'actions in the README that the code does not declare');
     assert.deepEqual([...AUDIT_ROLE_ACTIONS, ...MANAGEMENT_ACTIONS].filter((action) => !mentioned.has(action)), [], 'declared actions missing from the README');
+  });
+});
+
+describe('default client factory', () => {
+  const saved: Record<string, string | undefined> = {};
+  const environment = {
+    AWS_ENDPOINT_URL: 'http://aws-compatible.example:4566',
+    AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE00',
+    AWS_SECRET_ACCESS_KEY: 'example-secret',
+    AWS_REGION: 'eu-west-1',
+  };
+  beforeEach(() => {
+    for (const [name, value] of Object.entries(environment)) {
+      saved[name] = process.env[name];
+      process.env[name] = value;
+    }
+  });
+  afterEach(() => {
+    for (const name of Object.keys(environment)) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  it('uses adaptive retry and leaves the endpoint to AWS_ENDPOINT_URL', async () => {
+    const clients = defaultClientFactory({});
+    const organizations = clients.organizations();
+    assert.equal(organizations.config.retryMode, 'adaptive');
+    assert.equal((await organizations.config.retryStrategy()).constructor.name, 'AdaptiveRetryStrategy');
+    assert.equal(await organizations.config.maxAttempts(), DEFAULT_MAX_ATTEMPTS);
+    assert.equal(await organizations.config.region(), 'eu-west-1');
+    assert.strictEqual(clients.organizations(), organizations, 'management-side clients are shared');
+    let requestedHost = '';
+    organizations.middlewareStack.add(
+      () => async (args) => {
+        requestedHost = (args.request as { hostname: string }).hostname;
+        return { output: { $metadata: {}, Accounts: [] }, response: {} };
+      },
+      { step: 'deserialize', priority: 'high' },
+    );
+    await organizations.send(new ListAccountsCommand({}));
+    assert.equal(requestedHost, 'aws-compatible.example');
+  });
+
+  it('takes the region from the options, then the environment, then us-east-1', () => {
+    assert.equal(resolveRegion('ap-south-1', { AWS_REGION: 'eu-west-1' }), 'ap-south-1');
+    assert.equal(resolveRegion(undefined, { AWS_DEFAULT_REGION: 'eu-central-1' }), 'eu-central-1');
+    assert.equal(resolveRegion(undefined, {}), 'us-east-1');
   });
 });
