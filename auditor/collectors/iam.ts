@@ -203,41 +203,20 @@ async function userFromReportRow(
   options: { recheckKeys: boolean; listed: ListedUser | null; errors: CollectionErrors },
 ): Promise<IamUserRecord | null> {
   const { errors } = options;
-  let accessKeys: AccessKeyRecord[] = [];
-  if (row.accessKeys.length > 0 || options.recheckKeys) {
-    try {
-      accessKeys = await keysWithLastUse(iam, row, await listAccessKeys(iam, row.user), errors);
-    } catch (error) {
-      // Deleted after the report was generated: the user no longer has access to anything.
-      if (isNoSuchEntity(error)) return null;
-      errors.addFor('ListAccessKeys', 'user', row.user, error, 'keys listed from the credential report, without ids');
-      accessKeys = row.accessKeys.map((column) => ({
-        accessKeyId: '',
-        status: column.active ? 'Active' : 'Inactive',
-        createdDate: column.lastRotated ?? '',
-        lastUsedDate: column.lastUsedDate,
-        lastUsedService: column.lastUsedService,
-        lastUsedRegion: column.lastUsedRegion,
-      }));
-    }
+  let facts: [AccessKeyRecord[], { devices: MfaDeviceRecord[]; type: MfaType }, boolean];
+  try {
+    // Independent reads, made together.
+    facts = await Promise.all([
+      row.accessKeys.length > 0 || options.recheckKeys ? reportUserKeys(iam, row, errors) : [],
+      reportUserMfa(iam, row, virtual, errors),
+      row.passwordEnabled ?? hasLoginProfile(iam, row.user, errors),
+    ]);
+  } catch (error) {
+    // Deleted after the report was generated: the user no longer has access to anything.
+    if (error instanceof UserGoneError) return null;
+    throw error;
   }
-
-  let mfaDevices: MfaDeviceRecord[] = virtual?.byUserName.get(row.user) ?? [];
-  let mfaType: MfaType = strongestMfaType(mfaDevices);
-  // MFA on (or the report does not say) and no virtual device: a token or a key, to be listed.
-  if (row.mfaActive !== false && mfaDevices.length === 0) {
-    try {
-      mfaDevices = await listUserMfaDevices(iam, row.user);
-      mfaType = strongestMfaType(mfaDevices);
-    } catch (error) {
-      if (isNoSuchEntity(error)) return null;
-      errors.addFor('ListMFADevices', 'user', row.user, error, 'MFA type unknown');
-      mfaType = 'Unknown';
-    }
-  }
-
-  const passwordEnabled = row.passwordEnabled ?? (await hasLoginProfile(iam, row.user, errors));
-
+  const [accessKeys, mfa, passwordEnabled] = facts;
   return {
     userName: row.user,
     arn: row.arn || options.listed?.arn || '',
@@ -246,11 +225,52 @@ async function userFromReportRow(
     // ListUsers is current, the report up to four hours old; take the later of the two.
     passwordLastUsed: laterDate(row.passwordLastUsed, options.listed?.passwordLastUsed ?? null),
     passwordLastChanged: row.passwordLastChanged,
-    mfaActive: mfaType === 'Unknown' ? row.mfaActive === true : mfaDevices.length > 0,
-    mfaType,
-    mfaDevices,
+    mfaActive: mfa.type === 'Unknown' ? row.mfaActive === true : mfa.devices.length > 0,
+    mfaType: mfa.type,
+    mfaDevices: mfa.devices,
     accessKeys,
   };
+}
+
+async function reportUserKeys(iam: IAMClient, row: CredentialReportRow, errors: CollectionErrors): Promise<AccessKeyRecord[]> {
+  let keys: ListedAccessKey[];
+  try {
+    keys = await listAccessKeys(iam, row.user);
+  } catch (error) {
+    if (isNoSuchEntity(error)) throw new UserGoneError(row.user);
+    errors.addFor('ListAccessKeys', 'user', row.user, error, 'keys listed from the credential report, without ids');
+    return row.accessKeys.map((column) => ({
+      accessKeyId: '',
+      status: column.active ? 'Active' : 'Inactive',
+      createdDate: column.lastRotated ?? '',
+      lastUsedDate: column.lastUsedDate,
+      lastUsedService: column.lastUsedService,
+      lastUsedRegion: column.lastUsedRegion,
+    }));
+  }
+  return keysWithLastUse(iam, row, keys, errors);
+}
+
+async function reportUserMfa(
+  iam: IAMClient,
+  row: CredentialReportRow,
+  virtual: AssignedVirtualMfaDevices | null,
+  errors: CollectionErrors,
+): Promise<{ devices: MfaDeviceRecord[]; type: MfaType }> {
+  const virtualDevices = virtual?.byUserName.get(row.user) ?? [];
+  // MFA off according to the report, or a virtual device known: nothing more to ask.
+  if (row.mfaActive === false || virtualDevices.length > 0) {
+    return { devices: virtualDevices, type: strongestMfaType(virtualDevices) };
+  }
+  // A hardware token or a security key (or the report does not say): only the user's list tells.
+  try {
+    const devices = await listUserMfaDevices(iam, row.user);
+    return { devices, type: strongestMfaType(devices) };
+  } catch (error) {
+    if (isNoSuchEntity(error)) throw new UserGoneError(row.user);
+    errors.addFor('ListMFADevices', 'user', row.user, error, 'MFA type unknown');
+    return { devices: [], type: 'Unknown' };
+  }
 }
 
 async function keysWithLastUse(
