@@ -239,7 +239,12 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
     work.push(
       limit(async () => {
         if (hookFailure) return;
-        hooks.onAccountStart?.(account);
+        try {
+          hooks.onAccountStart?.(account);
+        } catch (error) {
+          hookFailure ??= { error };
+          return;
+        }
         let audit: AccountAudit;
         try {
           audit = await auditAccount(account, context);
