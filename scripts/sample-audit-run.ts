@@ -73,7 +73,7 @@ export function sampleAuditRun(options: SampleRunOptions = {}): AuditRun {
           passwordLastChanged: human ? ago(150) : null,
           mfaActive: mfaType !== 'None',
           mfaType,
-          mfaDevices: mfaType === 'None' ? [] : [{ serialNumber: `arn:aws:iam::${id}:mfa/${userName}`, type: mfaType === 'Unknown' ? 'Virtual' : mfaType, enabledDate: ago(100) }],
+          mfaDevices: mfaType === 'None' ? [] : [{ serialNumber: `arn:aws:iam::${id}:mfa/${userName}`, type: mfaType, enabledDate: ago(100) }],
           accessKeys: keys,
         });
       }

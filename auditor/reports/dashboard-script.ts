@@ -77,10 +77,10 @@ export const DASHBOARD_SCRIPT = `
       badge.className = 'badge sev-' + (rank[finding.severity] ? finding.severity : 'low');
       badge.textContent = finding.severity;
       cell(row, '').appendChild(badge);
-      cell(row, finding.accountName + ' (' + finding.accountId + ')', 'account');
+      cell(row, finding.accountName + ' (' + finding.accountId + ')', 'account long');
       cell(row, finding.title + ' [' + finding.ruleId + ']', 'rule');
-      cell(row, finding.resource, 'resource');
-      cell(row, finding.evidence, 'evidence');
+      cell(row, finding.resource, 'resource long');
+      cell(row, finding.evidence, 'evidence long');
       cell(row, controlsText(finding), 'mapping');
       cell(row, finding.remediation, 'remediation');
       body.appendChild(row);

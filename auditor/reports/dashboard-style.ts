@@ -22,8 +22,10 @@ h3 { font-size: 14px; margin: 12px 0 6px; }
 .kpi.bad .kpi-value { color: var(--critical); }
 .kpi.good .kpi-value { color: var(--ok); }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
-.num, .level, td.id { white-space: nowrap; overflow-wrap: normal; }
+th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: break-word; }
+td.long { overflow-wrap: anywhere; }
+.num, .level { white-space: nowrap; }
+.sub { display: block; color: var(--muted); font-size: 12px; }
 th { font-size: 12px; color: var(--muted); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 th button { font: inherit; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; }

@@ -103,7 +103,7 @@ function kpiSection(data: DashboardData): SafeHtml {
 
 function maturitySection(data: DashboardData): SafeHtml {
   const { organization, accounts } = data.maturity;
-  const rows = accounts.map((account) => html`<tr><td>${account.accountName} <span class="muted">${account.accountId}</span></td><td class="num">${account.indicators.mfaCoveragePercent === null ? 'n/a' : `${account.indicators.mfaCoveragePercent}%`}</td><td class="num">${account.indicators.keysOlderThanMaxAge}</td><td class="num">${account.indicators.longTermCredentials}</td><td>${levelCell(account.mfa)}</td><td>${levelCell(account.temporaryCredentials)}</td></tr>`);
+  const rows = accounts.map((account) => html`<tr><td class="long">${account.accountName}<span class="sub">${account.accountId}</span></td><td class="num">${account.indicators.mfaCoveragePercent === null ? 'n/a' : `${account.indicators.mfaCoveragePercent}%`}</td><td class="num">${account.indicators.keysOlderThanMaxAge}</td><td class="num">${account.indicators.longTermCredentials}</td><td>${levelCell(account.mfa)}</td><td>${levelCell(account.temporaryCredentials)}</td></tr>`);
   return html`<section class="half" id="maturity" aria-labelledby="maturity-title"><h2 id="maturity-title">Security maturity (AWS SMM)</h2>
     <table><thead><tr><th>control</th><th>level</th><th>why</th></tr></thead><tbody>
       <tr data-control="mfa"><td>Phase 1: MFA</td><td>${levelCell(organization.mfa)}</td><td>${organization.mfa.reason}</td></tr>
@@ -148,17 +148,17 @@ function riskSection(data: DashboardData): SafeHtml {
     scored.slice(0, 15).map((account) => ({ label: account.accountName, segments: SEVERITIES.map((severity) => ({ value: account.findings[severity], className: `fill-${severity}` })) })),
     'Findings per account by severity',
   );
-  const rows = scored.map((account) => html`<tr data-account="${account.accountId}"><td>${account.accountName}</td><td class="id">${account.accountId}</td><td>${account.audited}</td><td class="num">${account.users}</td><td class="num">${account.activeAccessKeys}</td>${SEVERITIES.map((severity: Severity) => html`<td class="num" data-severity="${severity}">${account.findings[severity]}</td>`)}<td class="num">${account.riskScore}</td></tr>`);
+  const rows = scored.map((account) => html`<tr data-account="${account.accountId}"><td class="long">${account.accountName}<span class="sub">${account.accountId}</span></td><td>${account.audited}</td><td class="num">${account.users}</td><td class="num">${account.activeAccessKeys}</td>${SEVERITIES.map((severity: Severity) => html`<td class="num" data-severity="${severity}">${account.findings[severity]}</td>`)}<td class="num">${account.riskScore}</td></tr>`);
   return html`<section class="half" id="risk" aria-labelledby="risk-title"><h2 id="risk-title">Risk per account</h2>${chart}${severityLegend()}
-    <table><thead><tr><th>account</th><th>id</th><th>audited</th><th class="num">users</th><th class="num">active keys</th>${SEVERITIES.map((severity) => html`<th class="num">${severity}</th>`)}<th class="num">score</th></tr></thead><tbody>${rows}</tbody></table>
+    <table><thead><tr><th>account</th><th>audited</th><th class="num">users</th><th class="num">active keys</th>${SEVERITIES.map((severity) => html`<th class="num">${severity}</th>`)}<th class="num">score</th></tr></thead><tbody>${rows}</tbody></table>
     <p class="muted">Score: critical 10, high 5, medium 2, low 1 per finding.</p></section>`;
 }
 
 function coverageSection(data: DashboardData): SafeHtml {
-  const rows = data.coverageGaps.map((gap) => html`<tr data-account="${gap.accountId}"><td>${gap.accountName}</td><td class="id">${gap.accountId}</td><td>${gap.state}</td><td>${gap.status}</td><td>${gap.reason}</td></tr>`);
+  const rows = data.coverageGaps.map((gap) => html`<tr data-account="${gap.accountId}"><td class="long">${gap.accountName}<span class="sub">${gap.accountId}</span></td><td>${gap.status}<span class="sub">${gap.state}</span></td><td class="long">${gap.reason}</td></tr>`);
   const body = rows.length === 0
     ? html`<p class="empty">Every account in scope was audited completely.</p>`
-    : html`<table><thead><tr><th>account</th><th>id</th><th>state</th><th>status</th><th>why</th></tr></thead><tbody>${rows}</tbody></table>`;
+    : html`<table><thead><tr><th>account</th><th>status</th><th>why</th></tr></thead><tbody>${rows}</tbody></table>`;
   return html`<section class="half" id="coverage" aria-labelledby="coverage-title"><h2 id="coverage-title">Coverage: accounts not audited completely</h2>
     <p>${data.kpis.accountsAudited} of ${data.kpis.accountsInScope} accounts in scope audited completely, ${data.kpis.accountsPartial} partial, ${data.kpis.accountsNotAudited} not audited, ${data.kpis.accountsSkipped} skipped.</p>${body}</section>`;
 }
@@ -166,10 +166,10 @@ function coverageSection(data: DashboardData): SafeHtml {
 function rootSection(data: DashboardData): SafeHtml {
   const rows = data.rootStatus.map((root) => {
     const mfaClass = root.mfa === 'None' ? 'level-Not-Started' : root.mfa === 'Hardware' ? 'level-Complete' : '';
-    return html`<tr data-account="${root.accountId}"><td>${root.accountName}</td><td class="id">${root.accountId}</td><td class="${mfaClass}">${root.mfa}</td><td class="${root.accessKeys.startsWith('active') ? 'level-Not-Started' : ''}">${root.accessKeys}</td><td>${root.signingCertificates}</td><td>${root.passwordLastUsed}</td></tr>`;
+    return html`<tr data-account="${root.accountId}"><td class="long">${root.accountName}<span class="sub">${root.accountId}</span></td><td class="${mfaClass}">${root.mfa}</td><td class="${root.accessKeys.startsWith('active') ? 'level-Not-Started' : ''}">${root.accessKeys}</td><td>${root.signingCertificates}</td><td>${root.passwordLastUsed}</td></tr>`;
   });
   return html`<section class="half" id="root" aria-labelledby="root-title"><h2 id="root-title">Root user per account</h2>
-    <table><thead><tr><th>account</th><th>id</th><th>MFA</th><th>access keys</th><th>certificates</th><th>password last used</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+    <table><thead><tr><th>account</th><th>MFA</th><th>access keys</th><th>certificates</th><th>password last used</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 function weeklyChart(data: DashboardData): SafeHtml {
