@@ -166,6 +166,27 @@ describe('simulated AWS', () => {
     assert.equal(org.calls('ListUsers', MEMBER), 3);
   });
 
+  it('throttles the same calls for the same seed, whatever order the accounts call in', async () => {
+    const throttledPerAccount = async (order: string[]): Promise<number[]> => {
+      const org = organization({ randomThrottling: { rate: 0.3, seed: 11 } });
+      const clients = simulatedClientFactory(org, { maxAttempts: 1 });
+      const credentials = new Map<string, AwsCredentialIdentityProvider>();
+      for (const accountId of order) credentials.set(accountId, await assumed(org, accountId));
+      for (let round = 0; round < 20; round += 1) {
+        for (const accountId of order) {
+          // A new client per call: a throttled client's adaptive rate limiter would slow the test down.
+          const iam = clients.iam(credentials.get(accountId) ?? (await assumed(org, accountId)));
+          await iam.send(new ListMFADevicesCommand({ UserName: 'alice' })).catch(() => undefined);
+        }
+      }
+      return [org.throttles(undefined, MANAGEMENT), org.throttles(undefined, MEMBER)];
+    };
+    const forwards = await throttledPerAccount([MANAGEMENT, MEMBER]);
+    const backwards = await throttledPerAccount([MEMBER, MANAGEMENT]);
+    assert.deepEqual(forwards, backwards);
+    assert.ok(forwards[0] + forwards[1] > 0, 'some calls were throttled');
+  });
+
   it('rejects calls signed with expired session credentials', async () => {
     let now = new Date('2024-01-01T00:00:00Z');
     const org = organization({ now: () => now, sessionDurationSeconds: 900 });

@@ -123,7 +123,7 @@ export interface SimulatedOrganizationOptions {
   credentialReportInProgressCalls?: number;
   /** Added to every call, for benchmarks. */
   latencyMs?: number;
-  /** A share of all calls (0..1) answered with throttling, reproducible from the seed. */
+  /** A share of all calls (0..1) answered with throttling; the same seed throttles the same calls. */
   randomThrottling?: { rate: number; seed: number };
   /** Throttle LookupEvents beyond 2 calls per second per account, as CloudTrail does. */
   enforceLookupEventsRate?: boolean;
@@ -205,16 +205,18 @@ interface Caller {
 const DEFAULT_CREATED = '2015-01-01T00:00:00.000Z';
 const MANAGEMENT_SECRET = 'simulated-management-secret';
 
-/** Deterministic pseudo-random numbers (mulberry32), so a seeded throttling run repeats exactly. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/**
+ * A number in [0, 1) that depends only on the seed and the key (FNV-1a, then a mulberry32 round).
+ * Keyed by account, operation and call number rather than drawn in sequence, so a seeded
+ * throttling run throttles the same calls whatever order concurrent accounts make them in.
+ */
+function seededFraction(seed: number, key: string): number {
+  let hash = (0x811c9dc5 ^ seed) >>> 0;
+  for (let index = 0; index < key.length; index += 1) hash = Math.imul(hash ^ key.charCodeAt(index), 0x01000193) >>> 0;
+  let t = (hash + 0x6d2b79f5) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 
 function encodeToken(offset: number): string {
@@ -260,13 +262,13 @@ export class SimulatedOrganization {
   private readonly sessions = new Map<string, Session>();
   private readonly faults: { fault: SimulatedFault; served: number }[] = [];
   private readonly lookupEventTimes = new Map<string, number[]>();
-  private readonly random: (() => number) | null;
   private sessionCounter = 0;
 
   private readonly callsByOperation = new Map<string, number>();
   /** Calls per account, then per operation: per-account questions stay cheap with 10,000 accounts. */
   private readonly callsByAccount = new Map<string, Map<string, number>>();
   private readonly throttlesByOperation = new Map<string, number>();
+  private readonly throttlesByAccount = new Map<string, number>();
   private readonly errorsByOperation = new Map<string, number>();
 
   constructor(options: SimulatedOrganizationOptions) {
@@ -280,7 +282,6 @@ export class SimulatedOrganization {
     this.auditRoleName = options.auditRoleName ?? 'OrganizationAccountAccessRole';
     this.callerArn = options.callerArn ?? `arn:${this.partition}:iam::${options.managementAccountId}:user/auditor`;
     this.managementAccessKeyId = `AKIA${options.managementAccountId}AUDT`;
-    this.random = options.randomThrottling ? seededRandom(options.randomThrottling.seed) : null;
   }
 
   now(): Date {
@@ -339,8 +340,10 @@ export class SimulatedOrganization {
     return counts;
   }
 
-  /** Throttling answers served (each one makes the SDK retry or give up). */
-  throttles(operation?: string): number {
+  /** Throttling answers served (each one makes the SDK retry or give up), by operation or by account. */
+  throttles(operation?: string, accountId?: string): number {
+    if (operation && accountId) throw new Error('throttles() counts by operation or by account, not both');
+    if (accountId) return this.throttlesByAccount.get(accountId) ?? 0;
     if (operation) return this.throttlesByOperation.get(operation) ?? 0;
     let total = 0;
     for (const count of this.throttlesByOperation.values()) total += count;
@@ -381,7 +384,10 @@ export class SimulatedOrganization {
       return this.answer(service, region, operation, input, caller);
     } catch (error) {
       increment(this.errorsByOperation, operation);
-      if (error instanceof Error && /Throttl|TooManyRequests|LimitExceeded/.test(error.name)) increment(this.throttlesByOperation, operation);
+      if (error instanceof Error && /Throttl|TooManyRequests|LimitExceeded/.test(error.name)) {
+        increment(this.throttlesByOperation, operation);
+        increment(this.throttlesByAccount, accountId);
+      }
       throw error;
     }
   }
@@ -422,7 +428,8 @@ export class SimulatedOrganization {
       entry.served += 1;
       throw typeof fault.error === 'function' ? fault.error() : simulatedError(fault.error, context);
     }
-    if (this.random && this.options.randomThrottling && this.random() < this.options.randomThrottling.rate) {
+    const random = this.options.randomThrottling;
+    if (random && seededFraction(random.seed, `${accountId}|${operation}|${this.calls(operation, accountId)}`) < random.rate) {
       throw simulatedError('Throttling', context);
     }
     if (operation === 'LookupEvents' && this.options.enforceLookupEventsRate) {
@@ -508,7 +515,11 @@ export class SimulatedOrganization {
           JoinedMethod: account.id === this.managementAccountId ? 'CREATED' : 'INVITED',
           JoinedTimestamp: new Date(account.created ?? DEFAULT_CREATED),
         };
-        return account.stateField === 'Status' ? { ...base, Status: state } : { ...base, State: state, Status: state === 'PENDING_CLOSURE' || state === 'SUSPENDED' ? 'SUSPENDED' : 'ACTIVE' };
+        if (account.stateField === 'Status') return { ...base, Status: state };
+        // The retired Status knows only ACTIVE, SUSPENDED and PENDING_CLOSURE, so it can disagree
+        // with State (an account PENDING_ACTIVATION still says ACTIVE there).
+        const status = state === 'SUSPENDED' || state === 'PENDING_CLOSURE' ? state : state === 'CLOSED' ? 'SUSPENDED' : 'ACTIVE';
+        return { ...base, State: state, Status: status };
       }),
     };
   }
