@@ -1,0 +1,102 @@
+// Where earlier runs are found: a `--compare` file on disk, or, with `--s3-uri`, the newest
+// iam_audit_*.json in the bucket from before this run; and where the run history is kept
+// (`history.json` in the output directory and at the top of the S3 prefix).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { GetObjectCommand, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { parsePreviousRun, PreviousReportError } from './compare';
+import type { S3Location } from './config';
+import { emptyHistory, HISTORY_FILE_NAME, parseHistory, serializeHistory, type RunHistory } from './history';
+import type { AuditRun } from './model';
+import { s3Uri } from './sinks/s3';
+
+/** What the task role needs on the reports prefix for this (on top of PutObject for the reports). */
+export const PREVIOUS_RUN_S3_ACTIONS = ['s3:ListBucket', 's3:GetObject'] as const;
+
+const JSON_REPORT_KEY = /(?:^|\/)iam_audit_(\d{8}T\d{6}Z)\.json$/;
+
+export async function readPreviousRunFile(filePath: string): Promise<AuditRun> {
+  let text: string;
+  try {
+    text = await readFile(filePath, 'utf8');
+  } catch (error) {
+    throw new PreviousReportError(`--compare: cannot read ${filePath}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parsePreviousRun(text, filePath);
+}
+
+async function readObjectText(s3: S3Client, bucket: string, key: string): Promise<string> {
+  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  if (!response.Body) throw new Error(`${s3Uri(bucket, key)} has no body`);
+  return response.Body.transformToString('utf-8');
+}
+
+function listPrefix(location: S3Location): string {
+  return location.prefix === '' ? '' : `${location.prefix}/`;
+}
+
+/** The key of the newest JSON report under the prefix from before `runTimestamp`, or null. */
+export async function findPreviousRunKey(s3: S3Client, location: S3Location, runTimestamp: string): Promise<string | null> {
+  let best: { key: string; timestamp: string } | null = null;
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: location.bucket, Prefix: listPrefix(location) })) {
+    for (const object of page.Contents ?? []) {
+      const match = object.Key ? JSON_REPORT_KEY.exec(object.Key) : null;
+      if (!match || !object.Key || match[1] >= runTimestamp) continue;
+      if (best === null || match[1] > best.timestamp) best = { key: object.Key, timestamp: match[1] };
+    }
+  }
+  return best?.key ?? null;
+}
+
+export interface PreviousRun {
+  run: AuditRun;
+  /** A path or an s3:// URI. */
+  source: string;
+}
+
+export async function findPreviousRunInS3(s3: S3Client, location: S3Location, runTimestamp: string): Promise<PreviousRun | null> {
+  const key = await findPreviousRunKey(s3, location, runTimestamp);
+  if (key === null) return null;
+  const source = s3Uri(location.bucket, key);
+  return { run: parsePreviousRun(await readObjectText(s3, location.bucket, key), source), source };
+}
+
+export function historyS3Key(location: S3Location): string {
+  return `${listPrefix(location)}${HISTORY_FILE_NAME}`;
+}
+
+function isMissing(error: unknown): boolean {
+  const name = error instanceof Error ? error.name : '';
+  return name === 'NoSuchKey' || name === 'NotFound' || (error as { code?: string } | null)?.code === 'ENOENT';
+}
+
+/** The stored history, or an empty one when there is none yet. A damaged file is an error. */
+export async function loadHistoryFromS3(s3: S3Client, location: S3Location): Promise<RunHistory> {
+  const key = historyS3Key(location);
+  try {
+    return parseHistory(await readObjectText(s3, location.bucket, key), s3Uri(location.bucket, key));
+  } catch (error) {
+    if (isMissing(error)) return emptyHistory();
+    throw error;
+  }
+}
+
+export async function saveHistoryToS3(s3: S3Client, location: S3Location, history: RunHistory): Promise<string> {
+  const key = historyS3Key(location);
+  await s3.send(new PutObjectCommand({ Bucket: location.bucket, Key: key, Body: serializeHistory(history), ContentType: 'application/json; charset=utf-8' }));
+  return s3Uri(location.bucket, key);
+}
+
+export function localHistoryPath(outDir: string): string {
+  return path.join(outDir, HISTORY_FILE_NAME);
+}
+
+export async function loadHistoryFromDirectory(outDir: string): Promise<RunHistory> {
+  const file = localHistoryPath(outDir);
+  try {
+    return parseHistory(await readFile(file, 'utf8'), file);
+  } catch (error) {
+    if (isMissing(error)) return emptyHistory();
+    throw error;
+  }
+}
