@@ -184,8 +184,8 @@ async function listAccounts(clients: AwsClientFactory): Promise<{ accounts: OrgA
   if (described.status === 'rejected' && isNotInOrganization(described.reason)) {
     throw organizationsSetupError('DescribeOrganization', described.reason);
   }
-  // A delegated administrator may list accounts without being allowed to describe the
-  // organization; the run then goes on without knowing which account is the management one.
+  // Credentials allowed ListAccounts but not DescribeOrganization can still audit everything;
+  // only the management account is then not marked as such.
   const managementAccountId = described.status === 'fulfilled' ? described.value : null;
   return {
     managementAccountId,

@@ -3,6 +3,14 @@
 // each command from the simulated data instead of sending it. Paginators, adaptive retry, the
 // credential providers and the SDK's error classes are therefore the real ones, and the account a
 // call is made in is read from the access key id the request was really signed with.
+//
+//   const org = new SimulatedOrganization({ managementAccountId: '111111111111', auditRoleName: 'Audit' })
+//     .addAccount({ id: '111111111111', name: 'management' })
+//     .addAccount({ id: '222222222222', name: 'prod', users: [{ name: 'alice', password: {}, mfa: [{ type: 'virtual' }] }] })
+//     .addAccount({ id: '333333333333', name: 'sandbox', auditRole: 'missing' })
+//     .injectFault({ operation: 'LookupEvents', accountId: '222222222222', error: 'Throttling', times: 2 });
+//   const run = await runAudit(options, simulatedClientFactory(org));
+//   org.calls('ListMFADevices', '222222222222'); org.throttles(); org.callCounts('222222222222');
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
