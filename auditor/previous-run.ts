@@ -100,3 +100,43 @@ export async function loadHistoryFromDirectory(outDir: string): Promise<RunHisto
     throw error;
   }
 }
+
+export interface EarlierRuns {
+  previous?: PreviousRun;
+  history: RunHistory;
+  /** False when the stored history could not be read: it is then left as it is, never overwritten. */
+  historyWritable: boolean;
+}
+
+export interface EarlierRunsOptions {
+  runTimestamp: string;
+  outDir: string;
+  /** The auditor's own S3 client and the reports location, with `--s3-uri`. */
+  s3?: { client: S3Client; location: S3Location };
+  /** From `--compare`, read before the audit; when absent the bucket is searched. */
+  previous?: PreviousRun;
+  warn(message: string): void;
+}
+
+/**
+ * The previous run and the history. In S3 (the scheduled task) both live in the bucket; locally
+ * the history sits in the output directory. Nothing here stops the run: a problem is a warning
+ * and the run goes on without the comparison or the trend.
+ */
+export async function loadEarlierRuns(options: EarlierRunsOptions): Promise<EarlierRuns> {
+  let previous = options.previous;
+  if (previous === undefined && options.s3 !== undefined) {
+    try {
+      previous = (await findPreviousRunInS3(options.s3.client, options.s3.location, options.runTimestamp)) ?? undefined;
+    } catch (error) {
+      options.warn(`no comparison with the previous run: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  try {
+    const history = options.s3 !== undefined ? await loadHistoryFromS3(options.s3.client, options.s3.location) : await loadHistoryFromDirectory(options.outDir);
+    return { previous, history, historyWritable: true };
+  } catch (error) {
+    options.warn(`the run history could not be read and is left untouched: ${error instanceof Error ? error.message : String(error)}`);
+    return { previous, history: emptyHistory(), historyWritable: false };
+  }
+}

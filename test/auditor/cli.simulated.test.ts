@@ -134,6 +134,9 @@ describe('audit command against a simulated organization', () => {
     assert.deepEqual((await readdir(outDir)).sort(), [
       `cloudtrail_events_${RUN_TIMESTAMP}.csv`,
       `coverage_${RUN_TIMESTAMP}.csv`,
+      `findings_${RUN_TIMESTAMP}.csv`,
+      'history.json',
+      `iam_audit_${RUN_TIMESTAMP}.html`,
       `iam_audit_${RUN_TIMESTAMP}.json`,
       `iam_audit_report_${RUN_TIMESTAMP}.csv`,
       `root_audit_report_${RUN_TIMESTAMP}.csv`,
@@ -263,7 +266,8 @@ describe('audit command against a simulated organization', () => {
       const outDir = path.join(scratch, 'out');
       const result = await runAuditCommand(organization(false), ['--role', 'IamAudit', '--out-dir', outDir, '--s3-uri', 's3://missing-bucket']);
       assert.equal(result.code, 1);
-      assert.equal((await readdir(outDir)).length, 5);
+      // The seven reports; the run history lives in the bucket, which cannot be read here.
+      assert.equal((await readdir(outDir)).length, 7);
       assert.match(result.stderr, new RegExp(`error: could not write s3://missing-bucket/2024/03/01/${RUN_TIMESTAMP}/coverage_${RUN_TIMESTAMP}.csv: NoSuchBucket: The specified bucket does not exist`));
       assert.match(result.stderr, /the other reports were written: .*coverage_/);
     });
