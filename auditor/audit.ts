@@ -85,9 +85,24 @@ export function unreachableAccountAudit(account: OrgAccount, error: string): Acc
   };
 }
 
-/** One line for coverage: AssumeRole failures already say what failed. */
+function httpStatusOf(error: unknown): number | undefined {
+  const metadata = typeof error === 'object' && error !== null ? (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata : undefined;
+  return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
+}
+
+/**
+ * One line for coverage. AssumeRole failures already say what failed. An endpoint that answers
+ * with something other than an AWS response (an AWS-compatible endpoint that lacks an API answers
+ * with an HTML error page) makes the SDK throw a parser error; its HTTP status says more.
+ */
 function failureMessage(step: string, error: unknown): string {
-  return error instanceof AssumeRoleError ? `${step}: ${error.message}` : `${step}: ${describeError(error)}`;
+  if (error instanceof AssumeRoleError) return `${step}: ${error.message}`;
+  const status = httpStatusOf(error);
+  if (status !== undefined && error instanceof Error && /Deserialization error/.test(error.message)) {
+    const parserMessage = error.message.split('\n')[0].trim();
+    return `${step}: the endpoint answered HTTP ${status} with a response that is not the API's (${parserMessage})`;
+  }
+  return `${step}: ${describeError(error)}`;
 }
 
 /**

@@ -338,6 +338,16 @@ describe('account coverage', () => {
     assert.equal(collectedAccountAudit(account, { status: 'rejected', reason: denied }, { status: 'rejected', reason: denied }).coverage.audited, 'no');
   });
 
+  it('says so plainly when the endpoint answers with something that is not an AWS response', () => {
+    const unreadable = Object.assign(new SyntaxError('Unexpected token \'<\', "<!doctype "... is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'), {
+      $metadata: { httpStatusCode: 500 },
+    });
+    const audit = collectedAccountAudit(account, { status: 'fulfilled', value: collection }, { status: 'rejected', reason: unreadable });
+    assert.deepEqual(audit.coverage.errors, [
+      'CloudTrail LookupEvents failed: the endpoint answered HTTP 500 with a response that is not the API\'s (Unexpected token \'<\', "<!doctype "... is not valid JSON)',
+    ]);
+  });
+
   it('formats the run timestamp for file names', () => {
     assert.equal(formatRunTimestamp(new Date('2024-01-31T12:00:00.123Z')), '20240131T120000Z');
   });
