@@ -3,7 +3,7 @@
 // (`history.json` in the output directory and at the top of the S3 prefix).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GetObjectCommand, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parsePreviousRun, PreviousReportError } from './compare';
 import type { S3Location } from './config';
 import { emptyHistory, HISTORY_FILE_NAME, parseHistory, serializeHistory, type RunHistory } from './history';
@@ -73,6 +73,10 @@ function isMissing(error: unknown): boolean {
 /** The stored history, or an empty one when there is none yet. A damaged file is an error. */
 export async function loadHistoryFromS3(s3: S3Client, location: S3Location): Promise<RunHistory> {
   const key = historyS3Key(location);
+  // Listed first: a GetObject of a missing key answers AccessDenied, not NoSuchKey, unless the
+  // caller may list the whole bucket, and the task role may list only the reports prefix.
+  const listing = await s3.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: key, MaxKeys: 1 }));
+  if (!(listing.Contents ?? []).some((object) => object.Key === key)) return emptyHistory();
   try {
     return parseHistory(await readObjectText(s3, location.bucket, key), s3Uri(location.bucket, key));
   } catch (error) {

@@ -175,7 +175,7 @@ describe('audit command reports: findings, dashboard, comparison, notification',
       previous.runTimestamp = '20240201T120000Z';
       previous.startedAt = '2024-02-01T12:00:00.000Z';
 
-      s3Mock.on(ListObjectsV2Command).resolvesOnce({
+      s3Mock.on(ListObjectsV2Command, { Prefix: 'iam/' }).resolvesOnce({
         Contents: [{ Key: 'iam/2024/01/01/20240101T120000Z/iam_audit_20240101T120000Z.json' }, { Key: 'iam/2024/02/01/20240201T120000Z/iam_audit_20240201T120000Z.html' }],
         IsTruncated: true,
         NextContinuationToken: 'page-2',
@@ -184,7 +184,9 @@ describe('audit command reports: findings, dashboard, comparison, notification',
         IsTruncated: false,
       });
       s3Mock.on(GetObjectCommand, { Key: 'iam/2024/02/01/20240201T120000Z/iam_audit_20240201T120000Z.json' }).resolves({ Body: body(JSON.stringify(previous)) });
-      s3Mock.on(GetObjectCommand, { Key: 'iam/history.json' }).rejects(Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' }));
+      const stored: RunHistory = { version: 1, entries: [{ runTimestamp: '20240101T120000Z', startedAt: '2024-01-01T12:00:00.000Z', accountsInScope: 2, accountsAudited: 2, consoleUsers: 3, consoleUsersWithoutMfa: 2, activeAccessKeys: 1, keysOlderThanMaxAge: 1, findings: { critical: 2, high: 1, medium: 0, low: 0 } }] };
+      s3Mock.on(ListObjectsV2Command, { Prefix: 'iam/history.json' }).resolves({ Contents: [{ Key: 'iam/history.json' }] });
+      s3Mock.on(GetObjectCommand, { Key: 'iam/history.json' }).resolves({ Body: body(JSON.stringify(stored)) });
       s3Mock.on(PutObjectCommand).resolves({});
       snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
 
@@ -193,14 +195,16 @@ describe('audit command reports: findings, dashboard, comparison, notification',
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stderr, /compared with s3:\/\/audit-reports\/iam\/2024\/02\/01\/20240201T120000Z\/iam_audit_20240201T120000Z\.json/);
       // Paged to the end (the paginator reuses its input object, so only the last token is visible).
-      const listings = s3Mock.commandCalls(ListObjectsV2Command).map((call) => call.args[0].input);
+      const listings = s3Mock.commandCalls(ListObjectsV2Command).map((call) => call.args[0].input).filter((listing) => listing.Prefix === 'iam/');
       assert.equal(listings.length, 2);
       assert.deepEqual([listings[1].Bucket, listings[1].Prefix, listings[1].ContinuationToken], ['audit-reports', 'iam/', 'page-2']);
 
       const puts = s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input as PutObjectCommandInput);
       const history = puts.find((input) => input.Key === 'iam/history.json');
       assert.ok(history);
-      assert.deepEqual((JSON.parse(String(history.Body)) as RunHistory).entries.map((entry) => entry.runTimestamp), ['20240201T120000Z', RUN_TIMESTAMP]);
+      assert.deepEqual((JSON.parse(String(history.Body)) as RunHistory).entries.map((entry) => entry.runTimestamp), ['20240101T120000Z', '20240201T120000Z', RUN_TIMESTAMP]);
+      const page = await readFile(path.join(outDir, `iam_audit_${RUN_TIMESTAMP}.html`), 'utf8');
+      assert.equal(page.match(/<tr data-run="/g)?.length, 3);
       assert.ok(puts.some((input) => input.Key === `iam/2024/03/01/${RUN_TIMESTAMP}/iam_audit_${RUN_TIMESTAMP}.html`));
 
       const [publish] = snsMock.commandCalls(PublishCommand).map((call) => call.args[0].input);
@@ -209,14 +213,18 @@ describe('audit command reports: findings, dashboard, comparison, notification',
       assert.match(publish.Message ?? '', /s3:\/\/audit-reports\/iam\/2024\/03\/01\/20240301T120000Z\//);
     });
 
-    it('exits 1 when the summary cannot be published, with the reports written', async () => {
+    it('starts a history when the bucket has none, and exits 1 when the summary cannot be published, with the reports written', async () => {
       s3Mock.on(ListObjectsV2Command).resolves({ Contents: [] });
+      s3Mock.on(PutObjectCommand).resolves({});
       snsMock.on(PublishCommand).rejects(Object.assign(new Error('User is not authorized to perform: SNS:Publish'), { name: 'AuthorizationErrorException' }));
       const outDir = path.join(scratch, 'out');
-      const result = await runAuditCommand(['--role', 'IamAudit', '--out-dir', outDir, '--no-cloudtrail'], { AUDIT_SNS_TOPIC_ARN: TOPIC });
+      const result = await runAuditCommand(['--role', 'IamAudit', '--out-dir', outDir, '--no-cloudtrail'], { AUDIT_SNS_TOPIC_ARN: TOPIC, AUDIT_S3_URI: 's3://audit-reports/iam/' });
       assert.equal(result.code, 1);
       assert.match(result.stderr, /could not publish to arn:aws:sns:us-east-1:111111111111:iam-audit: AuthorizationErrorException/);
       await readFile(path.join(outDir, `findings_${RUN_TIMESTAMP}.csv`), 'utf8');
+      assert.equal(s3Mock.commandCalls(GetObjectCommand).length, 0);
+      const history = s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input as PutObjectCommandInput).find((put) => put.Key === 'iam/history.json');
+      assert.deepEqual((JSON.parse(String(history?.Body)) as RunHistory).entries.map((entry) => entry.runTimestamp), [RUN_TIMESTAMP]);
     });
   });
 });
