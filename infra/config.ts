@@ -27,6 +27,8 @@ export interface DeploymentConfig {
   taskCpu: number;
   taskMemory: number;
   auditorConcurrency: number;
+  /** Given: the run summary topic gets an email subscription to this address. */
+  notificationEmail: string | undefined;
 }
 
 export const DEFAULT_AUDIT_ROLE_NAME = 'IAMAuditRole';
@@ -86,6 +88,7 @@ export const SETTING_KEYS = [
   'taskCpu',
   'taskMemory',
   'auditorConcurrency',
+  'notificationEmail',
 ] as const;
 
 export type DeploymentSettingKey = (typeof SETTING_KEYS)[number];
@@ -99,6 +102,8 @@ const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 const PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam::\d{12}:(root|role\/[\w+=,.@\/-]+|user\/[\w+=,.@\/-]+)|sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/;
 const SCHEDULE = /^(cron\(\S+( \S+){5}\)|rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\))$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+// One plain address (SNS email endpoints take exactly one): local@domain.tld, no spaces or commas.
+const EMAIL = /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>".]+$/;
 // registry/repository[:tag|@digest]; a registry host is required so the task never pulls from an unexpected default.
 const IMAGE_URI = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._\/-]+(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/;
 
@@ -156,11 +161,14 @@ export function parseDeploymentConfig(raw: RawSettings, defaultRegion = 'us-east
       `${taskMemory} MiB cannot be paired with ${taskCpu} CPU units on Fargate; use one of ${FARGATE_MEMORY_BY_CPU.get(taskCpu)?.join(', ')}`);
   }
   const auditorConcurrency = integer('auditorConcurrency', text('auditorConcurrency') ?? String(DEFAULT_CONCURRENCY), 1, MAX_CONCURRENCY);
+  const notificationEmailText = text('notificationEmail');
+  const notificationEmail = notificationEmailText === undefined ? undefined
+    : matching('notificationEmail', notificationEmailText, EMAIL, 'one email address such as security@example.com');
 
   return {
     auditRoleName, targetOrganizationalUnitIds, stackSetRegion, callAs, extraTrustedPrincipalArns,
     scheduleExpression, scheduleTimezone, subnetIds, assignPublicIp, imageUri, reportRetentionDays,
-    noncurrentReportRetentionDays, logRetentionDays, taskCpu, taskMemory, auditorConcurrency,
+    noncurrentReportRetentionDays, logRetentionDays, taskCpu, taskMemory, auditorConcurrency, notificationEmail,
   };
 }
 

@@ -3,6 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { AuditRoleRollout } from './audit-role-rollout';
 import { AuditorTask } from './auditor-task';
 import { DeploymentConfig } from './config';
+import { NotificationTopic, publishToTopicStatement } from './notification-topic';
+import { ENV_SNS_TOPIC_ARN } from '../auditor/notify';
 import { ReportsBucket } from './reports-bucket';
 
 /** What `pulumi up` reports back (the stack outputs). */
@@ -17,6 +19,8 @@ export interface AuditKitDeployment {
   auditorTaskRoleArn: pulumi.Output<string>;
   auditorImageUri: pulumi.Output<string>;
   runTaskCommand: pulumi.Output<string>;
+  /** The auditor publishes each run's summary here (AUDIT_SNS_TOPIC_ARN). */
+  notificationTopicArn: pulumi.Output<string>;
 }
 
 interface AuditorNetwork {
@@ -52,6 +56,8 @@ export function deployAuditKit(config: DeploymentConfig): AuditKitDeployment {
     noncurrentReportRetentionDays: config.noncurrentReportRetentionDays,
   });
 
+  const notifications = new NotificationTopic('notifications', { notificationEmail: config.notificationEmail });
+
   const auditor = new AuditorTask('auditor', {
     auditRoleName: config.auditRoleName,
     reportsBucketArn: reports.bucketArn,
@@ -69,6 +75,8 @@ export function deployAuditKit(config: DeploymentConfig): AuditKitDeployment {
     accountId,
     partition,
     region,
+    additionalTaskRoleStatements: notifications.topicArn.apply((topicArn) => [publishToTopicStatement(topicArn)]),
+    additionalEnvironment: { [ENV_SNS_TOPIC_ARN]: notifications.topicArn },
   });
 
   const targetIds: pulumi.Input<string>[] = config.targetOrganizationalUnitIds.length > 0
@@ -99,5 +107,6 @@ export function deployAuditKit(config: DeploymentConfig): AuditKitDeployment {
     auditorTaskRoleArn: auditor.taskRole.arn,
     auditorImageUri: auditor.imageUri,
     runTaskCommand: auditor.runTaskCommand,
+    notificationTopicArn: notifications.topicArn,
   };
 }

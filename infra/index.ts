@@ -15,3 +15,4 @@ export const scheduleName = deployment.scheduleName;
 export const auditorTaskRoleArn = deployment.auditorTaskRoleArn;
 export const auditorImageUri = deployment.auditorImageUri;
 export const runTaskCommand = deployment.runTaskCommand;
+export const notificationTopicArn = deployment.notificationTopicArn;

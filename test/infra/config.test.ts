@@ -28,6 +28,7 @@ describe('deployment configuration', () => {
       taskCpu: 512,
       taskMemory: 1024,
       auditorConcurrency: 8,
+      notificationEmail: undefined,
     });
     assert.equal(DEFAULT_SCHEDULE_EXPRESSION, 'cron(0 6 ? * MON *)');
   });

@@ -198,6 +198,7 @@ describe('deployment program: default configuration', () => {
       AUDIT_ROLE_NAME: 'IAMAuditRole',
       AUDIT_S3_URI: `s3://${bucketName}/reports/`,
       AUDIT_CONCURRENCY: '8',
+      AUDIT_SNS_TOPIC_ARN: stateOf(onlyResourceOfType(run, 'aws:sns/topic:Topic'), 'arn'),
     });
     const container = containerOf(run);
     assert.equal(container.readonlyRootFilesystem, true);

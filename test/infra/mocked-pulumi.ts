@@ -69,6 +69,10 @@ function mockState(type: string, name: string, inputs: PlainRecord): { id: strin
       return { id: `${name}-s1`, state: { name: `${name}-s1`, arn: regional('scheduler', `schedule/default/${name}-s1`) } };
     case 'aws:cloudformation/stackSet:StackSet':
       return { id: String(inputs.name), state: { arn: regional('cloudformation', `stackset/${String(inputs.name)}:1`) } };
+    case 'aws:sns/topic:Topic': {
+      const topicName = `${String(inputs.namePrefix ?? '')}t1`;
+      return { id: regional('sns', topicName), state: { name: topicName, arn: regional('sns', topicName) } };
+    }
     case 'docker-build:index:Image':
       return { id: `${name}-i1`, state: { digest: MOCK_IMAGE_DIGEST, ref: `${String((inputs.tags as string[])[0])}@${MOCK_IMAGE_DIGEST}` } };
     default:

@@ -34,7 +34,7 @@ describe('the stack program (infra/index.ts)', () => {
     const run = await installMocks();
     const outputs = loadProgram(asPulumiConfig(stackFile.config));
     assert.deepEqual(Object.keys(outputs).sort(), [
-      'auditRoleName', 'auditorImageUri', 'auditorTaskRoleArn', 'clusterName', 'reportsBucketName', 'reportsS3Uri',
+      'auditRoleName', 'auditorImageUri', 'auditorTaskRoleArn', 'clusterName', 'notificationTopicArn', 'reportsBucketName', 'reportsS3Uri',
       'runTaskCommand', 'scheduleName', 'stackSetName', 'taskDefinitionArn',
     ]);
     assert.equal(await valueOf(outputs.auditRoleName), stackFile.config['iam-audit-kit:auditRoleName']);

@@ -1,0 +1,46 @@
+import { strict as assert } from 'assert';
+import { DeploymentConfigError, parseDeploymentConfig } from '../../infra/config';
+import { PolicyDocument } from '../../infra/policies';
+import { input, jsonInput, onlyResourceOfType, resourceNamed, resourcesOfType, stateOf } from './mocked-pulumi';
+import { DeploymentRun, runDeployment } from './run-deployment';
+
+const TOPIC = 'aws:sns/topic:Topic';
+const SUBSCRIPTION = 'aws:sns/topicSubscription:TopicSubscription';
+
+function taskPolicy(run: DeploymentRun): PolicyDocument {
+  return jsonInput<PolicyDocument>(resourceNamed(run, 'aws:iam/rolePolicy:RolePolicy', 'auditor-task-policy'), 'policy');
+}
+
+function containerEnvironment(run: DeploymentRun): Record<string, string> {
+  const [container] = jsonInput<Array<{ environment: Array<{ name: string; value: string }> }>>(onlyResourceOfType(run, 'aws:ecs/taskDefinition:TaskDefinition'), 'containerDefinitions');
+  return Object.fromEntries(container.environment.map(({ name, value }) => [name, value]));
+}
+
+describe('deployment: run summary notifications', () => {
+  it('creates an encrypted topic, lets only the task role publish to it and tells the auditor its ARN', async () => {
+    const run = await runDeployment({});
+    const topic = onlyResourceOfType(run, TOPIC);
+    const topicArn = stateOf(topic, 'arn');
+    assert.equal(input<string>(topic, 'kmsMasterKeyId'), 'alias/aws/sns');
+    assert.deepEqual(resourcesOfType(run, SUBSCRIPTION), []);
+    assert.equal(containerEnvironment(run).AUDIT_SNS_TOPIC_ARN, topicArn);
+    assert.equal(run.outputs.notificationTopicArn, topicArn);
+    const publish = taskPolicy(run).Statement.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('sns:')));
+    assert.deepEqual(publish, [{ Sid: 'PublishRunSummary', Effect: 'Allow', Action: 'sns:Publish', Resource: topicArn }]);
+  });
+
+  it('subscribes the notification email when one is set', async () => {
+    const run = await runDeployment({ notificationEmail: 'security-team@example.com' });
+    const subscription = onlyResourceOfType(run, SUBSCRIPTION);
+    assert.equal(input<string>(subscription, 'protocol'), 'email');
+    assert.equal(input<string>(subscription, 'endpoint'), 'security-team@example.com');
+    assert.equal(input<string>(subscription, 'topic'), stateOf(onlyResourceOfType(run, TOPIC), 'arn'));
+  });
+
+  it('refuses anything but one email address, naming the key', () => {
+    for (const bad of ['security-team', 'a@b.com, c@d.com', 'Security <sec@example.com>', 'sec@example']) {
+      assert.throws(() => parseDeploymentConfig({ notificationEmail: bad }), (error: unknown) => error instanceof DeploymentConfigError && /^iam-audit-kit:notificationEmail: /.test(error.message), bad);
+    }
+    assert.equal(parseDeploymentConfig({ notificationEmail: ' sec@example.com ' }).notificationEmail, 'sec@example.com');
+  });
+});
