@@ -1,3 +1,4 @@
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { strict as assert } from 'assert';
 import { DeploymentConfigError, parseDeploymentConfig } from '../../infra/config';
 import { PolicyDocument } from '../../infra/policies';
@@ -16,6 +17,22 @@ function containerEnvironment(run: DeploymentRun): Record<string, string> {
   return Object.fromEntries(container.environment.map(({ name, value }) => [name, value]));
 }
 
+async function mayPublish(policy: PolicyDocument, topicArn: string): Promise<string> {
+  const response = await runSimulation({
+    identityPolicies: [{ name: 'task-policy', policy }],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    request: {
+      principal: 'arn:aws:iam::111111111111:role/auditor-task-role',
+      action: 'sns:Publish',
+      resource: { resource: topicArn, accountId: '111111111111' },
+      contextVariables: {},
+    },
+  }, {});
+  if (response.resultType === 'error') throw new Error(JSON.stringify(response.errors));
+  return response.overallResult;
+}
+
 describe('deployment: run summary notifications', () => {
   it('creates an encrypted topic, lets only the task role publish to it and tells the auditor its ARN', async () => {
     const run = await runDeployment({});
@@ -27,6 +44,9 @@ describe('deployment: run summary notifications', () => {
     assert.equal(run.outputs.notificationTopicArn, topicArn);
     const publish = taskPolicy(run).Statement.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('sns:')));
     assert.deepEqual(publish, [{ Sid: 'PublishRunSummary', Effect: 'Allow', Action: 'sns:Publish', Resource: topicArn }]);
+    // Judged by a policy evaluator: this topic, and no other.
+    assert.equal(await mayPublish(taskPolicy(run), topicArn), 'Allowed');
+    assert.equal(await mayPublish(taskPolicy(run), topicArn.replace(/:[^:]+$/, ':someone-elses-topic')), 'ImplicitlyDenied');
   });
 
   it('subscribes the notification email when one is set', async () => {
