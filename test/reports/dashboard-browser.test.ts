@@ -35,7 +35,8 @@ describe('dashboard in headless Chromium', function () {
   before(async function () {
     if (!existsSync(CHROMIUM_PATH)) {
       if (process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: CI must run the browser tests (install Debian's chromium)`);
-      this.skip(); // reason: no Chromium binary on this machine (set CHROMIUM_PATH or install chromium)
+      process.stderr.write(`skipping the dashboard browser tests: no Chromium at ${CHROMIUM_PATH} (install Debian's chromium or set CHROMIUM_PATH)\n`);
+      this.skip();
     }
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     auditRun = sampleAuditRun({
