@@ -55,6 +55,13 @@ describe('dashboard HTML', () => {
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
   });
 
+  it('renders an organization with nothing to report', () => {
+    const empty = render(run([]));
+    assert.match(empty, /Every account in scope was audited completely/);
+    assert.match(empty, /data-kpi="critical-high"><span class="kpi-value">0</);
+    assert.doesNotMatch(empty, /NaN|undefined|Infinity/);
+  });
+
   it('escapes with the html template and the JSON helper', () => {
     assert.equal(html`<p title="${'"x"'}">${'<b>'}</p>`.value, '<p title="&quot;x&quot;">&lt;b&gt;</p>');
     assert.equal(html`${html`<i>${'&'}</i>`}`.value, '<i>&amp;</i>');
