@@ -29,6 +29,8 @@ export interface AuditOptions {
 }
 
 export interface AuditHooks {
+  /** Called once the organization's accounts are listed, before any account is audited. */
+  onAccountsListed?(accounts: readonly OrgAccount[]): void;
   /** Called when an account's audit begins (not for skipped accounts). */
   onAccountStart?(account: OrgAccount): void;
   /** Called once for every listed account, skipped ones included, as soon as its result is final. */
@@ -230,6 +232,8 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
   if (unknown.length > 0) {
     throw new AuditSetupError(`--accounts names ${unknown.length === 1 ? 'an account' : 'accounts'} the organization does not list: ${unknown.join(', ')}`);
   }
+
+  hooks.onAccountsListed?.(accounts);
 
   const results: AccountAudit[] = new Array<AccountAudit>(accounts.length);
   let hookFailure: { error: unknown } | null = null;

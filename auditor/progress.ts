@@ -32,13 +32,21 @@ export function describeAccountOutcome(audit: AccountAudit): string {
   }
 }
 
-/** Hooks for runAudit that write `[<n>] <id> <name>: <outcome>` for every account as it finishes. */
+/**
+ * Hooks for runAudit that write `[<n>/<total>] <id> <name>: <outcome>` for every account as it
+ * finishes (`[<n>]` alone if the total is not known).
+ */
 export function progressHooks(write: (text: string) => void): AuditHooks {
   let finished = 0;
+  let total: number | null = null;
   return {
+    onAccountsListed(accounts) {
+      total = accounts.length;
+    },
     onAccountDone(audit) {
       finished += 1;
-      write(terminalSafe(`[${finished}] ${audit.account.id} ${audit.account.name}: ${describeAccountOutcome(audit)}`) + '\n');
+      const position = total === null ? `${finished}` : `${finished}/${total}`;
+      write(terminalSafe(`[${position}] ${audit.account.id} ${audit.account.name}: ${describeAccountOutcome(audit)}`) + '\n');
     },
   };
 }

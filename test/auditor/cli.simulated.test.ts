@@ -176,9 +176,9 @@ describe('audit command against a simulated organization', () => {
     assert.equal(json.summary.users, MANAGEMENT_USERS.length + MEMBER_USERS.length);
 
     // Progress for each audited account and the closing summary, on stderr; nothing on stdout.
-    assert.match(result.stderr, new RegExp(`\\[\\d\\] ${MEMBER} Prod, "EU": audited \\(10 users, 8 keys\\)`));
-    assert.match(result.stderr, new RegExp(`\\[\\d\\] ${MANAGEMENT} Management: audited \\(1 user, 1 key\\)`));
-    assert.match(result.stderr, new RegExp(`\\[\\d\\] ${SUSPENDED} Closed: skipped`));
+    assert.match(result.stderr, new RegExp(`\\[\\d/3\\] ${MEMBER} Prod, "EU": audited \\(10 users, 8 keys\\)`));
+    assert.match(result.stderr, new RegExp(`\\[\\d/3\\] ${MANAGEMENT} Management: audited \\(1 user, 1 key\\)`));
+    assert.match(result.stderr, new RegExp(`\\[\\d/3\\] ${SUSPENDED} Closed: skipped`));
     assert.match(result.stderr, /accounts: 3 listed, 2 audited, 0 partial, 0 not audited, 1 skipped/);
     assert.match(result.stderr, /IAM users: 11 \(5 with console access, 1 of them without MFA\)/);
     // alice's 2019 key and the five 2023 service keys are active and older than 90 days.

@@ -96,13 +96,22 @@ describe('audit command line: progress lines', () => {
   it('describes each outcome and replaces control characters of hostile names and errors', async () => {
     let written = '';
     const hooks = progressHooks((text) => (written += text));
-    for (const audit of auditRunFixture().accounts) await hooks.onAccountDone?.(audit);
+    const accounts = auditRunFixture().accounts;
+    hooks.onAccountsListed?.(accounts.map((audit) => audit.account));
+    for (const audit of accounts) await hooks.onAccountDone?.(audit);
     const lines = written.split('\n');
     assert.equal(lines.length, 5);
-    assert.equal(lines[0], '[1] 111111111111 Management: audited (5 users, 3 keys)');
-    assert.match(lines[1], /^\[2\] 222222222222 =HYPERLINK\("http:\/\/evil\.example","click"\), "quoted" second line: partial \(1 user, 1 key\): ListMFADevices for -mallory: AccessDenied/);
-    assert.equal(lines[2], '[3] 333333333333 No role: not audited: AssumeRole arn:aws:iam::333333333333:role/Audit: AccessDenied');
-    assert.equal(lines[3], '[4] 444444444444 Old: skipped: account state is SUSPENDED, only ACTIVE accounts are audited');
+    assert.equal(lines[0], '[1/4] 111111111111 Management: audited (5 users, 3 keys)');
+    assert.match(lines[1], /^\[2\/4\] 222222222222 =HYPERLINK\("http:\/\/evil\.example","click"\), "quoted" second line: partial \(1 user, 1 key\): ListMFADevices for -mallory: AccessDenied/);
+    assert.equal(lines[2], '[3/4] 333333333333 No role: not audited: AssumeRole arn:aws:iam::333333333333:role/Audit: AccessDenied');
+    assert.equal(lines[3], '[4/4] 444444444444 Old: skipped: account state is SUSPENDED, only ACTIVE accounts are audited');
     assert.equal(lines[4], '');
+  });
+
+  it('numbers lines without a total when the accounts were never announced', async () => {
+    let written = '';
+    const hooks = progressHooks((text) => (written += text));
+    await hooks.onAccountDone?.(auditRunFixture().accounts[0]);
+    assert.equal(written, '[1] 111111111111 Management: audited (5 users, 3 keys)\n');
   });
 });
