@@ -1,7 +1,7 @@
 // cloudtrail_events_<ts>.csv: the seed's columns plus where the call came from, oldest first so
 // the file reads as a remediation timeline.
 import type { AuditRun, CloudTrailEventRecord } from '../model';
-import { toCsv } from './csv';
+import { csvChunks, toCsv } from './csv';
 
 export const CLOUDTRAIL_EVENTS_HEADER = [
   'eventTime',
@@ -14,11 +14,14 @@ export const CLOUDTRAIL_EVENTS_HEADER = [
   'sourceIPAddress',
 ] as const;
 
-export function cloudTrailEventRows(run: AuditRun): string[][] {
+function orderedEvents(run: AuditRun): CloudTrailEventRecord[] {
   const events: CloudTrailEventRecord[] = run.accounts.flatMap((account) => account.events);
   // Stable sort: events of the same second keep the order the collector gave them.
-  const ordered = [...events].sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : 0));
-  return ordered.map((event) => [
+  return events.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : 0));
+}
+
+function eventRow(event: CloudTrailEventRecord): string[] {
+  return [
     event.eventTime,
     event.eventName,
     event.username,
@@ -27,7 +30,19 @@ export function cloudTrailEventRows(run: AuditRun): string[][] {
     event.resources.join(';'),
     event.eventSource,
     event.sourceIPAddress,
-  ]);
+  ];
+}
+
+export function cloudTrailEventRows(run: AuditRun): string[][] {
+  return orderedEvents(run).map(eventRow);
+}
+
+/** The file in pieces: the events are ordered once, their rows built as they are written. */
+export function* cloudTrailEventsCsvChunks(run: AuditRun): Generator<string> {
+  const events = orderedEvents(run);
+  yield* csvChunks(CLOUDTRAIL_EVENTS_HEADER, (function* rows() {
+    for (const event of events) yield eventRow(event);
+  })());
 }
 
 export function cloudTrailEventsCsv(run: AuditRun): string {

@@ -259,6 +259,38 @@ function findingsSection(data: DashboardData): SafeHtml {
 
 export function renderDashboard(input: DashboardInput): string {
   const data = buildDashboardData(input);
+  return renderPage(input, data, data);
+}
+
+/**
+ * Stands for the findings in the page's data block while the page around it is rendered. `findings`
+ * is the data's last property, so its last occurrence is the real one even if a hostile account
+ * name carried the same text.
+ */
+const FINDINGS_PLACEHOLDER = '\u0000findings\u0000';
+const FINDINGS_PER_CHUNK = 1000;
+
+/**
+ * The same page as `renderDashboard`, in pieces: the findings of a large organization (hundreds of
+ * thousands) are written a thousand at a time instead of as one string. Each finding is escaped
+ * alone, which is the same as escaping the whole block since the escapes replace single characters.
+ */
+export function* renderDashboardChunks(input: DashboardInput): Generator<string> {
+  const data = buildDashboardData(input);
+  const page = renderPage(input, data, { ...data, findings: FINDINGS_PLACEHOLDER });
+  const marker = `"findings":${jsonForScriptBlock(FINDINGS_PLACEHOLDER)}`;
+  const at = page.lastIndexOf(marker);
+  if (at < 0) throw new Error('the dashboard page lost its findings placeholder');
+  yield `${page.slice(0, at)}"findings":[`;
+  for (let start = 0; start < data.findings.length; start += FINDINGS_PER_CHUNK) {
+    const batch = data.findings.slice(start, start + FINDINGS_PER_CHUNK).map((finding) => jsonForScriptBlock(finding)).join(',');
+    yield start === 0 ? batch : `,${batch}`;
+  }
+  yield `]${page.slice(at + marker.length)}`;
+}
+
+/** The page; `scriptData` is what goes into its JSON block (the data, or the data with a placeholder). */
+function renderPage(input: DashboardInput, data: DashboardData, scriptData: unknown): string {
   const { run } = input;
   const thresholds = data.thresholds;
   const page = html`<!DOCTYPE html>
@@ -288,7 +320,7 @@ ${trendSection(data)}
 ${historySection(data)}
 ${findingsSection(data)}
 </main>
-<script type="application/json" id="dashboard-data">${new SafeHtml(jsonForScriptBlock(data))}</script>
+<script type="application/json" id="dashboard-data">${new SafeHtml(jsonForScriptBlock(scriptData))}</script>
 <script>${new SafeHtml(DASHBOARD_SCRIPT)}</script>
 </body>
 </html>

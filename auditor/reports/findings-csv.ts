@@ -1,13 +1,13 @@
 // findings_<ts>.csv: one row per finding, worst first, through the shared formula-safe CSV writer.
 import type { Finding } from '../findings';
-import { toCsv } from './csv';
+import { csvChunks, toCsv } from './csv';
 
 export const FINDINGS_CSV_HEADER = [
   'severity', 'rule_id', 'title', 'account_id', 'account_name', 'resource_type', 'resource', 'evidence', 'remediation', 'cis', 'security_hub', 'smm',
 ] as const;
 
-export function findingsCsv(findings: readonly Finding[]): string {
-  return toCsv(FINDINGS_CSV_HEADER, findings.map((finding) => [
+function findingRow(finding: Finding): string[] {
+  return [
     finding.severity,
     finding.ruleId,
     finding.title,
@@ -20,5 +20,18 @@ export function findingsCsv(findings: readonly Finding[]): string {
     finding.controls.cis.join(' '),
     finding.controls.securityHub.join(' '),
     finding.controls.smm.join('; '),
-  ]));
+  ];
+}
+
+function* findingRows(findings: readonly Finding[]): Generator<string[]> {
+  for (const finding of findings) yield findingRow(finding);
+}
+
+/** The file in pieces, built as they are written. */
+export function findingsCsvChunks(findings: readonly Finding[]): Generator<string> {
+  return csvChunks(FINDINGS_CSV_HEADER, findingRows(findings));
+}
+
+export function findingsCsv(findings: readonly Finding[]): string {
+  return toCsv(FINDINGS_CSV_HEADER, findings.map(findingRow));
 }

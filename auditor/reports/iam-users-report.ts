@@ -1,7 +1,7 @@
 // iam_audit_report_<ts>.csv: the seed's columns, one row per access key and one row for each user
 // without keys, so console users without keys (the seed's blind spot) are listed too.
 import type { AccessKeyRecord, AccountAudit, AuditRun, IamUserRecord } from '../model';
-import { toCsv } from './csv';
+import { csvChunks, toCsv } from './csv';
 import { dateOrNever } from './dates';
 
 export const IAM_USERS_HEADER = [
@@ -38,15 +38,22 @@ function userKeyRow(account: AccountAudit, user: IamUserRecord, key: AccessKeyRe
   ];
 }
 
-export function iamUsersRows(run: AuditRun): string[][] {
-  const rows: string[][] = [];
+/** The rows one at a time, so the report can be written without holding them all. */
+export function* iamUsersRowStream(run: AuditRun): Generator<string[]> {
   for (const account of run.accounts) {
     for (const user of account.users) {
-      if (user.accessKeys.length === 0) rows.push(userKeyRow(account, user, null));
-      for (const key of user.accessKeys) rows.push(userKeyRow(account, user, key));
+      if (user.accessKeys.length === 0) yield userKeyRow(account, user, null);
+      for (const key of user.accessKeys) yield userKeyRow(account, user, key);
     }
   }
-  return rows;
+}
+
+export function iamUsersRows(run: AuditRun): string[][] {
+  return [...iamUsersRowStream(run)];
+}
+
+export function iamUsersCsvChunks(run: AuditRun): Generator<string> {
+  return csvChunks(IAM_USERS_HEADER, iamUsersRowStream(run));
 }
 
 export function iamUsersCsv(run: AuditRun): string {

@@ -3,19 +3,25 @@
 // are built only when it is given.
 import type { AuditRun } from '../model';
 import type { RunAnalysis } from '../run-analysis';
-import { cloudTrailEventsCsv } from './cloudtrail-events-report';
+import { cloudTrailEventsCsvChunks } from './cloudtrail-events-report';
 import { coverageCsv } from './coverage-report';
-import { HTML_CONTENT_TYPE, renderDashboard } from './dashboard';
-import { findingsCsv } from './findings-csv';
+import { HTML_CONTENT_TYPE, renderDashboardChunks } from './dashboard';
+import { findingsCsvChunks } from './findings-csv';
 import { reportFileName } from './file-names';
-import { iamUsersCsv } from './iam-users-report';
-import { jsonReport } from './json-report';
+import { iamUsersCsvChunks } from './iam-users-report';
+import { jsonReportChunks } from './json-report';
 import { rootCsv } from './root-report';
 
 export interface ReportFile {
   fileName: string;
   contentType: string;
-  body: string;
+  /** The whole file. For the reports of `buildReportFiles` it is built anew on each read. */
+  readonly body: string;
+  /**
+   * The same text in pieces, built as they are read. The sinks write these when present, so that
+   * no report of a large organization ever has to be one string in memory.
+   */
+  chunks?: () => Iterable<string>;
 }
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
@@ -26,8 +32,12 @@ interface ReportBuilder {
   stem: string;
   extension: 'csv' | 'json' | 'html';
   contentType: string;
-  build(run: AuditRun, analysis?: RunAnalysis): string;
+  chunks(run: AuditRun, analysis?: RunAnalysis): Iterable<string>;
   needsAnalysis?: boolean;
+}
+
+function whole(build: (run: AuditRun, analysis?: RunAnalysis) => string): ReportBuilder['chunks'] {
+  return (run, analysis) => [build(run, analysis)];
 }
 
 function requireAnalysis(analysis: RunAnalysis | undefined): RunAnalysis {
@@ -35,29 +45,41 @@ function requireAnalysis(analysis: RunAnalysis | undefined): RunAnalysis {
   return analysis;
 }
 
+// Reports that grow with the number of users, keys or findings are built in pieces; the root and
+// coverage reports have one row per account and are built whole.
 const REPORT_BUILDERS: readonly ReportBuilder[] = [
-  { stem: 'iam_audit_report', extension: 'csv', contentType: CSV_CONTENT_TYPE, build: iamUsersCsv },
-  { stem: 'root_audit_report', extension: 'csv', contentType: CSV_CONTENT_TYPE, build: rootCsv },
-  { stem: 'cloudtrail_events', extension: 'csv', contentType: CSV_CONTENT_TYPE, build: cloudTrailEventsCsv },
-  { stem: 'coverage', extension: 'csv', contentType: CSV_CONTENT_TYPE, build: coverageCsv },
-  { stem: 'iam_audit', extension: 'json', contentType: JSON_CONTENT_TYPE, build: jsonReport },
-  { stem: 'findings', extension: 'csv', contentType: CSV_CONTENT_TYPE, needsAnalysis: true, build: (_run, analysis) => findingsCsv(requireAnalysis(analysis).findings) },
+  { stem: 'iam_audit_report', extension: 'csv', contentType: CSV_CONTENT_TYPE, chunks: iamUsersCsvChunks },
+  { stem: 'root_audit_report', extension: 'csv', contentType: CSV_CONTENT_TYPE, chunks: whole(rootCsv) },
+  { stem: 'cloudtrail_events', extension: 'csv', contentType: CSV_CONTENT_TYPE, chunks: cloudTrailEventsCsvChunks },
+  { stem: 'coverage', extension: 'csv', contentType: CSV_CONTENT_TYPE, chunks: whole(coverageCsv) },
+  { stem: 'iam_audit', extension: 'json', contentType: JSON_CONTENT_TYPE, chunks: jsonReportChunks },
+  { stem: 'findings', extension: 'csv', contentType: CSV_CONTENT_TYPE, needsAnalysis: true, chunks: (_run, analysis) => findingsCsvChunks(requireAnalysis(analysis).findings) },
   {
     stem: 'iam_audit',
     extension: 'html',
     contentType: HTML_CONTENT_TYPE,
     needsAnalysis: true,
-    build: (run, analysis) => {
+    chunks: (run, analysis) => {
       const { findings, maturity, thresholds, comparison, history } = requireAnalysis(analysis);
-      return renderDashboard({ run, findings, maturity, thresholds, comparison, history: history.entries });
+      return renderDashboardChunks({ run, findings, maturity, thresholds, comparison, history: history.entries });
     },
   },
 ];
 
+/**
+ * Every report of the run. Nothing is built here: each file's text is produced when a sink reads
+ * its `chunks` (or its `body`), one file at a time, so the run's reports never all sit in memory.
+ */
 export function buildReportFiles(run: AuditRun, analysis?: RunAnalysis): ReportFile[] {
-  return REPORT_BUILDERS.filter((builder) => analysis !== undefined || !builder.needsAnalysis).map((builder) => ({
-    fileName: reportFileName(builder.stem, run.runTimestamp, builder.extension),
-    contentType: builder.contentType,
-    body: builder.build(run, analysis),
-  }));
+  return REPORT_BUILDERS.filter((builder) => analysis !== undefined || !builder.needsAnalysis).map((builder) => {
+    const chunks = () => builder.chunks(run, analysis);
+    return {
+      fileName: reportFileName(builder.stem, run.runTimestamp, builder.extension),
+      contentType: builder.contentType,
+      chunks,
+      get body() {
+        return [...chunks()].join('');
+      },
+    };
+  });
 }

@@ -6,6 +6,7 @@ import type { MaturitySummary } from '../maturity';
 import type { AuditRun } from '../model';
 import type { RunAnalysis } from '../run-analysis';
 import { summarizeRun, type RunSummary } from '../summary';
+import { prettyJsonChunks } from './json-chunks';
 
 /** With the run's analysis, also its findings, maturity and (with a previous run) comparison. */
 export type JsonReport = AuditRun & {
@@ -16,7 +17,7 @@ export type JsonReport = AuditRun & {
   comparison?: RunComparison;
 };
 
-export function jsonReport(run: AuditRun, analysis?: RunAnalysis): string {
+function buildJsonReport(run: AuditRun, analysis?: RunAnalysis): JsonReport {
   const report: JsonReport = { ...run, summary: summarizeRun(run) };
   if (analysis !== undefined) {
     report.thresholds = analysis.thresholds;
@@ -24,5 +25,15 @@ export function jsonReport(run: AuditRun, analysis?: RunAnalysis): string {
     report.maturity = analysis.maturity;
     if (analysis.comparison !== undefined) report.comparison = analysis.comparison;
   }
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return report;
+}
+
+/** The report in pieces, an account or a finding at a time; joined, exactly `jsonReport`. */
+export function* jsonReportChunks(run: AuditRun, analysis?: RunAnalysis): Generator<string> {
+  yield* prettyJsonChunks(buildJsonReport(run, analysis), ['accounts', 'findings']);
+  yield '\n';
+}
+
+export function jsonReport(run: AuditRun, analysis?: RunAnalysis): string {
+  return `${JSON.stringify(buildJsonReport(run, analysis), null, 2)}\n`;
 }

@@ -1,7 +1,7 @@
 // Reports into a local directory. Each file is written to a temporary name beside it and renamed
 // into place, so a reader (or a crash) never sees half a report under the final name.
 import { randomBytes } from 'node:crypto';
-import { access, constants, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReportFile } from '../reports';
 import { errorMessage, type SinkOutcome } from './sink-outcome';
@@ -12,10 +12,27 @@ export async function prepareOutputDirectory(directory: string): Promise<void> {
   await access(directory, constants.W_OK);
 }
 
-async function writeFileAtomically(target: string, body: string): Promise<void> {
+/** Pieces are gathered up to this size before a write, so small pieces do not mean many small writes. */
+const WRITE_BUFFER_CHARS = 1 << 20;
+
+async function writeFileAtomically(target: string, file: ReportFile): Promise<void> {
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(temporary, body, { encoding: 'utf8', flag: 'wx' });
+    const handle = await open(temporary, 'wx');
+    try {
+      // A file's pieces are written as they are built: a large report never has to be one string.
+      let pending = '';
+      for (const chunk of file.chunks?.() ?? [file.body]) {
+        pending += chunk;
+        if (pending.length >= WRITE_BUFFER_CHARS) {
+          await handle.writeFile(pending, 'utf8');
+          pending = '';
+        }
+      }
+      if (pending.length > 0) await handle.writeFile(pending, 'utf8');
+    } finally {
+      await handle.close();
+    }
     await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);
@@ -36,7 +53,7 @@ export async function writeReportsToDirectory(directory: string, files: readonly
   for (const file of files) {
     const target = path.join(directory, file.fileName);
     try {
-      await writeFileAtomically(target, file.body);
+      await writeFileAtomically(target, file);
       outcome.written.push({ fileName: file.fileName, location: target });
     } catch (error) {
       outcome.failed.push({ fileName: file.fileName, location: target, reason: errorMessage(error) });

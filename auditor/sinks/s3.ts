@@ -1,6 +1,7 @@
 // Reports uploaded to S3 under a dated folder per run:
 // s3://<bucket>/<prefix>/<YYYY>/<MM>/<DD>/<runTimestamp>/<file>. The date comes from the run's
 // timestamp, not the clock at upload time, so a run that crosses midnight stays in one folder.
+import { Readable } from 'node:stream';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Location } from '../config';
 import type { ReportFile } from '../reports';
@@ -19,16 +20,48 @@ export function s3Uri(bucket: string, key: string): string {
   return `s3://${bucket}/${key}`;
 }
 
+/** Reports larger than this are streamed to S3 rather than sent as one string. */
+export const STREAM_UPLOAD_ABOVE_BYTES = 8 * 1024 * 1024;
+
+function* encoded(chunks: Iterable<string>): Generator<Buffer> {
+  for (const chunk of chunks) if (chunk.length > 0) yield Buffer.from(chunk, 'utf8');
+}
+
+/**
+ * The PutObject body of a file: its text when small, else a stream of its pieces. A stream needs
+ * its length up front, so the pieces are built twice (once to count, once to send); that costs CPU
+ * but keeps a report of hundreds of MB out of memory.
+ */
+function uploadBody(file: ReportFile, streamAboveBytes: number): { Body: string | Readable; ContentLength?: number } {
+  const { chunks } = file;
+  if (chunks === undefined) return { Body: file.body };
+  let length = 0;
+  for (const chunk of chunks()) length += Buffer.byteLength(chunk, 'utf8');
+  if (length <= streamAboveBytes) return { Body: file.body };
+  return { Body: Readable.from(encoded(chunks())), ContentLength: length };
+}
+
 /** Uploads every file (one PutObject each); a failed upload is reported, the others still go. */
-export async function uploadReportsToS3(s3: S3Client, location: S3Location, runTimestamp: string, files: readonly ReportFile[]): Promise<SinkOutcome> {
+export async function uploadReportsToS3(
+  s3: S3Client,
+  location: S3Location,
+  runTimestamp: string,
+  files: readonly ReportFile[],
+  options: { streamAboveBytes?: number } = {},
+): Promise<SinkOutcome> {
   const prefix = s3RunPrefix(location, runTimestamp);
-  const results = await Promise.allSettled(
-    files.map(async (file) => {
-      const key = `${prefix}${file.fileName}`;
-      await s3.send(new PutObjectCommand({ Bucket: location.bucket, Key: key, Body: file.body, ContentType: file.contentType }));
-      return key;
-    }),
-  );
+  const streamAboveBytes = options.streamAboveBytes ?? STREAM_UPLOAD_ABOVE_BYTES;
+  // One file at a time: files built all at once would hold every report in memory together.
+  const results: PromiseSettledResult<string>[] = [];
+  for (const file of files) {
+    const key = `${prefix}${file.fileName}`;
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: location.bucket, Key: key, ContentType: file.contentType, ...uploadBody(file, streamAboveBytes) }));
+      results.push({ status: 'fulfilled', value: key });
+    } catch (reason) {
+      results.push({ status: 'rejected', reason });
+    }
+  }
   const outcome: SinkOutcome = { written: [], failed: [] };
   results.forEach((result, index) => {
     const file = files[index];

@@ -1,0 +1,143 @@
+// Reports are written in pieces so that a large organization's reports never sit whole in memory.
+// The pieces must make exactly the files the in-memory builders make.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DEFAULT_THRESHOLDS } from '../../../auditor/findings';
+import type { AuditRun, IamUserRecord } from '../../../auditor/model';
+import { buildReportFiles, type ReportFile } from '../../../auditor/reports';
+import { cloudTrailEventsCsv } from '../../../auditor/reports/cloudtrail-events-report';
+import { coverageCsv } from '../../../auditor/reports/coverage-report';
+import { CSV_ROWS_PER_CHUNK } from '../../../auditor/reports/csv';
+import { renderDashboard } from '../../../auditor/reports/dashboard';
+import { findingsCsv } from '../../../auditor/reports/findings-csv';
+import { iamUsersCsv } from '../../../auditor/reports/iam-users-report';
+import { prettyJsonChunks } from '../../../auditor/reports/json-chunks';
+import { jsonReport } from '../../../auditor/reports/json-report';
+import { rootCsv } from '../../../auditor/reports/root-report';
+import { analyseRun } from '../../../auditor/run-analysis';
+import { writeReportsToDirectory } from '../../../auditor/sinks/local';
+import { uploadReportsToS3 } from '../../../auditor/sinks/s3';
+import { auditRunFixture, user } from './audit-run-fixture';
+
+/** The fixture with one account grown to thousands of users, so every large report spans many pieces. */
+function largeRun(): AuditRun {
+  const run = auditRunFixture();
+  const [first] = run.accounts;
+  const many: IamUserRecord[] = Array.from({ length: 2 * CSV_ROWS_PER_CHUNK + 17 }, (_, index) =>
+    user(`bulk-${index}`, {
+      passwordEnabled: index % 2 === 0,
+      passwordLastUsed: index % 2 === 0 ? '2024-01-01T00:00:00.000Z' : null,
+      accessKeys: [{ accessKeyId: `AKIABULK${String(index).padStart(12, '0')}`, status: 'Active', createdDate: '2020-01-01T00:00:00.000Z', lastUsedDate: null, lastUsedService: null, lastUsedRegion: null }],
+    }),
+  );
+  first.users = [...first.users, ...many];
+  // An account name that carries the dashboard's placeholder text and a script end tag.
+  first.account.name = '\u0000findings\u0000 "findings":"\\u0000findings\\u0000" </script><script>alert(1)</script>';
+  return run;
+}
+
+function expectedFiles(run: AuditRun): Map<string, string> {
+  const analysis = analyseRun(run, { ...DEFAULT_THRESHOLDS });
+  const { findings, maturity, thresholds, comparison, history } = analysis;
+  const ts = run.runTimestamp;
+  return new Map([
+    [`iam_audit_report_${ts}.csv`, iamUsersCsv(run)],
+    [`root_audit_report_${ts}.csv`, rootCsv(run)],
+    [`cloudtrail_events_${ts}.csv`, cloudTrailEventsCsv(run)],
+    [`coverage_${ts}.csv`, coverageCsv(run)],
+    [`iam_audit_${ts}.json`, jsonReport(run, analysis)],
+    [`findings_${ts}.csv`, findingsCsv(findings)],
+    [`iam_audit_${ts}.html`, renderDashboard({ run, findings, maturity, thresholds, comparison, history: history.entries })],
+  ]);
+}
+
+function filesOf(run: AuditRun): ReportFile[] {
+  return buildReportFiles(run, analyseRun(run, { ...DEFAULT_THRESHOLDS }));
+}
+
+async function readAll(stream: Readable): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(Buffer.from(part as Buffer));
+  return Buffer.concat(parts).toString('utf8');
+}
+
+describe('reports written in pieces', () => {
+  it('make exactly the files the in-memory builders make, the large ones in many pieces', () => {
+    const run = largeRun();
+    const expected = expectedFiles(run);
+    const files = filesOf(run);
+    assert.deepEqual(files.map((file) => file.fileName), [...expected.keys()]);
+    for (const file of files) {
+      const pieces = [...(file.chunks?.() ?? [])];
+      assert.equal(pieces.join(''), expected.get(file.fileName), file.fileName);
+      assert.equal(file.body, expected.get(file.fileName), `${file.fileName} body`);
+      if (/^(iam_audit_report|findings)_|\.json$|\.html$/.test(file.fileName)) assert.ok(pieces.length > 2, `${file.fileName} in ${pieces.length} pieces`);
+    }
+  });
+
+  it('keep the dashboard\'s findings block intact when an account name carries the placeholder', () => {
+    const run = largeRun();
+    const html = filesOf(run).find((file) => file.fileName.endsWith('.html'));
+    const text = [...(html?.chunks?.() ?? [])].join('');
+    const block = /<script type="application\/json" id="dashboard-data">([\s\S]*?)<\/script>/.exec(text);
+    assert.ok(block, 'the data block is there and no account name closed it early');
+    const data = JSON.parse(block[1]) as { findings: unknown[]; accounts: { accountName: string }[] };
+    assert.equal(data.findings.length, analyseRun(run, { ...DEFAULT_THRESHOLDS }).findings.length);
+    assert.ok(data.accounts.some((account) => account.accountName === run.accounts[0].account.name));
+  });
+
+  it('write JSON exactly as JSON.stringify with two-space indentation does', () => {
+    const values: object[] = [
+      {},
+      { empty: [], list: [1, 'two', null, { three: [3] }], skipped: undefined, nested: { deep: { deeper: ['x\ny'] } } },
+      { list: [undefined, () => 1, { a: undefined }], text: 'quote " and \\ backslash', last: [] },
+    ];
+    for (const value of values) assert.equal([...prettyJsonChunks(value, ['list', 'empty', 'last'])].join(''), JSON.stringify(value, null, 2));
+  });
+
+  it('reach the local directory whole', async () => {
+    const directory = await mkdtemp(path.join(os.tmpdir(), 'streamed-reports-'));
+    try {
+      const run = largeRun();
+      const expected = expectedFiles(run);
+      const outcome = await writeReportsToDirectory(directory, filesOf(run));
+      assert.deepEqual(outcome.failed, []);
+      for (const [fileName, text] of expected) assert.equal(await readFile(path.join(directory, fileName), 'utf8'), text, fileName);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('are streamed to S3 above the size limit, with their length, and sent whole below it', async () => {
+    const s3Mock = mockClient(S3Client);
+    try {
+      const bodies = new Map<string, string>();
+      const lengths = new Map<string, number | undefined>();
+      s3Mock.on(PutObjectCommand).callsFake(async (input: PutObjectCommandInput) => {
+        const body = input.Body instanceof Readable ? await readAll(input.Body) : String(input.Body);
+        bodies.set(path.basename(input.Key ?? ''), body);
+        lengths.set(path.basename(input.Key ?? ''), input.ContentLength);
+        return {};
+      });
+      const run = largeRun();
+      const expected = expectedFiles(run);
+      const files = filesOf(run);
+      const coverage = files.find((file) => file.fileName.startsWith('coverage_'));
+      const limit = Buffer.byteLength(coverage?.body ?? '') + 1;
+      const outcome = await uploadReportsToS3(new S3Client({ region: 'us-east-1' }), { bucket: 'audit-bucket', prefix: '' }, run.runTimestamp, files, { streamAboveBytes: limit });
+      assert.deepEqual(outcome.failed, []);
+      for (const [fileName, text] of expected) {
+        assert.equal(bodies.get(fileName), text, fileName);
+        const size = Buffer.byteLength(text);
+        assert.equal(lengths.get(fileName), size > limit ? size : undefined, `${fileName} length`);
+      }
+    } finally {
+      s3Mock.restore();
+    }
+  });
+});
