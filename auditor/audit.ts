@@ -11,6 +11,7 @@ import { AssumeRoleError, assumedRoleCredentials, auditSessionName, callerIdenti
 import { AuditSetupError, callerIdentitySetupError, isNotInOrganization, organizationsSetupError } from './errors';
 import { SCHEMA_VERSION, type AccountAudit, type AccountCoverage, type AuditRun, type CloudTrailEventRecord, type OrgAccount } from './model';
 import { describeManagementAccountId, listOrganizationAccounts } from './organizations';
+import { accountsOfShard, MAX_SHARD_COUNT, type ShardSelection } from './shard';
 
 export { AuditSetupError } from './errors';
 
@@ -26,6 +27,11 @@ export interface AuditOptions {
   cloudTrail: { enabled: boolean; region: string; sinceDays: number };
   /** The run's reference time (key ages, CloudTrail window, report timestamp). */
   now?: Date;
+  /**
+   * `--shard`: audit only this slice of the listing. The run then holds only the slice's accounts
+   * and is tagged with the whole listing, for `merge`.
+   */
+  shard?: ShardSelection;
 }
 
 export interface AuditHooks {
@@ -148,6 +154,10 @@ function validateOptions(options: AuditOptions): void {
     const invalid = (ids ?? []).filter((id) => !ACCOUNT_ID.test(id));
     if (invalid.length > 0) throw new AuditSetupError(`${flag}: not 12-digit account ids: ${invalid.join(', ')}`);
   }
+  const { shard } = options;
+  if (shard && !(Number.isInteger(shard.count) && Number.isInteger(shard.index) && shard.count >= 1 && shard.count <= MAX_SHARD_COUNT && shard.index >= 1 && shard.index <= shard.count)) {
+    throw new AuditSetupError(`--shard: expected 1 <= i <= n <= ${MAX_SHARD_COUNT}, got ${shard.index}/${shard.count}`);
+  }
 }
 
 /** Ids given in `--accounts` that the organization does not list. */
@@ -233,9 +243,12 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
     throw new AuditSetupError(`--accounts names ${unknown.length === 1 ? 'an account' : 'accounts'} the organization does not list: ${unknown.join(', ')}`);
   }
 
-  hooks.onAccountsListed?.(accounts);
+  // A shard leaves the other shards' accounts out entirely (not even as skipped), so the parts
+  // of a run add up to exactly the accounts a single run reports.
+  const inScope = options.shard ? accountsOfShard(accounts, options.shard) : accounts;
+  hooks.onAccountsListed?.(inScope);
 
-  const results: AccountAudit[] = new Array<AccountAudit>(accounts.length);
+  const results: AccountAudit[] = new Array<AccountAudit>(inScope.length);
   let hookFailure: { error: unknown } | null = null;
   const finish = async (index: number, audit: AccountAudit): Promise<void> => {
     results[index] = audit;
@@ -249,7 +262,7 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
   const context: AccountContext = { options, clients, partition, sessionName: auditSessionName(runTimestamp), now };
   const limit = pLimit(options.concurrency);
   const work: Promise<void>[] = [];
-  for (const [index, account] of accounts.entries()) {
+  for (const [index, account] of inScope.entries()) {
     const decision = skipDecision(account, options);
     if (decision) {
       await finish(index, skippedAccountAudit(account, decision));
@@ -279,7 +292,7 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
   await Promise.all(work);
   if (hookFailure) throw (hookFailure as { error: unknown }).error;
 
-  return {
+  const run: AuditRun = {
     schemaVersion: SCHEMA_VERSION,
     runTimestamp,
     startedAt: now.toISOString(),
@@ -290,4 +303,15 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
     cloudTrail: { ...options.cloudTrail },
     accounts: results,
   };
+  if (options.shard) {
+    const sorted = (ids: readonly string[] | undefined): string[] | null => (ids && ids.length > 0 ? [...ids].sort() : null);
+    run.shard = {
+      index: options.shard.index,
+      count: options.shard.count,
+      accountIds: accounts.map((account) => account.id),
+      includeAccounts: sorted(options.includeAccounts),
+      excludeAccounts: sorted(options.excludeAccounts),
+    };
+  }
+  return run;
 }

@@ -2,32 +2,25 @@
 // Exit codes: 0 every selected active account audited completely; 2 some were partial or not
 // audited (the reports say which); 3 a finding at or above --fail-on (before 2); 1 usage or set-up
 // errors, reports that could not be written where they were asked to go, and a notification that
-// could not be published.
-import path from 'node:path';
+// could not be published. `--shard` runs write their part only; `merge` reports the whole run.
 import { STSClient } from '@aws-sdk/client-sts';
 import { Command, CommanderError } from 'commander';
 import { runAudit, AuditSetupError, type AuditOptions } from './audit';
 import { defaultClientFactory, DEFAULT_REGION, type AwsClientFactory } from './clients';
-import { PreviousReportError } from './compare';
 import { ConfigError, defineAuditOptions, readAuditConfig, type AuditConfig, type Environment } from './config';
-import { countBySeverity } from './findings';
-import { HISTORY_FILE_NAME, serializeHistory } from './history';
-import { buildNotification, publishNotification } from './notify';
-import { loadEarlierRuns, readPreviousRunFile, saveHistoryToS3, type PreviousRun } from './previous-run';
+import { EXIT_COMPLETE, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from './exit-codes';
+import { defineMergeCommand, runMerge } from './merge-command';
+import { prepareReporting, publishRun, reportWriteFailures, writeReports } from './publish-run';
 import { defineReportOptions, readReportConfig, type ReportConfig } from './report-options';
-import { analyseRun, formatAnalysis, reachesFailOn } from './run-analysis';
 import { progressHooks, terminalSafe } from './progress';
-import { buildReportFiles } from './reports';
-import { prepareOutputDirectory, writeReportsToDirectory } from './sinks/local';
-import { s3RunPrefix, s3Uri, uploadReportsToS3 } from './sinks/s3';
-import { errorMessage, type SinkOutcome } from './sinks/sink-outcome';
+import { JSON_CONTENT_TYPE } from './reports';
+import { jsonReport } from './reports/json-report';
+import { formatShard, shardReportFileName } from './shard';
+import { errorMessage } from './sinks/sink-outcome';
 import type { AuditRun } from './model';
 import { formatSummary, summarizeRun } from './summary';
 
-export const EXIT_COMPLETE = 0;
-export const EXIT_USAGE_OR_SETUP = 1;
-export const EXIT_INCOMPLETE = 2;
-export const EXIT_FINDINGS = 3;
+export { EXIT_COMPLETE, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from './exit-codes';
 
 /** What the command talks to; tests replace each part. */
 export interface CliIo {
@@ -48,7 +41,12 @@ export function buildAuditCommand(): Command {
         '(fully) audited, 3 a finding at or above --fail-on, 1 usage or set-up error.',
     )
     .helpOption('-h, --help', 'show this help')
-    .allowExcessArguments(false);
+    .allowExcessArguments(false)
+    // The audit's own flags go before `merge`; merge's own after it.
+    .enablePositionalOptions()
+    // With a subcommand defined, commander runs the audit only when the command has an action.
+    .action(() => undefined);
+  defineMergeCommand(command);
   return defineReportOptions(defineAuditOptions(command));
 }
 
@@ -74,7 +72,30 @@ function auditOptions(config: AuditConfig, now: Date | undefined): AuditOptions 
   if (config.includeAccounts !== undefined) options.includeAccounts = config.includeAccounts;
   if (config.excludeAccounts !== undefined) options.excludeAccounts = config.excludeAccounts;
   if (now !== undefined) options.now = now;
+  if (config.shard !== undefined) options.shard = config.shard;
   return options;
+}
+
+async function buildClients(profile: string | undefined, io: CliIo): Promise<AwsClientFactory> {
+  const clientOptions: { profile?: string; region?: string } = { region: await resolveSdkRegion(profile) };
+  if (profile !== undefined) clientOptions.profile = profile;
+  return (io.clientFactory ?? defaultClientFactory)(clientOptions);
+}
+
+/**
+ * A shard's run: its part (the JSON report of its slice, tagged) to the local directory and S3,
+ * and its summary. No analysis, history or notification: those belong to the merged run.
+ */
+async function writeShardPart(run: AuditRun, config: AuditConfig, clients: AwsClientFactory, stderr: (text: string) => void): Promise<number> {
+  const shard = run.shard;
+  if (shard === undefined) throw new Error('a shard run without its shard tag');
+  const part = { fileName: shardReportFileName(run.runTimestamp, shard), contentType: JSON_CONTENT_TYPE, body: jsonReport(run) };
+  const { outcomes, locations } = await writeReports([part], run.runTimestamp, { outDir: config.outDir, s3: config.s3 }, clients);
+  const summary = summarizeRun(run);
+  stderr(`shard ${formatShard(shard)}: ${run.accounts.length} of the ${shard.accountIds.length} accounts listed; merge the parts of all ${shard.count} shards for the reports\n`);
+  stderr(formatSummary(summary, locations));
+  if (reportWriteFailures(outcomes, stderr)) return EXIT_USAGE_OR_SETUP;
+  return summary.complete ? EXIT_COMPLETE : EXIT_INCOMPLETE;
 }
 
 export async function main(argv: string[], io: CliIo = {}): Promise<number> {
@@ -86,16 +107,26 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     return EXIT_USAGE_OR_SETUP;
   };
 
-  const command = buildAuditCommand()
-    .exitOverride()
-    .configureOutput({ writeOut: stdout, writeErr: stderr })
-    .showHelpAfterError('(run with --help for the flags)');
+  const command = buildAuditCommand();
+  let invoked: Command = command;
+  for (const candidate of [command, ...command.commands]) {
+    candidate
+      .exitOverride()
+      .configureOutput({ writeOut: stdout, writeErr: stderr })
+      .showHelpAfterError('(run with --help for the flags)')
+      .action(() => {
+        invoked = candidate;
+      });
+  }
   try {
     await command.parseAsync(argv, { from: 'user' });
   } catch (error) {
     // commander has already written its message (or the help text).
     if (error instanceof CommanderError) return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' ? EXIT_COMPLETE : EXIT_USAGE_OR_SETUP;
     throw error;
+  }
+  if (invoked !== command) {
+    return runMerge(invoked, { env, stderr, clients: (profile) => buildClients(profile, io) });
   }
 
   let config: AuditConfig;
@@ -109,101 +140,24 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   }
 
   // Checked before the audit, so a long run never ends with nowhere to write.
-  try {
-    await prepareOutputDirectory(config.outDir);
-  } catch (error) {
-    return fail(`--out-dir: cannot write reports to ${config.outDir}: ${errorMessage(error)}`);
-  }
-  let comparedWith: PreviousRun | undefined;
-  if (reportConfig.comparePath !== undefined) {
-    try {
-      comparedWith = { run: await readPreviousRunFile(reportConfig.comparePath), source: reportConfig.comparePath };
-    } catch (error) {
-      if (error instanceof PreviousReportError) return fail(error.message);
-      throw error;
-    }
-  }
+  const prepared = await prepareReporting(config.outDir, reportConfig);
+  if ('error' in prepared) return fail(prepared.error);
 
   let clients: AwsClientFactory;
   try {
-    const clientOptions: { profile?: string; region?: string } = { region: await resolveSdkRegion(config.profile) };
-    if (config.profile !== undefined) clientOptions.profile = config.profile;
-    clients = (io.clientFactory ?? defaultClientFactory)(clientOptions);
+    clients = await buildClients(config.profile, io);
   } catch (error) {
     return fail(`cannot set up the AWS clients: ${errorMessage(error)}`);
   }
 
   let run: AuditRun;
   try {
-    run = await runAudit(auditOptions(config, io.now?.()), clients, progressHooks(stderr));
+    run = await runAudit(auditOptions(config, config.runTime ?? io.now?.()), clients, progressHooks(stderr));
   } catch (error) {
     if (error instanceof AuditSetupError) return fail(error.message);
     return fail(`the audit could not run: ${errorMessage(error)}`);
   }
 
-  const warn = (message: string) => stderr(`warning: ${terminalSafe(message)}\n`);
-  const earlier = await loadEarlierRuns({
-    runTimestamp: run.runTimestamp,
-    outDir: config.outDir,
-    s3: config.s3 === undefined ? undefined : { client: clients.s3(), location: config.s3 },
-    previous: comparedWith,
-    warn,
-  });
-  const analysis = analyseRun(run, reportConfig.thresholds, earlier.previous?.run, earlier.history);
-  const files = buildReportFiles(run, analysis);
-  const outcomes: SinkOutcome[] = [await writeReportsToDirectory(config.outDir, files)];
-  const locations = [path.resolve(config.outDir)];
-  if (config.s3 !== undefined) {
-    let s3Outcome: SinkOutcome;
-    try {
-      s3Outcome = await uploadReportsToS3(clients.s3(), config.s3, run.runTimestamp, files);
-    } catch (error) {
-      const reason = errorMessage(error);
-      s3Outcome = { written: [], failed: files.map((file) => ({ fileName: file.fileName, location: `s3://${config.s3?.bucket}/`, reason })) };
-    }
-    outcomes.push(s3Outcome);
-    locations.push(s3Uri(config.s3.bucket, s3RunPrefix(config.s3, run.runTimestamp)));
-  }
-
-  if (earlier.historyWritable) {
-    const history = { fileName: HISTORY_FILE_NAME, contentType: 'application/json; charset=utf-8', body: serializeHistory(analysis.history) };
-    const local = await writeReportsToDirectory(config.outDir, [history]);
-    for (const failure of local.failed) warn(`run history not saved to ${failure.location}: ${failure.reason}`);
-    if (config.s3 !== undefined) await saveHistoryToS3(clients.s3(), config.s3, analysis.history).catch((error: unknown) => warn(`run history not saved to S3: ${errorMessage(error)}`));
-  }
-
-  const summary = summarizeRun(run);
-  stderr(formatSummary(summary, locations));
-  if (earlier.previous !== undefined) stderr(`compared with ${terminalSafe(earlier.previous.source)}\n`);
-  stderr(formatAnalysis(analysis));
-  const failOnReached = reachesFailOn(analysis, reportConfig.failOn);
-  if (failOnReached) stderr(`at least one finding is ${reportConfig.failOn} or worse (--fail-on ${reportConfig.failOn})\n`);
-  let notificationFailed = false;
-  if (reportConfig.snsTopicArn !== undefined) {
-    const notification = buildNotification({
-      runTimestamp: run.runTimestamp,
-      summary,
-      findings: countBySeverity(analysis.findings),
-      maturity: analysis.maturity,
-      reportLocations: locations,
-      failedOn: failOnReached ? reportConfig.failOn : undefined,
-    });
-    try {
-      await publishNotification(clients.sns(), reportConfig.snsTopicArn, notification, run.runTimestamp);
-      stderr(`summary published to ${reportConfig.snsTopicArn}\n`);
-    } catch (error) {
-      notificationFailed = true;
-      stderr(`error: could not publish to ${reportConfig.snsTopicArn}: ${terminalSafe(errorMessage(error))}\n`);
-    }
-  }
-  const failures = outcomes.flatMap((outcome) => outcome.failed);
-  for (const failure of failures) stderr(`error: could not write ${terminalSafe(failure.location)}: ${terminalSafe(failure.reason)}\n`);
-  if (failures.length > 0) {
-    const saved = outcomes.flatMap((outcome) => outcome.written);
-    stderr(saved.length > 0 ? `the other reports were written: ${saved.map((file) => file.location).join(', ')}\n` : 'no report could be written\n');
-    return EXIT_USAGE_OR_SETUP;
-  }
-  if (notificationFailed) return EXIT_USAGE_OR_SETUP;
-  if (failOnReached) return EXIT_FINDINGS;
-  return summary.complete ? EXIT_COMPLETE : EXIT_INCOMPLETE;
+  if (config.shard !== undefined) return writeShardPart(run, config, clients, stderr);
+  return publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith: prepared.comparedWith, stderr });
 }

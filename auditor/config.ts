@@ -3,6 +3,7 @@
 // Values are validated here, before anything is sent to AWS, and every error names the flag (or
 // the environment variable) it came from.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { MAX_SHARD_COUNT, type ShardSelection } from './shard';
 
 export const DEFAULT_OUT_DIR = './output';
 export const DEFAULT_CONCURRENCY = 8;
@@ -17,6 +18,10 @@ export const ENV_ROLE_NAME = 'AUDIT_ROLE_NAME';
 export const ENV_CONCURRENCY = 'AUDIT_CONCURRENCY';
 export const ENV_EXTERNAL_ID = 'AUDIT_EXTERNAL_ID';
 export const ENV_S3_URI = 'AUDIT_S3_URI';
+export const ENV_SHARD = 'AUDIT_SHARD';
+export const ENV_RUN_TIME = 'AUDIT_RUN_TIME';
+/** How far ahead of this machine's clock `--run-time` may be: clocks of different tasks drift a little. */
+export const MAX_RUN_TIME_AHEAD_MS = 5 * 60 * 1000;
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -36,6 +41,10 @@ export interface AuditConfig {
   externalId?: string;
   cloudTrail: { enabled: boolean; region: string; sinceDays: number };
   s3?: S3Location;
+  /** `--shard`: audit one slice of the organization and write it as a part for `merge`. */
+  shard?: ShardSelection;
+  /** `--run-time`: the run's reference time instead of the clock, shared by all shards of a run. */
+  runTime?: Date;
 }
 
 /** A flag or environment value that cannot be used; the message names where it came from. */
@@ -102,6 +111,35 @@ export function parseExternalId(value: string, source: string): string {
     throw new ConfigError(`${source}: an external id is 2-1224 letters, digits and +=,.@:/_- characters`);
   }
   return value;
+}
+
+const SHARD = /^(\d{1,3})\/(\d{1,3})$/;
+
+/** `2/5` → { index: 2, count: 5 }: shard 2 of 5. */
+export function parseShard(value: string, source: string): ShardSelection {
+  const match = SHARD.exec(value.trim());
+  const index = match ? Number(match[1]) : Number.NaN;
+  const count = match ? Number(match[2]) : Number.NaN;
+  if (!match || count < 1 || count > MAX_SHARD_COUNT || index < 1 || index > count) {
+    throw new ConfigError(`${source}: expected <i>/<n> with 1 <= i <= n <= ${MAX_SHARD_COUNT} (e.g. 2/5), got ${JSON.stringify(value)}`);
+  }
+  return { index, count };
+}
+
+// A date and a time with a zone (Z or +hh:mm), so that every task reads the same instant.
+const RUN_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An ISO-8601 instant, not ahead of `clock` by more than MAX_RUN_TIME_AHEAD_MS. */
+export function parseRunTime(value: string, source: string, clock: () => Date = () => new Date()): Date {
+  const trimmed = value.trim();
+  const time = RUN_TIME.test(trimmed) ? new Date(trimmed) : new Date(Number.NaN);
+  if (Number.isNaN(time.getTime())) {
+    throw new ConfigError(`${source}: expected an ISO-8601 time with a zone, like 2024-03-01T06:00:00Z, got ${JSON.stringify(value)}`);
+  }
+  if (time.getTime() - clock().getTime() > MAX_RUN_TIME_AHEAD_MS) {
+    throw new ConfigError(`${source}: ${trimmed} is in the future; a run's reference time cannot be ahead of the clock`);
+  }
+  return time;
 }
 
 /**
@@ -173,6 +211,16 @@ export function defineAuditOptions(command: Command): Command {
     )
     .addOption(new Option('--no-cloudtrail', 'skip the CloudTrail event lookup'))
     .addOption(
+      new Option('--shard <i/n>', `audit only shard i of n (a stable slice by account id) and write it as a part for merge (env ${ENV_SHARD})`).argParser(
+        singleValueParser('--shard', parseShard),
+      ),
+    )
+    .addOption(
+      new Option('--run-time <iso>', `the run's reference time (timestamps, key ages, CloudTrail window) instead of the clock; give every shard of a run the same one (env ${ENV_RUN_TIME})`).argParser(
+        singleValueParser('--run-time', (value, source) => parseRunTime(value, source)),
+      ),
+    )
+    .addOption(
       new Option('--s3-uri <uri>', `also upload every report under s3://<bucket>/<prefix>/<YYYY>/<MM>/<DD>/<timestamp>/ (env ${ENV_S3_URI})`).argParser(
         singleValueParser('--s3-uri', parseS3Uri),
       ),
@@ -192,6 +240,8 @@ interface ParsedAuditOptions {
   sinceDays: number;
   cloudtrail: boolean;
   s3Uri?: S3Location;
+  shard?: ShardSelection;
+  runTime?: Date;
 }
 
 /** An environment variable that is set to something other than blanks. */
@@ -217,6 +267,17 @@ export function readAuditConfig(command: Command, env: Environment): AuditConfig
   const envS3Uri = fromEnvironment(env, ENV_S3_URI);
   const s3 = options.s3Uri ?? (envS3Uri === undefined ? undefined : parseS3Uri(envS3Uri, ENV_S3_URI));
 
+  const envShard = fromEnvironment(env, ENV_SHARD);
+  const shard = options.shard ?? (envShard === undefined ? undefined : parseShard(envShard, ENV_SHARD));
+
+  const envRunTime = fromEnvironment(env, ENV_RUN_TIME);
+  const runTime = options.runTime ?? (envRunTime === undefined ? undefined : parseRunTime(envRunTime, ENV_RUN_TIME));
+
+  // Shards that each took their own clock would be parts of different runs, which merge refuses.
+  if (shard !== undefined && runTime === undefined) {
+    throw new ConfigError(`--shard: give every shard of the run the same --run-time (or ${ENV_RUN_TIME}), e.g. --run-time ${new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')}`);
+  }
+
   const includeAccounts = options.accounts === undefined ? undefined : [...new Set(options.accounts)];
   const excludeAccounts = options.excludeAccounts === undefined ? undefined : [...new Set(options.excludeAccounts)];
   const both = (includeAccounts ?? []).filter((id) => excludeAccounts?.includes(id));
@@ -235,5 +296,7 @@ export function readAuditConfig(command: Command, env: Environment): AuditConfig
   if (excludeAccounts !== undefined) config.excludeAccounts = excludeAccounts;
   if (externalId !== undefined) config.externalId = externalId;
   if (s3 !== undefined) config.s3 = s3;
+  if (shard !== undefined) config.shard = shard;
+  if (runTime !== undefined) config.runTime = runTime;
   return config;
 }

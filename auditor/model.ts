@@ -108,6 +108,22 @@ export interface AccountAudit {
   events: CloudTrailEventRecord[];
 }
 
+/**
+ * What one shard's part of a run (`--shard <i>/<n>`) carries besides its accounts, so that a merge
+ * can tell it has every shard of one run exactly once and that they all saw the same organization
+ * with the same filters.
+ */
+export interface ShardTag {
+  /** 1-based. */
+  index: number;
+  count: number;
+  /** Every account the organization listed, in listing order, not only this shard's. */
+  accountIds: string[];
+  /** `--accounts` and `--exclude-accounts`, sorted; null when not given. */
+  includeAccounts: string[] | null;
+  excludeAccounts: string[] | null;
+}
+
 export interface AuditRun {
   schemaVersion: number;
   /** One timestamp for the whole run; the reports' file names carry it (`20240131T120000Z`). */
@@ -118,6 +134,8 @@ export interface AuditRun {
   managementAccountId: string | null;
   roleName: string;
   cloudTrail: { enabled: boolean; region: string; sinceDays: number };
-  /** Every account Organizations listed, audited or not, in the order listed. */
+  /** Every account Organizations listed, audited or not, in the order listed; a shard's part has only its own. */
   accounts: AccountAudit[];
+  /** Only in a shard's part; a whole run (single or merged) has none. */
+  shard?: ShardTag;
 }
