@@ -10,8 +10,11 @@ import {
   PolicyStatement,
   schedulerRolePolicy,
   serviceTrustPolicy,
+  shardedRunStateMachinePolicy,
+  startStateMachinePolicy,
   taskExecutionRolePolicy,
 } from './policies';
+import { shardedRunDefinition } from './sharded-run';
 
 export interface AuditorTaskArgs {
   auditRoleName: string;
@@ -36,12 +39,16 @@ export interface AuditorTaskArgs {
   additionalTaskRoleStatements?: pulumi.Input<PolicyStatement[]>;
   /** More environment for the auditor container, e.g. a notification topic ARN. */
   additionalEnvironment?: Record<string, pulumi.Input<string>>;
+  /** Tasks per scheduled run; above 1 the schedule starts a state machine of shards and a merge. Default 1. */
+  shards?: number;
 }
 
 export const AUDITOR_CONTAINER_NAME = 'auditor';
 export const AUDITOR_TASK_FAMILY = 'iam-audit';
 /** The root file system is read-only; the auditor writes its local copy of the reports here. */
 export const AUDITOR_OUTPUT_DIR = '/tmp/output';
+/** The shards' parts go under `<reports>/shards/`, out of the way of the reports and the previous-run lookup. */
+export const SHARDS_S3_FOLDER = 'shards';
 const REPOSITORY_ROOT = path.join(__dirname, '..');
 
 /** The auditor image, its roles, the Fargate task and the schedule that runs it. */
@@ -56,6 +63,9 @@ export class AuditorTask extends pulumi.ComponentResource {
   readonly securityGroup: aws.ec2.SecurityGroup;
   readonly schedulerRole: aws.iam.Role;
   readonly schedule: aws.scheduler.Schedule;
+  /** With more than one shard: the state machine the schedule starts, and its role. */
+  readonly stateMachine: aws.sfn.StateMachine | undefined;
+  readonly stateMachineRole: aws.iam.Role | undefined;
   /** A ready `aws ecs run-task ...` command that runs an audit now. */
   readonly runTaskCommand: pulumi.Output<string>;
 
@@ -177,35 +187,61 @@ export class AuditorTask extends pulumi.ComponentResource {
       assumeRolePolicy: pulumi.output(args.accountId).apply((accountId) =>
         JSON.stringify(serviceTrustPolicy('scheduler.amazonaws.com', accountId))),
     }, parent);
-    new aws.iam.RolePolicy(`${name}-scheduler-policy`, {
-      role: this.schedulerRole.name,
-      policy: pulumi.all([this.taskDefinition.arn, this.cluster.arn, this.taskRole.arn, this.executionRole.arn])
-        .apply(([taskDefinitionArn, clusterArn, taskRoleArn, executionRoleArn]) => JSON.stringify(schedulerRolePolicy({
-          taskDefinitionArn, clusterArn, passRoleArns: [taskRoleArn, executionRoleArn],
-        }))),
-    }, parent);
-
-    this.schedule = new aws.scheduler.Schedule(`${name}-schedule`, {
-      description: 'IAM Audit Kit: run the organization-wide IAM audit',
-      scheduleExpression: args.scheduleExpression,
-      scheduleExpressionTimezone: args.scheduleTimezone,
-      flexibleTimeWindow: { mode: 'OFF' },
-      target: {
-        arn: this.cluster.arn,
-        roleArn: this.schedulerRole.arn,
-        ecsParameters: {
-          taskDefinitionArn: this.taskDefinition.arn,
-          launchType: 'FARGATE',
-          taskCount: 1,
-          networkConfiguration: {
-            subnets: args.subnetIds,
-            securityGroups: [this.securityGroup.id],
-            assignPublicIp: args.assignPublicIp,
-          },
+    const shards = args.shards ?? 1;
+    const network = {
+      subnets: args.subnetIds,
+      securityGroups: [this.securityGroup.id],
+      assignPublicIp: args.assignPublicIp,
+    };
+    if (shards > 1) {
+      const sharded = this.shardedRun(name, args, shards, network);
+      this.stateMachine = sharded.stateMachine;
+      this.stateMachineRole = sharded.role;
+      new aws.iam.RolePolicy(`${name}-scheduler-policy`, {
+        role: this.schedulerRole.name,
+        policy: sharded.stateMachine.arn.apply((stateMachineArn) => JSON.stringify(startStateMachinePolicy(stateMachineArn))),
+      }, parent);
+      this.schedule = new aws.scheduler.Schedule(`${name}-schedule`, {
+        description: `IAM Audit Kit: run the organization-wide IAM audit in ${shards} shards, then merge`,
+        scheduleExpression: args.scheduleExpression,
+        scheduleExpressionTimezone: args.scheduleTimezone,
+        flexibleTimeWindow: { mode: 'OFF' },
+        target: {
+          arn: sharded.stateMachine.arn,
+          roleArn: this.schedulerRole.arn,
+          input: '{}',
+          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
         },
-        retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
-      },
-    }, parent);
+      }, parent);
+    } else {
+      this.stateMachine = undefined;
+      this.stateMachineRole = undefined;
+      new aws.iam.RolePolicy(`${name}-scheduler-policy`, {
+        role: this.schedulerRole.name,
+        policy: pulumi.all([this.taskDefinition.arn, this.cluster.arn, this.taskRole.arn, this.executionRole.arn])
+          .apply(([taskDefinitionArn, clusterArn, taskRoleArn, executionRoleArn]) => JSON.stringify(schedulerRolePolicy({
+            taskDefinitionArn, clusterArn, passRoleArns: [taskRoleArn, executionRoleArn],
+          }))),
+      }, parent);
+
+      this.schedule = new aws.scheduler.Schedule(`${name}-schedule`, {
+        description: 'IAM Audit Kit: run the organization-wide IAM audit',
+        scheduleExpression: args.scheduleExpression,
+        scheduleExpressionTimezone: args.scheduleTimezone,
+        flexibleTimeWindow: { mode: 'OFF' },
+        target: {
+          arn: this.cluster.arn,
+          roleArn: this.schedulerRole.arn,
+          ecsParameters: {
+            taskDefinitionArn: this.taskDefinition.arn,
+            launchType: 'FARGATE',
+            taskCount: 1,
+            networkConfiguration: network,
+          },
+          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+        },
+      }, parent);
+    }
 
     this.runTaskCommand = pulumi.all([
       args.region, this.cluster.name, this.taskDefinition.family, this.taskDefinition.revision,
@@ -224,6 +260,50 @@ export class AuditorTask extends pulumi.ComponentResource {
       taskDefinitionArn: this.taskDefinition.arn,
       scheduleName: this.schedule.name,
       runTaskCommand: this.runTaskCommand,
+      ...(this.stateMachine === undefined ? {} : { stateMachineArn: this.stateMachine.arn }),
     });
+  }
+
+  /** The state machine of a sharded run (see sharded-run.ts) and the role it runs the tasks with. */
+  private shardedRun(
+    name: string,
+    args: AuditorTaskArgs,
+    shards: number,
+    network: { subnets: pulumi.Input<pulumi.Input<string>[]>; securityGroups: pulumi.Input<string>[]; assignPublicIp: boolean },
+  ): { stateMachine: aws.sfn.StateMachine; role: aws.iam.Role } {
+    const parent = { parent: this };
+    const role = new aws.iam.Role(`${name}-state-machine-role`, {
+      description: 'IAM Audit Kit: the sharded run starts the auditor tasks and the merge',
+      assumeRolePolicy: pulumi.output(args.accountId).apply((accountId) =>
+        JSON.stringify(serviceTrustPolicy('states.amazonaws.com', accountId))),
+    }, parent);
+    const rolePolicy = new aws.iam.RolePolicy(`${name}-state-machine-policy`, {
+      role: role.name,
+      policy: pulumi.all([args.partition, args.region, args.accountId, this.taskDefinition.arn, this.cluster.arn, this.cluster.name, this.taskRole.arn, this.executionRole.arn])
+        .apply(([partition, region, accountId, taskDefinitionArn, clusterArn, clusterName, taskRoleArn, executionRoleArn]) => JSON.stringify(shardedRunStateMachinePolicy({
+          partition, region, accountId, taskDefinitionArn, clusterArn, clusterName, passRoleArns: [taskRoleArn, executionRoleArn],
+        }))),
+    }, parent);
+    const definition = pulumi.all([
+      args.partition, this.cluster.arn, this.taskDefinition.arn, network.subnets, pulumi.all(network.securityGroups), args.reportsS3Uri,
+    ]).apply(([partition, clusterArn, taskDefinitionArn, subnetIds, securityGroupIds, reportsS3Uri]) => JSON.stringify(shardedRunDefinition({
+      shards,
+      partition,
+      clusterArn,
+      taskDefinitionArn,
+      containerName: AUDITOR_CONTAINER_NAME,
+      subnetIds,
+      securityGroupIds,
+      assignPublicIp: network.assignPublicIp,
+      outputDir: AUDITOR_OUTPUT_DIR,
+      shardsS3Uri: `${reportsS3Uri.replace(/\/?$/, '/')}${SHARDS_S3_FOLDER}/`,
+    }), null, 2));
+    // The policy first, so that no execution starts with a role that cannot yet run the tasks.
+    const stateMachine = new aws.sfn.StateMachine(`${name}-sharded-run`, {
+      type: 'STANDARD',
+      roleArn: role.arn,
+      definition,
+    }, { parent: this, dependsOn: [rolePolicy] });
+    return { stateMachine, role };
   }
 }

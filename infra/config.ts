@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../auditor/config';
+import { MAX_SHARD_COUNT } from '../auditor/shard';
 
 /** The Pulumi project name: every key of this program's configuration is `iam-audit-kit:<key>`. */
 export const CONFIG_NAMESPACE = 'iam-audit-kit';
@@ -29,6 +30,11 @@ export interface DeploymentConfig {
   auditorConcurrency: number;
   /** Given: the run summary topic gets an email subscription to this address. */
   notificationEmail: string | undefined;
+  /**
+   * Tasks that share each scheduled run (`--shard i/n`, then `merge`). 1: one task audits the
+   * whole organization, as without sharding.
+   */
+  shards: number;
 }
 
 export const DEFAULT_AUDIT_ROLE_NAME = 'IAMAuditRole';
@@ -89,6 +95,7 @@ export const SETTING_KEYS = [
   'taskMemory',
   'auditorConcurrency',
   'notificationEmail',
+  'shards',
 ] as const;
 
 export type DeploymentSettingKey = (typeof SETTING_KEYS)[number];
@@ -165,10 +172,12 @@ export function parseDeploymentConfig(raw: RawSettings, defaultRegion = 'us-east
   const notificationEmail = notificationEmailText === undefined ? undefined
     : matching('notificationEmail', notificationEmailText, EMAIL, 'one email address such as security@example.com');
 
+  const shards = integer('shards', text('shards') ?? '1', 1, MAX_SHARD_COUNT);
+
   return {
     auditRoleName, targetOrganizationalUnitIds, stackSetRegion, callAs, extraTrustedPrincipalArns,
     scheduleExpression, scheduleTimezone, subnetIds, assignPublicIp, imageUri, reportRetentionDays,
-    noncurrentReportRetentionDays, logRetentionDays, taskCpu, taskMemory, auditorConcurrency, notificationEmail,
+    noncurrentReportRetentionDays, logRetentionDays, taskCpu, taskMemory, auditorConcurrency, notificationEmail, shards,
   };
 }
 

@@ -77,6 +77,7 @@ export function deployAuditKit(config: DeploymentConfig): AuditKitDeployment {
     region,
     additionalTaskRoleStatements: notifications.topicArn.apply((topicArn) => [publishToTopicStatement(topicArn)]),
     additionalEnvironment: { [ENV_SNS_TOPIC_ARN]: notifications.topicArn },
+    shards: config.shards,
   });
 
   const targetIds: pulumi.Input<string>[] = config.targetOrganizationalUnitIds.length > 0

@@ -144,6 +144,60 @@ export function schedulerRolePolicy(input: SchedulerRolePolicyInput): PolicyDocu
   );
 }
 
+export interface ShardedRunPolicyInput {
+  partition: string;
+  region: string;
+  accountId: string;
+  taskDefinitionArn: string;
+  clusterArn: string;
+  clusterName: string;
+  passRoleArns: string[];
+}
+
+/** The rule Step Functions itself creates to learn when a task started with `ecs:runTask.sync` stops. */
+export const SYNC_ECS_TASK_RULE_NAME = 'StepFunctionsGetEventsForECSTaskRule';
+
+/**
+ * The sharded run's state machine: start this task definition revision on this cluster, follow
+ * and stop the tasks it started there, hand them the auditor's roles, and keep the managed rule
+ * that `.sync` waits on.
+ */
+export function shardedRunStateMachinePolicy(input: ShardedRunPolicyInput): PolicyDocument {
+  return policy(
+    {
+      Sid: 'RunTheAuditorTasks',
+      Effect: 'Allow',
+      Action: 'ecs:RunTask',
+      Resource: input.taskDefinitionArn,
+      Condition: { ArnEquals: { 'ecs:cluster': input.clusterArn } },
+    },
+    {
+      Sid: 'FollowAndStopTheAuditorTasks',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeTasks', 'ecs:StopTask'],
+      Resource: `arn:${input.partition}:ecs:${input.region}:${input.accountId}:task/${input.clusterName}/*`,
+    },
+    {
+      Sid: 'PassTheAuditorRoles',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: input.passRoleArns,
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    },
+    {
+      Sid: 'KeepTheRuleThatSyncWaitsOn',
+      Effect: 'Allow',
+      Action: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+      Resource: `arn:${input.partition}:events:${input.region}:${input.accountId}:rule/${SYNC_ECS_TASK_RULE_NAME}`,
+    },
+  );
+}
+
+/** The schedule of a sharded deployment starts the state machine and does nothing else. */
+export function startStateMachinePolicy(stateMachineArn: string): PolicyDocument {
+  return policy({ Sid: 'StartTheShardedRun', Effect: 'Allow', Action: 'states:StartExecution', Resource: stateMachineArn });
+}
+
 /** Refuses every request to the bucket that does not come over TLS. */
 export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
   return policy({

@@ -29,6 +29,7 @@ describe('deployment configuration', () => {
       taskMemory: 1024,
       auditorConcurrency: 8,
       notificationEmail: undefined,
+      shards: 1,
     });
     assert.equal(DEFAULT_SCHEDULE_EXPRESSION, 'cron(0 6 ? * MON *)');
   });

@@ -73,6 +73,8 @@ function mockState(type: string, name: string, inputs: PlainRecord): { id: strin
       const topicName = `${String(inputs.namePrefix ?? '')}t1`;
       return { id: regional('sns', topicName), state: { name: topicName, arn: regional('sns', topicName) } };
     }
+    case 'aws:sfn/stateMachine:StateMachine':
+      return { id: regional('states', `stateMachine:${name}-m1`), state: { name: `${name}-m1`, arn: regional('states', `stateMachine:${name}-m1`) } };
     case 'docker-build:index:Image':
       return { id: `${name}-i1`, state: { digest: MOCK_IMAGE_DIGEST, ref: `${String((inputs.tags as string[])[0])}@${MOCK_IMAGE_DIGEST}` } };
     default:
