@@ -4,7 +4,7 @@
 // errors, reports that could not be written where they were asked to go, and a notification that
 // could not be published. `--shard` runs write their part only; `merge` reports the whole run.
 import { STSClient } from '@aws-sdk/client-sts';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type Option } from 'commander';
 import { runAudit, AuditSetupError, type AuditOptions } from './audit';
 import { defaultClientFactory, DEFAULT_REGION, type AwsClientFactory } from './clients';
 import { ConfigError, defineAuditOptions, readAuditConfig, type AuditConfig, type Environment } from './config';
@@ -13,8 +13,8 @@ import { defineMergeCommand, runMerge } from './merge-command';
 import { prepareReporting, publishRun, reportWriteFailures, writeReports } from './publish-run';
 import { defineReportOptions, readReportConfig, type ReportConfig } from './report-options';
 import { progressHooks, terminalSafe } from './progress';
-import { JSON_CONTENT_TYPE } from './reports';
-import { jsonReport } from './reports/json-report';
+import { JSON_CONTENT_TYPE, type ReportFile } from './reports';
+import { jsonReportChunks } from './reports/json-report';
 import { formatShard, shardReportFileName } from './shard';
 import { errorMessage } from './sinks/sink-outcome';
 import type { AuditRun } from './model';
@@ -76,6 +76,11 @@ function auditOptions(config: AuditConfig, now: Date | undefined): AuditOptions 
   return options;
 }
 
+/** The long names of those of `options` that were given on the command line (not defaults or the environment). */
+function flagsGivenOnTheCommandLine(command: Command, options: readonly Option[]): string[] {
+  return options.filter((option) => command.getOptionValueSource(option.attributeName()) === 'cli').map((option) => option.long ?? option.flags);
+}
+
 async function buildClients(profile: string | undefined, io: CliIo): Promise<AwsClientFactory> {
   const clientOptions: { profile?: string; region?: string } = { region: await resolveSdkRegion(profile) };
   if (profile !== undefined) clientOptions.profile = profile;
@@ -89,7 +94,15 @@ async function buildClients(profile: string | undefined, io: CliIo): Promise<Aws
 async function writeShardPart(run: AuditRun, config: AuditConfig, clients: AwsClientFactory, stderr: (text: string) => void): Promise<number> {
   const shard = run.shard;
   if (shard === undefined) throw new Error('a shard run without its shard tag');
-  const part = { fileName: shardReportFileName(run.runTimestamp, shard), contentType: JSON_CONTENT_TYPE, body: jsonReport(run) };
+  // In pieces, as the reports are: a large shard's part never has to be one string either.
+  const part: ReportFile = {
+    fileName: shardReportFileName(run.runTimestamp, shard),
+    contentType: JSON_CONTENT_TYPE,
+    chunks: () => jsonReportChunks(run),
+    get body() {
+      return [...jsonReportChunks(run)].join('');
+    },
+  };
   const { outcomes, locations } = await writeReports([part], run.runTimestamp, { outDir: config.outDir, s3: config.s3 }, clients);
   const summary = summarizeRun(run);
   stderr(`shard ${formatShard(shard)}: ${run.accounts.length} of the ${shard.accountIds.length} accounts listed; merge the parts of all ${shard.count} shards for the reports\n`);
@@ -126,6 +139,8 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     throw error;
   }
   if (invoked !== command) {
+    const misplaced = flagsGivenOnTheCommandLine(command, command.options);
+    if (misplaced.length > 0) return fail(`${misplaced.join(', ')}: give merge's flags after "merge" (the flags before it are the audit's)`);
     return runMerge(invoked, { env, stderr, clients: (profile) => buildClients(profile, io) });
   }
 
@@ -137,6 +152,12 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   } catch (error) {
     if (error instanceof ConfigError) return fail(error.message);
     throw error;
+  }
+
+  if (config.shard !== undefined) {
+    // A shard neither evaluates findings nor compares nor notifies; these flags would do nothing.
+    const reportFlags = flagsGivenOnTheCommandLine(command, defineReportOptions(new Command()).options);
+    if (reportFlags.length > 0) return fail(`${reportFlags.join(', ')}: not used by a shard; give ${reportFlags.length === 1 ? 'it' : 'them'} to merge, which reports the whole run`);
   }
 
   // Checked before the audit, so a long run never ends with nowhere to write.

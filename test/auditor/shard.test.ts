@@ -124,6 +124,12 @@ describe('--shard and --run-time on the command line', () => {
     { name: 'a run time in the future', argv: ['--run-time', '2999-01-01T00:00:00Z'], message: /'--run-time <iso>' argument '2999-01-01T00:00:00Z' is invalid\. 2999-01-01T00:00:00Z is in the future/ },
     { name: 'a bad AUDIT_RUN_TIME', argv: [], env: { AUDIT_RUN_TIME: 'now' }, message: /AUDIT_RUN_TIME: expected an ISO-8601 time with a zone/ },
     { name: 'merge flags given to the audit', argv: ['--from', 'parts'], message: /unknown option '--from'/ },
+    { name: 'audit flags before merge', argv: ['merge', '--from', 'parts'], message: /error: --role, --out-dir: give merge's flags after "merge" \(the flags before it are the audit's\)/ },
+    {
+      name: 'report flags given to a shard',
+      argv: ['--shard', '1/3', ...RUN_TIME, '--fail-on', 'high', '--key-max-age-days', '30'],
+      message: /error: --key-max-age-days, --fail-on: not used by a shard; give them to merge, which reports the whole run/,
+    },
   ];
   for (const testCase of cases) {
     it(`exits 1 naming the flag for ${testCase.name}, sending nothing to AWS`, async () => {

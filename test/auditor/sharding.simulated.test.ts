@@ -158,6 +158,16 @@ describe('sharding against a simulated organization', () => {
     assert.deepEqual(shardRuns.map((shard) => shard.code), [1, 2, 3].map((index) => (incomplete.has(index) ? 2 : 0)));
   });
 
+  it('leaves the notification to the merge: a shard ignores AUDIT_SNS_TOPIC_ARN, which the deployment sets for every task', async () => {
+    // The simulated factory's SNS client would try the real endpoint, and fail the run, if it were used.
+    const shard = await run(['--role', 'IamAudit', '--out-dir', path.join(scratch, 'sns-shard'), ...FILTERS, '--shard', '1/3', '--run-time', RUN_TIME], {
+      AUDIT_SNS_TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:iam-audit',
+    });
+    assert.notEqual(shard.code, 1, shard.stderr);
+    assert.doesNotMatch(shard.stderr, /published|could not publish/);
+    assert.deepEqual(await readdir(path.join(scratch, 'sns-shard')), [`iam_audit_${RUN_TIMESTAMP}_shard-1-of-3.json`]);
+  });
+
   it('merges the three parts into reports identical to a single run\'s', async () => {
     const mergedDir = path.join(scratch, 'merged');
     const merged = await run(['merge', '--from', shardsDir, '--out-dir', mergedDir]);
