@@ -59,6 +59,13 @@ export function parseShardPart(text: string, source: string): ShardPart {
     if (error instanceof PreviousReportError) throw new ShardMergeError(error.message);
     throw error;
   }
+  const cloudTrail = report.cloudTrail as unknown;
+  const wellFormed =
+    typeof report.finishedAt === 'string' && !Number.isNaN(Date.parse(report.finishedAt)) &&
+    typeof report.partition === 'string' && typeof report.roleName === 'string' &&
+    (report.managementAccountId === null || typeof report.managementAccountId === 'string') &&
+    isObject(cloudTrail) && typeof cloudTrail.enabled === 'boolean' && typeof cloudTrail.region === 'string' && typeof cloudTrail.sinceDays === 'number';
+  if (!wellFormed) throw new ShardMergeError(`${source}: finishedAt, partition, managementAccountId, roleName and cloudTrail should be those of an iam_audit_*.json report`);
   // Only the run's own fields: the part's summary is its slice's and is recomputed for the whole.
   const run: AuditRun = {
     schemaVersion: report.schemaVersion,

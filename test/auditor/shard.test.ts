@@ -8,7 +8,7 @@ import { main } from '../../auditor/cli';
 import { ConfigError, MAX_RUN_TIME_AHEAD_MS, parseRunTime, parseShard, type Environment } from '../../auditor/config';
 import type { AccountAudit, AuditRun } from '../../auditor/model';
 import { accountsOfShard, MAX_SHARD_COUNT, parseShardReportName, shardOfAccount, shardReportFileName } from '../../auditor/shard';
-import { mergeShardParts, ShardMergeError, type ShardPart } from '../../auditor/shard-merge';
+import { mergeShardParts, parseShardPart, ShardMergeError, type ShardPart } from '../../auditor/shard-merge';
 
 /** `count` distinct 12-digit ids. */
 function accountIds(count: number, offset = 0): string[] {
@@ -215,5 +215,34 @@ describe('mergeShardParts', () => {
 
   it('refuses nothing to merge', () => {
     assert.throws(() => mergeShardParts([]), /no shard parts to merge/);
+  });
+});
+
+describe('parseShardPart', () => {
+  const [part] = parts(accountIds(6), 2);
+  const text = (change: (report: Record<string, unknown>) => void): string => {
+    const report: Record<string, unknown> = JSON.parse(JSON.stringify({ ...part.run, shard: part.shard, summary: {} }));
+    change(report);
+    return JSON.stringify(report);
+  };
+
+  it('reads a part back to the run and its tag, without the slice\'s summary', () => {
+    const read = parseShardPart(text(() => undefined), 'p.json');
+    assert.deepEqual(read.run, part.run);
+    assert.deepEqual(read.shard, part.shard);
+    assert.equal('summary' in read.run, false);
+  });
+
+  it('refuses what is not a part of this auditor, naming the file', () => {
+    const cases: Array<[(report: Record<string, unknown>) => void, RegExp]> = [
+      [(report) => delete report.shard, /^p\.json: not a shard's part \(it has no "shard" field\)/],
+      [(report) => (report.schemaVersion = 2), /^p\.json: schemaVersion 2 cannot be merged by this auditor \(schemaVersion 1\)/],
+      [(report) => (report.shard = { ...part.shard, index: 3 }), /^p\.json: shard\.index and shard\.count should be whole numbers with 1 <= index <= count/],
+      [(report) => (report.shard = { ...part.shard, accountIds: 'all' }), /^p\.json: shard\.accountIds should be a list of account ids/],
+      [(report) => (report.finishedAt = 5), /^p\.json: finishedAt, partition, managementAccountId, roleName and cloudTrail should be/],
+      [(report) => (report.accounts = [{}]), /^p\.json: accounts\[0\]\.account should be an object/],
+    ];
+    for (const [change, message] of cases) assert.throws(() => parseShardPart(text(change), 'p.json'), (error: unknown) => error instanceof ShardMergeError && message.test(error.message), String(message));
+    assert.throws(() => parseShardPart('{', 'p.json'), /^ShardMergeError: p\.json: not JSON/);
   });
 });
