@@ -3,10 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClientFactory } from '../../auditor/clients';
 import { main } from '../../auditor/cli';
 import { ConfigError, MAX_RUN_TIME_AHEAD_MS, parseRunTime, parseShard, type Environment } from '../../auditor/config';
 import type { AccountAudit, AuditRun } from '../../auditor/model';
+import { findPreviousRunKey } from '../../auditor/previous-run';
 import { accountsOfShard, MAX_SHARD_COUNT, parseShardReportName, shardOfAccount, shardReportFileName } from '../../auditor/shard';
 import { mergeShardParts, parseShardPart, ShardMergeError, type ShardPart } from '../../auditor/shard-merge';
 
@@ -62,7 +65,22 @@ describe('shard slices', () => {
     assert.equal(name, 'iam_audit_20240301T120000Z_shard-2-of-5.json');
     assert.deepEqual(parseShardReportName(`reports/shards/2024/03/01/20240301T120000Z/${name}`), { runTimestamp: '20240301T120000Z', index: 2, count: 5 });
     assert.equal(parseShardReportName('iam_audit_20240301T120000Z.json'), null);
-    assert.doesNotMatch(name, /(?:^|\/)iam_audit_(\d{8}T\d{6}Z)\.json$/);
+  });
+
+  it('keeps parts out of the search for the previous run in the bucket', async () => {
+    const s3Mock = mockClient(S3Client);
+    try {
+      s3Mock.on(ListObjectsV2Command).resolves({
+        Contents: [
+          { Key: 'reports/2024/02/23/20240223T060000Z/iam_audit_20240223T060000Z.json' },
+          { Key: 'reports/shards/2024/03/01/20240301T060000Z/iam_audit_20240301T060000Z_shard-1-of-3.json' },
+        ],
+      });
+      const key = await findPreviousRunKey(new S3Client({ region: 'us-east-1' }), { bucket: 'b', prefix: 'reports' }, '20240308T060000Z');
+      assert.equal(key, 'reports/2024/02/23/20240223T060000Z/iam_audit_20240223T060000Z.json');
+    } finally {
+      s3Mock.restore();
+    }
   });
 });
 
