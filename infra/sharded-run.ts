@@ -23,18 +23,14 @@ export interface ShardedRunInput {
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
+// State names without blanks or punctuation, as CloudWatch Logs wants them if logging is turned on.
 export function shardStateName(index: number, count: number): string {
-  return `Shard ${index} of ${count}`;
+  return `Shard-${index}-of-${count}`;
 }
 
 export const MERGE_STATE_NAME = 'Merge';
+export const MERGE_FAILED_STATE_NAME = 'MergeExitedNonZero';
 
-/**
- * `ecs:runTask.sync` fails the state when the container exits non-zero, and a shard exits 2 when
- * one of its accounts could not be audited completely; its part is written all the same. So a
- * shard's failure never stops the others or the merge: the merge decides, and names a shard whose
- * part is missing.
- */
 function runTaskState(input: ShardedRunInput, command: string[], next: { End: true } | { Next: string }): Record<string, Json> {
   return {
     Type: 'Task',
@@ -70,8 +66,11 @@ export function shardedRunDefinition(input: ShardedRunInput): Record<string, Jso
   if (!Number.isInteger(input.shards) || input.shards < 2) throw new Error(`a sharded run needs at least 2 shards, got ${input.shards}`);
   const branches = Array.from({ length: input.shards }, (_, i): Record<string, Json> => {
     const name = shardStateName(i + 1, input.shards);
-    const ended = `${name} ended`;
+    const ended = `${name}-ended`;
     const state = runTaskState(input, ['--out-dir', input.outputDir, '--shard', `${i + 1}/${input.shards}`, '--s3-uri', input.shardsS3Uri], { End: true });
+    // A shard's failure (its task could not start, or it exited non-zero, as with 2 for an
+    // incomplete slice whose part is written all the same) stops neither the other shards nor the
+    // merge: the merge decides, and names any part that is missing.
     state.Catch = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.shardError', Next: ended }];
     return { StartAt: name, States: { [name]: state, [ended]: { Type: 'Pass', End: true } } };
   });
@@ -81,9 +80,26 @@ export function shardedRunDefinition(input: ShardedRunInput): Record<string, Jso
     States: {
       Shards: { Type: 'Parallel', Branches: branches, ResultPath: null, Next: MERGE_STATE_NAME },
       // The task definition's AUDIT_S3_URI and AUDIT_SNS_TOPIC_ARN send the merged reports and the
-      // summary where a single task's would go. A non-zero exit (2 incomplete, 3 --fail-on, 1 no
-      // reports) fails the execution, so it shows in the console and in CloudWatch metrics.
-      [MERGE_STATE_NAME]: runTaskState(input, [MERGE_COMMAND_NAME, '--from', input.shardsS3Uri, '--out-dir', input.outputDir], { End: true }),
+      // summary where a single task's would go.
+      [MERGE_STATE_NAME]: {
+        ...runTaskState(input, [MERGE_COMMAND_NAME, '--from', input.shardsS3Uri, '--out-dir', input.outputDir], { Next: 'MergeExitCode' }),
+        ResultSelector: { 'ExitCode.$': '$.Containers[0].ExitCode' },
+        ResultPath: '$.merge',
+      },
+      // A non-zero exit (2 incomplete coverage, 3 --fail-on, 1 no reports) fails the execution, so it
+      // shows in the console and in the ExecutionsFailed metric, whether or not .sync itself fails
+      // the task for it.
+      MergeExitCode: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.merge.ExitCode', NumericEquals: 0, Next: 'Done' }],
+        Default: MERGE_FAILED_STATE_NAME,
+      },
+      [MERGE_FAILED_STATE_NAME]: {
+        Type: 'Fail',
+        Error: 'MergeExitedNonZero',
+        Cause: 'iam-audit merge exited non-zero: 2 some accounts were not audited completely, 3 a finding reached --fail-on (the reports are written for both), 1 a part was missing or the reports could not be written; see the task log',
+      },
+      Done: { Type: 'Succeed' },
     },
   };
 }

@@ -128,7 +128,15 @@ describe('deployment setting shards', () => {
       });
       const merge = definition.States.Merge;
       assert.equal(merge.Resource, 'arn:aws:states:::ecs:runTask.sync');
-      assert.equal(merge.End, true);
+      // The execution succeeds only when the merge exits 0.
+      assert.equal(merge.Next, 'MergeExitCode');
+      assert.deepEqual(definition.States.MergeExitCode, {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.merge.ExitCode', NumericEquals: 0, Next: 'Done' }],
+        Default: 'MergeExitedNonZero',
+      });
+      assert.equal(definition.States.MergeExitedNonZero.Type, 'Fail');
+      assert.equal(definition.States.Done.Type, 'Succeed');
       const [override] = merge.Parameters?.Overrides.ContainerOverrides ?? [];
       assert.deepEqual(override.Command, ['merge', '--from', shardsUri, '--out-dir', '/tmp/output']);
       assert.deepEqual(override.Environment, [{ Name: 'AUDIT_RUN_TIME', 'Value.$': '$$.Execution.StartTime' }]);
