@@ -29,7 +29,7 @@ export function shardStateName(index: number, count: number): string {
 }
 
 export const MERGE_STATE_NAME = 'Merge';
-export const MERGE_FAILED_STATE_NAME = 'MergeExitedNonZero';
+export const MERGE_FAILED_STATE_NAME = 'MergeFailed';
 
 function runTaskState(input: ShardedRunInput, command: string[], next: { End: true } | { Next: string }): Record<string, Json> {
   return {
@@ -85,10 +85,11 @@ export function shardedRunDefinition(input: ShardedRunInput): Record<string, Jso
         ...runTaskState(input, [MERGE_COMMAND_NAME, '--from', input.shardsS3Uri, '--out-dir', input.outputDir], { Next: 'MergeExitCode' }),
         ResultSelector: { 'ExitCode.$': '$.Containers[0].ExitCode' },
         ResultPath: '$.merge',
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.mergeError', Next: MERGE_FAILED_STATE_NAME }],
       },
       // A non-zero exit (2 incomplete coverage, 3 --fail-on, 1 no reports) fails the execution, so it
-      // shows in the console and in the ExecutionsFailed metric, whether or not .sync itself fails
-      // the task for it.
+      // shows in the console and in the ExecutionsFailed metric, with one error name whether .sync
+      // fails the task for the exit code (the Catch) or hands the exit code on (the Choice).
       MergeExitCode: {
         Type: 'Choice',
         Choices: [{ Variable: '$.merge.ExitCode', NumericEquals: 0, Next: 'Done' }],
@@ -96,8 +97,8 @@ export function shardedRunDefinition(input: ShardedRunInput): Record<string, Jso
       },
       [MERGE_FAILED_STATE_NAME]: {
         Type: 'Fail',
-        Error: 'MergeExitedNonZero',
-        Cause: 'iam-audit merge exited non-zero: 2 some accounts were not audited completely, 3 a finding reached --fail-on (the reports are written for both), 1 a part was missing or the reports could not be written; see the task log',
+        Error: 'MergeFailed',
+        Cause: 'iam-audit merge did not exit 0: 2 some accounts were not audited completely, 3 a finding reached --fail-on (the reports are written for both), 1 a part was missing or the reports could not be written, or its task did not run; see the task log',
       },
       Done: { Type: 'Succeed' },
     },

@@ -133,9 +133,10 @@ describe('deployment setting shards', () => {
       assert.deepEqual(definition.States.MergeExitCode, {
         Type: 'Choice',
         Choices: [{ Variable: '$.merge.ExitCode', NumericEquals: 0, Next: 'Done' }],
-        Default: 'MergeExitedNonZero',
+        Default: 'MergeFailed',
       });
-      assert.equal(definition.States.MergeExitedNonZero.Type, 'Fail');
+      assert.deepEqual(merge.Catch, [{ ErrorEquals: ['States.ALL'], ResultPath: '$.mergeError', Next: 'MergeFailed' }]);
+      assert.equal(definition.States.MergeFailed.Type, 'Fail');
       assert.equal(definition.States.Done.Type, 'Succeed');
       const [override] = merge.Parameters?.Overrides.ContainerOverrides ?? [];
       assert.deepEqual(override.Command, ['merge', '--from', shardsUri, '--out-dir', '/tmp/output']);
