@@ -36,11 +36,11 @@ describe('shard slices', () => {
     const joined = accountIds(50, 3);
     const after = [...before.slice(100), ...joined];
     for (const count of [3, 10]) {
-      for (const id of before.slice(100)) assert.equal(shardOfAccount(id, count), shardOfAccount(id, count));
       const sliceBefore = (index: number) => new Set(accountsOfShard(before.map((id) => ({ id })), { index, count }).map((account) => account.id));
       const sliceAfter = (index: number) => accountsOfShard(after.map((id) => ({ id })), { index, count }).map((account) => account.id);
       for (let index = 1; index <= count; index += 1) {
         const kept = sliceAfter(index).filter((id) => before.includes(id));
+        assert.ok(kept.length > 0);
         assert.ok(kept.every((id) => sliceBefore(index).has(id)), `an account moved into shard ${index}/${count}`);
       }
     }
