@@ -388,11 +388,11 @@ describe('default client factory', () => {
     }
   });
 
-  it('uses adaptive retry and leaves the endpoint to AWS_ENDPOINT_URL', async () => {
+  it('uses standard retry and leaves the endpoint to AWS_ENDPOINT_URL', async () => {
     const clients = defaultClientFactory({});
     const organizations = clients.organizations();
-    assert.equal(organizations.config.retryMode, 'adaptive');
-    assert.equal((await organizations.config.retryStrategy()).constructor.name, 'AdaptiveRetryStrategy');
+    assert.equal(organizations.config.retryMode, 'standard');
+    assert.equal((await organizations.config.retryStrategy()).constructor.name, 'StandardRetryStrategy');
     assert.equal(await organizations.config.maxAttempts(), DEFAULT_MAX_ATTEMPTS);
     assert.equal(await organizations.config.region(), 'eu-west-1');
     assert.strictEqual(clients.organizations(), organizations, 'management-side clients are shared');
