@@ -29,6 +29,11 @@ export interface BenchOptions {
   seedSample: number | null;
   /** Write the reports here instead of a temporary directory that is removed afterwards. */
   keepReports: string | null;
+  /**
+   * Heap limit of each measuring process (`--max-old-space-size`), as a task of a given memory
+   * sets it; null: V8's own, which on a large machine lets garbage pile up long before collecting.
+   */
+  maxHeapMb: number | null;
 }
 
 function parseWhole(flag: string, min: number, max: number) {
@@ -88,7 +93,8 @@ export function buildBenchCommand(): Command {
     )
     .addOption(new Option('--strategy <which>', 'auditor, seed or both').default(['auditor', 'seed']).argParser(parseStrategies))
     .addOption(new Option('--seed-sample <n>', 'accounts the seed strategy audits; its figures for all accounts are extrapolated linearly').argParser(parseWhole('--seed-sample', 1, 100000)))
-    .addOption(new Option('--keep-reports <dir>', 'write the auditor\'s reports here and keep them'));
+    .addOption(new Option('--keep-reports <dir>', 'write the auditor\'s reports here and keep them'))
+    .addOption(new Option('--max-heap-mb <n>', 'heap limit of each measuring process (node --max-old-space-size), as a task of that memory would set it').argParser(parseWhole('--max-heap-mb', 64, 65536)));
 }
 
 interface ParsedBenchOptions {
@@ -106,6 +112,7 @@ interface ParsedBenchOptions {
   strategy: Strategy[];
   seedSample?: number;
   keepReports?: string;
+  maxHeapMb?: number;
 }
 
 /** Parses `argv` (without node and the script); throws commander's error on a bad flag. */
@@ -132,5 +139,6 @@ export function parseBenchArgs(argv: readonly string[], command: Command = build
     strategies: parsed.strategy,
     seedSample,
     keepReports: parsed.keepReports ?? null,
+    maxHeapMb: parsed.maxHeapMb ?? null,
   };
 }

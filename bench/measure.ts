@@ -43,6 +43,8 @@ export interface StrategyResult {
   /** Accounts the strategy really audited (the seed's sample, or all). */
   accountsMeasured: number;
   wallMs: number;
+  /** CPU time of the process during the run (user + system): what sizes the Fargate task's CPU. */
+  cpuMs: number;
   /** Listing the organization and auditing the accounts, when the strategy tells them apart. */
   listingMs: number | null;
   accountsMs: number | null;
@@ -81,7 +83,7 @@ function rounded(value: number, digits = 1): number {
   return Math.round(value * factor) / factor;
 }
 
-/** Calls per audited account (the first `measured` accounts), organization-level calls left out. */
+/** Calls per audited account (the first `measured` accounts), organization-level calls and throttled answers left out. */
 function accountCalls(org: SimulatedOrganization, measured: number): { accountId: string; calls: number; lookups: number }[] {
   const result: { accountId: string; calls: number; lookups: number }[] = [];
   for (let index = 0; index < measured; index += 1) {
@@ -89,7 +91,9 @@ function accountCalls(org: SimulatedOrganization, measured: number): { accountId
     const counts = org.callCounts(accountId);
     let calls = 0;
     for (const [operation, count] of Object.entries(counts)) if (!ORGANIZATION_LEVEL_OPERATIONS.includes(operation)) calls += count;
-    result.push({ accountId, calls, lookups: counts.LookupEvents ?? 0 });
+    // A throttled call is answered and retried: the retry is counted, the throttled answer is not,
+    // so the figure is the calls the auditor needs whatever the throttling.
+    result.push({ accountId, calls: calls - org.throttles(undefined, accountId), lookups: counts.LookupEvents ?? 0 });
   }
   return result;
 }
@@ -154,6 +158,7 @@ export async function measureStrategy(strategy: Strategy, options: BenchOptions)
   global.gc?.();
   const baseline = process.memoryUsage();
   const sampler = startHeapSampler(sampleEveryMs);
+  const cpuBefore = process.cpuUsage();
   const started = Date.now();
   let measured = options.accounts;
   let listingMs: number | null = null;
@@ -180,6 +185,7 @@ export async function measureStrategy(strategy: Strategy, options: BenchOptions)
     outcome = { complete: run.accountsAudited, partial: 0, notAudited: run.failedAccounts.length, users: users.size, keys: run.findings.length };
   }
   const wallMs = Date.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   const peakHeap = sampler.stop();
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
@@ -210,6 +216,7 @@ export async function measureStrategy(strategy: Strategy, options: BenchOptions)
     accountsInOrganization: options.accounts,
     accountsMeasured: measured,
     wallMs,
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     listingMs,
     accountsMs,
     callsByOperation: org.callCounts(),

@@ -95,6 +95,7 @@ export function formatStrategy(result: StrategyResult): string {
   const sample = result.accountsMeasured < result.accountsInOrganization;
   lines.push(`${result.strategy}${sample ? ` (measured on ${result.accountsMeasured} of ${result.accountsInOrganization} accounts)` : ''}`);
   lines.push(`  wall time        ${formatDuration(result.wallMs)} measured${result.listingMs !== null ? ` (listing ${formatDuration(result.listingMs)}, accounts ${formatDuration(result.accountsMs ?? 0)})` : ''}`);
+  lines.push(`  CPU time         ${formatDuration(result.cpuMs)} (${Math.round((100 * result.cpuMs) / Math.max(1, result.wallMs))}% of one core over the run)`);
   if (result.strategy === 'seed') {
     const estimate = estimateSeed(result);
     if (estimate.extrapolated) {
@@ -103,7 +104,7 @@ export function formatStrategy(result: StrategyResult): string {
     }
   }
   lines.push(`  API calls        ${result.totalCalls}: ${operations(result.callsByOperation)}`);
-  lines.push(`  calls/account    max ${result.perAccount.max}, mean ${result.perAccount.mean}, min ${result.perAccount.min} (organization-level calls not counted)`);
+  lines.push(`  calls/account    max ${result.perAccount.max}, mean ${result.perAccount.mean}, min ${result.perAccount.min} (organization-level calls and throttled answers not counted)`);
   lines.push(
     `  memory           peak RSS ${result.memory.peakRssMb} MB, peak heap ${result.memory.peakHeapMb} MB (sampled every ${result.memory.sampleEveryMs} ms); ` +
       `before the run: RSS ${result.memory.baselineRssMb} MB, heap ${result.memory.baselineHeapMb} MB (code, SDK, simulated organization)`,
@@ -124,7 +125,8 @@ export function formatBench(options: BenchOptions, results: StrategyResult[]): s
   parts.push(
     `organization: ${options.accounts} accounts x ${options.users} users; keys ${options.keyFraction}, console ${options.consoleFraction}, ` +
       `virtual MFA ${options.virtualMfaFraction}, hardware/FIDO MFA ${options.hardwareMfaFraction}; ${options.events} CloudTrail events/account; ` +
-      `${options.latencyMs} ms per call; throttling ${options.throttleRate} (seed ${options.throttleSeed}); auditor concurrency ${options.concurrency}`,
+      `${options.latencyMs} ms per call; throttling ${options.throttleRate} (seed ${options.throttleSeed}); auditor concurrency ${options.concurrency}; ` +
+      `heap limit ${options.maxHeapMb === null ? 'V8 default' : `${options.maxHeapMb} MB`}`,
   );
   for (const result of results) parts.push(formatStrategy(result));
   const checks = checkTargets(options, auditor, seed);

@@ -9,6 +9,7 @@ function result(overrides: Partial<StrategyResult>): StrategyResult {
     accountsInOrganization: 1000,
     accountsMeasured: 10,
     wallMs: 21_000,
+    cpuMs: 5_000,
     listingMs: 1_000,
     accountsMs: 20_000,
     callsByOperation: {},
