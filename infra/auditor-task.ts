@@ -139,6 +139,9 @@ export class AuditorTask extends pulumi.ComponentResource {
       [ENV_ROLE_NAME]: pulumi.output(args.auditRoleName),
       [ENV_S3_URI]: pulumi.output(args.reportsS3Uri),
       [ENV_CONCURRENCY]: pulumi.output(String(args.auditorConcurrency)),
+      // Node sizes its heap from the host, not the task: capped at three quarters of the task's
+      // memory, it collects garbage before the container is killed for using too much.
+      NODE_OPTIONS: pulumi.output(`--max-old-space-size=${Math.floor(args.memory * 0.75)}`),
       ...args.additionalEnvironment,
     };
     this.taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {

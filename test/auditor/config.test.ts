@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { buildAuditCommand } from '../../auditor/cli';
-import { ConfigError, parseS3Uri, readAuditConfig, type AuditConfig, type Environment } from '../../auditor/config';
+import { ConfigError, DEFAULT_CONCURRENCY, parseS3Uri, readAuditConfig, type AuditConfig, type Environment } from '../../auditor/config';
 
 function configFrom(argv: string[], env: Environment = {}): AuditConfig {
   const command = buildAuditCommand().exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
@@ -13,7 +13,7 @@ describe('audit configuration', () => {
     assert.deepEqual(configFrom(['--role', 'Audit']), {
       roleName: 'Audit',
       outDir: './output',
-      concurrency: 8,
+      concurrency: 16,
       cloudTrail: { enabled: true, region: 'us-east-1', sinceDays: 90 },
     });
   });
@@ -72,7 +72,7 @@ describe('audit configuration', () => {
 
   it('treats a blank environment variable as unset', () => {
     assert.throws(() => configFrom([], { AUDIT_ROLE_NAME: '  ' }), /--role: the audit role name is required/);
-    assert.equal(configFrom(['--role', 'R'], { AUDIT_CONCURRENCY: '' }).concurrency, 8);
+    assert.equal(configFrom(['--role', 'R'], { AUDIT_CONCURRENCY: '' }).concurrency, DEFAULT_CONCURRENCY);
   });
 
   it('names the environment variable when its value is bad', () => {

@@ -9,7 +9,7 @@ import {
 } from '../../infra/config';
 
 describe('deployment configuration', () => {
-  it('fills in defaults: organization root, SELF, weekly in UTC, 512/1024, 90-day logs', () => {
+  it('fills in defaults: organization root, SELF, weekly in UTC, 1024/2048, 16 accounts at once, 90-day logs', () => {
     const config = parseDeploymentConfig({}, 'eu-central-1');
     assert.deepEqual(config, {
       auditRoleName: DEFAULT_AUDIT_ROLE_NAME,
@@ -25,9 +25,9 @@ describe('deployment configuration', () => {
       reportRetentionDays: 365,
       noncurrentReportRetentionDays: 30,
       logRetentionDays: 90,
-      taskCpu: 512,
-      taskMemory: 1024,
-      auditorConcurrency: 8,
+      taskCpu: 1024,
+      taskMemory: 2048,
+      auditorConcurrency: 16,
       notificationEmail: undefined,
       shards: 1,
     });

@@ -190,14 +190,15 @@ describe('deployment program: default configuration', () => {
     const taskDefinition = onlyResourceOfType(run, TASK_DEFINITION);
     assert.deepEqual(taskDefinition.inputs.requiresCompatibilities, ['FARGATE']);
     assert.equal(taskDefinition.inputs.networkMode, 'awsvpc');
-    assert.deepEqual([taskDefinition.inputs.cpu, taskDefinition.inputs.memory], ['512', '1024']);
+    assert.deepEqual([taskDefinition.inputs.cpu, taskDefinition.inputs.memory], ['1024', '2048']);
     assert.equal(taskDefinition.inputs.taskRoleArn, arnOf(resourceNamed(run, ROLE, 'auditor-task-role')));
     assert.equal(taskDefinition.inputs.executionRoleArn, arnOf(resourceNamed(run, ROLE, 'auditor-execution-role')));
     const bucketName = stateOf(onlyResourceOfType(run, 'aws:s3/bucket:Bucket'), 'bucket');
     assert.deepEqual(environmentOf(run), {
       AUDIT_ROLE_NAME: 'IAMAuditRole',
       AUDIT_S3_URI: `s3://${bucketName}/reports/`,
-      AUDIT_CONCURRENCY: '8',
+      AUDIT_CONCURRENCY: '16',
+      NODE_OPTIONS: '--max-old-space-size=1536',
       AUDIT_SNS_TOPIC_ARN: stateOf(onlyResourceOfType(run, 'aws:sns/topic:Topic'), 'arn'),
     });
     const container = containerOf(run);
@@ -338,6 +339,7 @@ describe('deployment program: OUs, delegated administrator and a given image', (
     assert.deepEqual([taskDefinition.inputs.cpu, taskDefinition.inputs.memory], ['1024', '4096']);
     assert.equal(environmentOf(run).AUDIT_ROLE_NAME, 'OrgAuditRole');
     assert.equal(environmentOf(run).AUDIT_CONCURRENCY, '4');
+    assert.equal(environmentOf(run).NODE_OPTIONS, '--max-old-space-size=3072', 'the heap follows the task memory');
     assert.equal(onlyResourceOfType(run, 'aws:cloudwatch/logGroup:LogGroup').inputs.retentionInDays, 365);
     const rules = input<Array<Record<string, unknown>>>(
       onlyResourceOfType(run, 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration'), 'rules');
