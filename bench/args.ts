@@ -87,11 +87,11 @@ export function buildBenchCommand(): Command {
     .addOption(new Option('--throttle-rate <f>', 'share of calls answered with throttling').default(0).argParser(parseFraction('--throttle-rate')))
     .addOption(new Option('--throttle-seed <n>', 'seed of the throttling draw').default(1).argParser(parseWhole('--throttle-seed', 0, 2 ** 31)))
     .addOption(
-      new Option('--concurrency <n>', `accounts the auditor audits at once (default: the auditor's default, ${DEFAULT_CONCURRENCY})`)
-        .default(DEFAULT_CONCURRENCY)
+      new Option('--concurrency <n>', 'accounts the auditor audits at once')
+        .default(DEFAULT_CONCURRENCY, `the auditor's default, ${DEFAULT_CONCURRENCY}`)
         .argParser(parseWhole('--concurrency', 1, MAX_CONCURRENCY)),
     )
-    .addOption(new Option('--strategy <which>', 'auditor, seed or both').default(['auditor', 'seed']).argParser(parseStrategies))
+    .addOption(new Option('--strategy <which>', 'auditor, seed or both').default(['auditor', 'seed'], 'both').argParser(parseStrategies))
     .addOption(new Option('--seed-sample <n>', 'accounts the seed strategy audits; its figures for all accounts are extrapolated linearly').argParser(parseWhole('--seed-sample', 1, 100000)))
     .addOption(new Option('--keep-reports <dir>', 'write the auditor\'s reports here and keep them'))
     .addOption(new Option('--max-heap-mb <n>', 'heap limit of each measuring process (node --max-old-space-size), as a task of that memory would set it').argParser(parseWhole('--max-heap-mb', 64, 65536)));

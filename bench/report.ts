@@ -42,14 +42,22 @@ function operations(counts: Record<string, number>): string {
     .join(', ');
 }
 
-function verdict(pass: boolean): string {
-  return pass ? 'PASS' : 'FAIL';
+function verdict(check: TargetCheck): string {
+  if (!check.applies) return 'INFO';
+  return check.pass ? 'PASS' : 'FAIL';
 }
 
 export interface TargetCheck {
   target: string;
   pass: boolean;
+  /** False when the run is not the scenario the target is set for: the figure is shown, not judged. */
+  applies: boolean;
   detail: string;
+}
+
+/** The scenarios the issue sets the time and the memory targets for. */
+function isScenario(options: BenchOptions, accounts: number, users: number, latencyMs?: number): boolean {
+  return options.accounts >= accounts && options.users >= users && (latencyMs === undefined || options.latencyMs >= latencyMs);
 }
 
 export function checkTargets(options: BenchOptions, auditor: StrategyResult | undefined, seed: StrategyResult | undefined): TargetCheck[] {
@@ -60,18 +68,26 @@ export function checkTargets(options: BenchOptions, auditor: StrategyResult | un
     checks.push({
       target: 'calls per account <= 6 + users with keys + users with non-virtual MFA + CloudTrail pages',
       pass: bound !== null && bound.accountsOver === 0,
+      applies: true,
       detail: worst ? `${bound?.accountsOver ?? 0} accounts over; closest: ${worst.accountId} made ${worst.calls} of ${worst.allowed} allowed` : 'no account',
     });
     checks.push({
       target: `wall time under ${TARGET_WALL_MS / 60000} minutes (the target is for 1,000 x 50 at 50 ms)`,
       pass: auditor.wallMs < TARGET_WALL_MS,
+      applies: isScenario(options, 1000, 50, 50) && options.throttleRate === 0,
       detail: formatDuration(auditor.wallMs),
     });
-    checks.push({ target: 'peak memory under 1 GB (the target is for 10,000 x 20)', pass: auditor.memory.peakRssMb < TARGET_PEAK_RSS_MB, detail: `peak RSS ${auditor.memory.peakRssMb} MB` });
+    checks.push({
+      target: 'peak memory under 1 GB (the target is for 10,000 x 20)',
+      pass: auditor.memory.peakRssMb < TARGET_PEAK_RSS_MB,
+      applies: isScenario(options, 10000, 20),
+      detail: `peak RSS ${auditor.memory.peakRssMb} MB`,
+    });
     const lost = options.accounts - auditor.outcome.complete;
     checks.push({
       target: options.throttleRate > 0 ? 'under throttling: the run completes and no account is lost' : 'every account audited completely',
       pass: lost === 0 && auditor.outcome.users === auditor.outcome.expectedUsers && auditor.outcome.keys === auditor.outcome.expectedKeys,
+      applies: true,
       detail:
         `${auditor.outcome.complete} complete, ${auditor.outcome.partial} partial, ${auditor.outcome.notAudited} not audited; ` +
         `${auditor.outcome.users}/${auditor.outcome.expectedUsers} users, ${auditor.outcome.keys}/${auditor.outcome.expectedKeys} keys; exit code ${auditor.exitCode}` +
@@ -84,6 +100,7 @@ export function checkTargets(options: BenchOptions, auditor: StrategyResult | un
     checks.push({
       target: `at least ${TARGET_SPEEDUP}x faster than the seed strategy`,
       pass: ratio >= TARGET_SPEEDUP,
+      applies: true,
       detail: `${ratio.toFixed(1)}x (${formatDuration(estimate.wallMs)}${estimate.extrapolated ? ' extrapolated' : ''} / ${formatDuration(auditor.wallMs)})`,
     });
   }
@@ -130,6 +147,6 @@ export function formatBench(options: BenchOptions, results: StrategyResult[]): s
   );
   for (const result of results) parts.push(formatStrategy(result));
   const checks = checkTargets(options, auditor, seed);
-  if (checks.length > 0) parts.push(['targets', ...checks.map((check) => `  ${verdict(check.pass)}  ${check.target}: ${check.detail}`)].join('\n'));
+  if (checks.length > 0) parts.push(['targets (INFO: not the scenario the target is set for)', ...checks.map((check) => `  ${verdict(check)}  ${check.target}: ${check.detail}`)].join('\n'));
   return parts.join('\n\n') + '\n';
 }
