@@ -5,6 +5,8 @@ import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../auditor/config';
 
 export type Strategy = 'auditor' | 'seed';
 
+export const DEFAULT_SEED_SAMPLE = 10;
+
 export interface BenchOptions {
   accounts: number;
   users: number;
@@ -25,8 +27,8 @@ export interface BenchOptions {
   /** Accounts audited at once by the auditor; the auditor's default when not given. */
   concurrency: number;
   strategies: Strategy[];
-  /** Accounts the seed strategy really audits; the rest of its figures are extrapolated. */
-  seedSample: number | null;
+  /** Accounts the seed strategy really audits (never more than the organization has); the rest is extrapolated. */
+  seedSample: number;
   /** Write the reports here instead of a temporary directory that is removed afterwards. */
   keepReports: string | null;
   /**
@@ -92,7 +94,12 @@ export function buildBenchCommand(): Command {
         .argParser(parseWhole('--concurrency', 1, MAX_CONCURRENCY)),
     )
     .addOption(new Option('--strategy <which>', 'auditor, seed or both').default(['auditor', 'seed'], 'both').argParser(parseStrategies))
-    .addOption(new Option('--seed-sample <n>', 'accounts the seed strategy audits; its figures for all accounts are extrapolated linearly').argParser(parseWhole('--seed-sample', 1, 100000)))
+    // The seed strategy takes seconds per account: its default sample keeps a default run short.
+    .addOption(
+      new Option('--seed-sample <n>', 'accounts the seed strategy audits; its figures for all accounts are extrapolated linearly')
+        .default(DEFAULT_SEED_SAMPLE)
+        .argParser(parseWhole('--seed-sample', 1, 100000)),
+    )
     .addOption(new Option('--keep-reports <dir>', 'write the auditor\'s reports here and keep them'))
     .addOption(new Option('--max-heap-mb <n>', 'heap limit of each measuring process (node --max-old-space-size), as a task of that memory would set it').argParser(parseWhole('--max-heap-mb', 64, 65536)));
 }
@@ -110,7 +117,7 @@ interface ParsedBenchOptions {
   throttleSeed: number;
   concurrency: number;
   strategy: Strategy[];
-  seedSample?: number;
+  seedSample: number;
   keepReports?: string;
   maxHeapMb?: number;
 }
@@ -123,7 +130,7 @@ export function parseBenchArgs(argv: readonly string[], command: Command = build
   if (parsed.virtualMfa + parsed.hardwareMfa > 1) {
     throw new InvalidArgumentError(`--virtual-mfa and --hardware-mfa add up to more than 1 (${parsed.virtualMfa} + ${parsed.hardwareMfa})`);
   }
-  const seedSample = parsed.seedSample === undefined ? null : Math.min(parsed.seedSample, parsed.accounts);
+  const seedSample = Math.min(parsed.seedSample, parsed.accounts);
   return {
     accounts: parsed.accounts,
     users: parsed.users,

@@ -172,7 +172,7 @@ export async function measureStrategy(strategy: Strategy, options: BenchOptions)
     reportBytes = run.reportBytes;
     outcome = run.outcome;
   } else {
-    measured = options.seedSample ?? options.accounts;
+    measured = options.seedSample;
     const run = await runSeedStrategy(simulatedClientFactory(org), {
       roleName: BENCH_ROLE_NAME,
       accountLimit: measured,

@@ -12,7 +12,7 @@ describe('bench flags', () => {
     const options = parse([]);
     assert.equal(options.concurrency, DEFAULT_CONCURRENCY);
     assert.deepEqual(options.strategies, ['auditor', 'seed']);
-    assert.equal(options.seedSample, null);
+    assert.equal(options.seedSample, 10, 'the seed strategy, seconds per account, on a sample unless asked');
     assert.equal(options.throttleRate, 0);
     assert.equal(options.latencyMs, 50);
     assert.equal(options.keepReports, null);
@@ -46,6 +46,7 @@ describe('bench flags', () => {
 
   it('never samples more accounts than the organization has', () => {
     assert.equal(parse(['--accounts', '5', '--seed-sample', '50']).seedSample, 5);
+    assert.equal(parse(['--accounts', '3']).seedSample, 3);
   });
 
   for (const [argv, pattern] of [
