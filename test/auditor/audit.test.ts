@@ -10,7 +10,7 @@ import {
   type AuditOptions,
 } from '../../auditor/audit';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
-import { DEFAULT_MAX_ATTEMPTS, defaultClientFactory, resolveRegion } from '../../auditor/clients';
+import { ADAPTIVE_MIN_CALLS_PER_SECOND, DEFAULT_MAX_ATTEMPTS, defaultClientFactory, resolveRegion } from '../../auditor/clients';
 import type { AccountIamCollection } from '../../auditor/collectors/iam';
 import type { AccountAudit, OrgAccount } from '../../auditor/model';
 import { ASSUME_ROLE_ACTION, AUDIT_ROLE_ACTIONS, MANAGEMENT_ACTIONS } from '../../auditor/permissions';
@@ -388,12 +388,16 @@ describe('default client factory', () => {
     }
   });
 
-  it('uses standard retry and leaves the endpoint to AWS_ENDPOINT_URL', async () => {
+  it('uses adaptive retry with a floor under its rate, one limiter per client, and leaves the endpoint to AWS_ENDPOINT_URL', async () => {
     const clients = defaultClientFactory({});
     const organizations = clients.organizations();
-    assert.equal(organizations.config.retryMode, 'standard');
-    assert.equal((await organizations.config.retryStrategy()).constructor.name, 'StandardRetryStrategy');
-    assert.equal(await organizations.config.maxAttempts(), DEFAULT_MAX_ATTEMPTS);
+    const strategy = (await organizations.config.retryStrategy()) as unknown as { mode: string; maxAttemptsProvider(): Promise<number>; rateLimiter: { minFillRate: number } };
+    assert.equal(strategy.mode, 'adaptive');
+    assert.equal(await strategy.maxAttemptsProvider(), DEFAULT_MAX_ATTEMPTS);
+    assert.equal(strategy.rateLimiter.minFillRate, ADAPTIVE_MIN_CALLS_PER_SECOND);
+    const credentials = async () => ({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' });
+    const [first, second] = await Promise.all([clients.iam(credentials).config.retryStrategy(), clients.iam(credentials).config.retryStrategy()]);
+    assert.notStrictEqual(first, second, 'each account client has its own rate limiter');
     assert.equal(await organizations.config.region(), 'eu-west-1');
     assert.strictEqual(clients.organizations(), organizations, 'management-side clients are shared');
     let requestedHost = '';

@@ -174,7 +174,7 @@ describe('simulated AWS', () => {
       for (const accountId of order) credentials.set(accountId, await assumed(org, accountId));
       for (let round = 0; round < 20; round += 1) {
         for (const accountId of order) {
-          // A new client per call, so nothing a client keeps (its retry quota) carries over.
+          // A new client per call, so nothing a client keeps (its rate limiter, its retry quota) carries over.
           const iam = clients.iam(credentials.get(accountId) ?? (await assumed(org, accountId)));
           await iam.send(new ListMFADevicesCommand({ UserName: 'alice' })).catch(() => undefined);
         }

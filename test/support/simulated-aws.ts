@@ -1,6 +1,6 @@
 // A simulated AWS Organization served at the SDK boundary. Real SDK v3 clients are used, with a
 // middleware in the deserialize step (inside the retry middleware, after signing) that answers
-// each command from the simulated data instead of sending it. Paginators, the retry strategy, the
+// each command from the simulated data instead of sending it. Paginators, adaptive retry, the
 // credential providers and the SDK's error classes are therefore the real ones, and the account a
 // call is made in is read from the access key id the request was really signed with.
 //
