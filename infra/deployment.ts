@@ -19,6 +19,12 @@ export interface AuditKitDeployment {
   auditorTaskRoleArn: pulumi.Output<string>;
   auditorImageUri: pulumi.Output<string>;
   runTaskCommand: pulumi.Output<string>;
+  /**
+   * With `shards` above 1: the state machine the schedule starts (the shards, then the merge), and
+   * the command that starts it now. Undefined for a single-task deployment.
+   */
+  shardedRunStateMachineArn: pulumi.Output<string | undefined>;
+  startShardedRunCommand: pulumi.Output<string | undefined>;
   /** The auditor publishes each run's summary here (AUDIT_SNS_TOPIC_ARN). */
   notificationTopicArn: pulumi.Output<string>;
 }
@@ -108,6 +114,10 @@ export function deployAuditKit(config: DeploymentConfig): AuditKitDeployment {
     auditorTaskRoleArn: auditor.taskRole.arn,
     auditorImageUri: auditor.imageUri,
     runTaskCommand: auditor.runTaskCommand,
+    shardedRunStateMachineArn: auditor.stateMachine === undefined ? pulumi.output(undefined) : auditor.stateMachine.arn,
+    startShardedRunCommand: auditor.stateMachine === undefined
+      ? pulumi.output(undefined)
+      : pulumi.interpolate`aws stepfunctions start-execution --region ${region} --state-machine-arn ${auditor.stateMachine.arn}`,
     notificationTopicArn: notifications.topicArn,
   };
 }

@@ -15,4 +15,6 @@ export const scheduleName = deployment.scheduleName;
 export const auditorTaskRoleArn = deployment.auditorTaskRoleArn;
 export const auditorImageUri = deployment.auditorImageUri;
 export const runTaskCommand = deployment.runTaskCommand;
+export const shardedRunStateMachineArn = deployment.shardedRunStateMachineArn;
+export const startShardedRunCommand = deployment.startShardedRunCommand;
 export const notificationTopicArn = deployment.notificationTopicArn;

@@ -84,6 +84,8 @@ describe('deployment setting shards', () => {
       const target = input<{ arn: string; ecsParameters: { taskCount: number } }>(onlyResourceOfType(run, SCHEDULE), 'target');
       assert.equal(target.arn, stateOf(onlyResourceOfType(run, 'aws:ecs/cluster:Cluster'), 'arn'));
       assert.equal(target.ecsParameters.taskCount, 1);
+      assert.equal(run.outputs.shardedRunStateMachineArn, undefined);
+      assert.equal(run.outputs.startShardedRunCommand, undefined);
     });
   });
 
@@ -102,6 +104,11 @@ describe('deployment setting shards', () => {
       clusterArn = stateOf(onlyResourceOfType(run, 'aws:ecs/cluster:Cluster'), 'arn');
       taskDefinitionArn = stateOf(onlyResourceOfType(run, 'aws:ecs/taskDefinition:TaskDefinition'), 'arn');
       bucketName = stateOf(onlyResourceOfType(run, 'aws:s3/bucket:Bucket'), 'bucket');
+    });
+
+    it('exports the state machine and the command that starts a run now', () => {
+      assert.equal(run.outputs.shardedRunStateMachineArn, stateMachineArn);
+      assert.equal(run.outputs.startShardedRunCommand, `aws stepfunctions start-execution --region ${MOCK_REGION} --state-machine-arn ${stateMachineArn}`);
     });
 
     it('runs 3 shard tasks side by side with one run time, then the merge', () => {

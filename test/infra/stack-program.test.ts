@@ -35,7 +35,7 @@ describe('the stack program (infra/index.ts)', () => {
     const outputs = loadProgram(asPulumiConfig(stackFile.config));
     assert.deepEqual(Object.keys(outputs).sort(), [
       'auditRoleName', 'auditorImageUri', 'auditorTaskRoleArn', 'clusterName', 'notificationTopicArn', 'reportsBucketName', 'reportsS3Uri',
-      'runTaskCommand', 'scheduleName', 'stackSetName', 'taskDefinitionArn',
+      'runTaskCommand', 'scheduleName', 'shardedRunStateMachineArn', 'stackSetName', 'startShardedRunCommand', 'taskDefinitionArn',
     ]);
     assert.equal(await valueOf(outputs.auditRoleName), stackFile.config['iam-audit-kit:auditRoleName']);
     assert.match(await valueOf(outputs.runTaskCommand), /^aws ecs run-task .*--launch-type FARGATE/);
