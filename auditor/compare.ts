@@ -6,6 +6,7 @@
 import { evaluateFindings, type Finding, type FindingThresholds } from './findings';
 import { DEFAULT_THRESHOLDS } from './findings/thresholds';
 import { SCHEMA_VERSION, type AccessKeyRecord, type AccountAudit, type AuditRun } from './model';
+import { parseJsonFile } from './json-text';
 
 export class PreviousReportError extends Error {
   override readonly name = 'PreviousReportError';
@@ -92,12 +93,7 @@ function checkAccount(value: unknown, source: string, where: string): void {
 
 /** Parses a previous JSON report; `source` names it in errors (a path or an s3:// URI). */
 export function parsePreviousRun(text: string, source: string): AuditRun {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new PreviousReportError(`${source}: not JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
+  const parsed = parseJsonFile(text, source, (message) => new PreviousReportError(message));
   const report = checkObject(parsed, source, 'the file');
   if (report.schemaVersion !== SCHEMA_VERSION) {
     throw new PreviousReportError(`${source}: schemaVersion ${JSON.stringify(report.schemaVersion)} cannot be compared; this auditor reads schemaVersion ${SCHEMA_VERSION}`);

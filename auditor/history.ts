@@ -3,6 +3,7 @@
 import { countBySeverity, type Finding, type FindingCounts } from './findings';
 import type { MaturitySummary } from './maturity';
 import type { AuditRun } from './model';
+import { parseJsonFile } from './json-text';
 
 export const HISTORY_FILE_NAME = 'history.json';
 export const HISTORY_VERSION = 1;
@@ -73,12 +74,7 @@ function isEntry(value: unknown): value is HistoryEntry {
 
 /** Reads a history file; a damaged one is an error naming the file (the caller decides to start over). */
 export function parseHistory(text: string, source: string): RunHistory {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${source}: not JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
+  const parsed = parseJsonFile(text, source, (message) => new Error(message));
   const history = parsed as Partial<RunHistory> | null;
   if (typeof history !== 'object' || history === null || history.version !== HISTORY_VERSION || !Array.isArray(history.entries)) {
     throw new Error(`${source}: not a run history of version ${HISTORY_VERSION}`);

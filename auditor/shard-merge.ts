@@ -4,6 +4,7 @@
 // settings, and each part holding exactly the accounts of its slice.
 import { parsePreviousRun, PreviousReportError } from './compare';
 import { SCHEMA_VERSION, type AccountAudit, type AuditRun, type ShardTag } from './model';
+import { parseJsonFile } from './json-text';
 import { accountsOfShard, formatShard } from './shard';
 
 export class ShardMergeError extends Error {
@@ -41,12 +42,7 @@ function checkShardTag(value: unknown, source: string): ShardTag {
 
 /** A shard's part from its JSON text; `source` names it in errors. */
 export function parseShardPart(text: string, source: string): ShardPart {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new ShardMergeError(`${source}: not JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
+  const parsed = parseJsonFile(text, source, (message) => new ShardMergeError(message));
   if (!isObject(parsed)) throw new ShardMergeError(`${source}: not a shard's part (not a JSON object)`);
   if (parsed.schemaVersion !== SCHEMA_VERSION) {
     throw new ShardMergeError(`${source}: schemaVersion ${JSON.stringify(parsed.schemaVersion)} cannot be merged by this auditor (schemaVersion ${SCHEMA_VERSION}); run every shard with the same version`);
