@@ -39,7 +39,8 @@ describe('auditor image (auditor/Dockerfile)', () => {
     assert.match(build.from, /\bAS build$/i);
     assert.ok(build.instructions.some((line) => /^RUN npm ci\b/.test(line)));
     assert.ok(build.instructions.includes('RUN npm run bundle'));
-    assert.match(runtime.from, /^FROM (node:20-alpine|gcr\.io\/distroless\/nodejs20)/);
+    assert.match(runtime.from, /^FROM node:24-alpine$/, 'a Node.js LTS that is still supported');
+    assert.equal(build.from, 'FROM node:24-alpine AS build', 'built with the Node.js it runs on');
   });
 
   it('runs the one bundled file as a non-root user', () => {
