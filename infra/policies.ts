@@ -124,34 +124,37 @@ export interface SchedulerRolePolicyInput {
   passRoleArns: string[];
 }
 
-/** The schedule may start this task definition revision on this cluster and hand it these roles only. */
-export function schedulerRolePolicy(input: SchedulerRolePolicyInput): PolicyDocument {
-  return policy(
-    {
+/** Start this task definition revision on this cluster, and hand the task these roles only. */
+function runAuditorTaskStatements(input: SchedulerRolePolicyInput): { runTask: PolicyStatement; passRoles: PolicyStatement } {
+  return {
+    runTask: {
       Sid: 'RunTheAuditorTask',
       Effect: 'Allow',
       Action: 'ecs:RunTask',
       Resource: input.taskDefinitionArn,
       Condition: { ArnEquals: { 'ecs:cluster': input.clusterArn } },
     },
-    {
+    passRoles: {
       Sid: 'PassTheAuditorRoles',
       Effect: 'Allow',
       Action: 'iam:PassRole',
       Resource: input.passRoleArns,
       Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     },
-  );
+  };
 }
 
-export interface ShardedRunPolicyInput {
+/** The schedule may start this task definition revision on this cluster and hand it these roles only. */
+export function schedulerRolePolicy(input: SchedulerRolePolicyInput): PolicyDocument {
+  const { runTask, passRoles } = runAuditorTaskStatements(input);
+  return policy(runTask, passRoles);
+}
+
+export interface ShardedRunPolicyInput extends SchedulerRolePolicyInput {
   partition: string;
   region: string;
   accountId: string;
-  taskDefinitionArn: string;
-  clusterArn: string;
   clusterName: string;
-  passRoleArns: string[];
 }
 
 /** The rule Step Functions itself creates to learn when a task started with `ecs:runTask.sync` stops. */
@@ -163,27 +166,16 @@ export const SYNC_ECS_TASK_RULE_NAME = 'StepFunctionsGetEventsForECSTaskRule';
  * that `.sync` waits on.
  */
 export function shardedRunStateMachinePolicy(input: ShardedRunPolicyInput): PolicyDocument {
+  const { runTask, passRoles } = runAuditorTaskStatements(input);
   return policy(
-    {
-      Sid: 'RunTheAuditorTasks',
-      Effect: 'Allow',
-      Action: 'ecs:RunTask',
-      Resource: input.taskDefinitionArn,
-      Condition: { ArnEquals: { 'ecs:cluster': input.clusterArn } },
-    },
+    { ...runTask, Sid: 'RunTheAuditorTasks' },
     {
       Sid: 'FollowAndStopTheAuditorTasks',
       Effect: 'Allow',
       Action: ['ecs:DescribeTasks', 'ecs:StopTask'],
       Resource: `arn:${input.partition}:ecs:${input.region}:${input.accountId}:task/${input.clusterName}/*`,
     },
-    {
-      Sid: 'PassTheAuditorRoles',
-      Effect: 'Allow',
-      Action: 'iam:PassRole',
-      Resource: input.passRoleArns,
-      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-    },
+    passRoles,
     {
       Sid: 'KeepTheRuleThatSyncWaitsOn',
       Effect: 'Allow',
