@@ -104,6 +104,26 @@ export function parsePreviousRun(text: string, source: string): AuditRun {
   return report as unknown as AuditRun;
 }
 
+/**
+ * What the comparison keeps of a previous run: its identity and every account's records, without
+ * its CloudTrail events and without the findings, maturity and summary its JSON report also holds
+ * (they are evaluated again from the records). A large organization's previous run is then held
+ * beside the current one at the least cost in memory.
+ */
+export function comparableRun(previous: AuditRun): AuditRun {
+  return {
+    schemaVersion: previous.schemaVersion,
+    runTimestamp: previous.runTimestamp,
+    startedAt: previous.startedAt,
+    finishedAt: previous.finishedAt,
+    partition: previous.partition,
+    managementAccountId: previous.managementAccountId,
+    roleName: previous.roleName,
+    cloudTrail: previous.cloudTrail,
+    accounts: previous.accounts.map(({ account, coverage, users, root }) => ({ account, coverage, users, root, events: [] })),
+  };
+}
+
 export interface KeyChange {
   accountId: string;
   accountName: string;

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { parsePreviousRun, PreviousReportError } from './compare';
+import { comparableRun, parsePreviousRun, PreviousReportError } from './compare';
 import type { S3Location } from './config';
 import { emptyHistory, HISTORY_FILE_NAME, parseHistory, serializeHistory, type RunHistory } from './history';
 import type { AuditRun } from './model';
@@ -22,7 +22,7 @@ export async function readPreviousRunFile(filePath: string): Promise<AuditRun> {
   } catch (error) {
     throw new PreviousReportError(`--compare: cannot read ${filePath}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return parsePreviousRun(text, filePath);
+  return comparableRun(parsePreviousRun(text, filePath));
 }
 
 async function readObjectText(s3: S3Client, bucket: string, key: string): Promise<string> {
@@ -58,7 +58,7 @@ export async function findPreviousRunInS3(s3: S3Client, location: S3Location, ru
   const key = await findPreviousRunKey(s3, location, runTimestamp);
   if (key === null) return null;
   const source = s3Uri(location.bucket, key);
-  return { run: parsePreviousRun(await readObjectText(s3, location.bucket, key), source), source };
+  return { run: comparableRun(parsePreviousRun(await readObjectText(s3, location.bucket, key), source)), source };
 }
 
 export function historyS3Key(location: S3Location): string {

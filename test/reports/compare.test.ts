@@ -1,5 +1,9 @@
 import { strict as assert } from 'assert';
-import { compareRuns, formatComparison, parsePreviousRun, PreviousReportError } from '../../auditor/compare';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { comparableRun, compareRuns, formatComparison, parsePreviousRun, PreviousReportError } from '../../auditor/compare';
+import { readPreviousRunFile } from '../../auditor/previous-run';
 import { accessKey, account, consoleUserWithMfa, daysAgo, notAudited, run, user } from './run-fixtures';
 
 const PREVIOUS = run([
@@ -59,5 +63,30 @@ describe('parsePreviousRun', () => {
     const noDate = JSON.parse(JSON.stringify(PREVIOUS));
     noDate.accounts[0].users[0].createdDate = 'yesterday';
     assert.throws(() => parsePreviousRun(JSON.stringify(noDate), 'old.json'), /createdDate should be a date/);
+  });
+});
+
+describe('the previous run kept for the comparison', () => {
+  const event = {
+    eventId: 'e1', eventTime: daysAgo(2), eventName: 'CreateAccessKey', eventSource: 'iam.amazonaws.com', username: 'admin',
+    accountId: '111111111111', accountName: 'prod', resources: ['svc', 'AKIAOLD'], sourceIPAddress: '192.0.2.1',
+  };
+  const withEvents = { ...PREVIOUS, accounts: PREVIOUS.accounts.map((audit) => ({ ...audit, events: [event] })) };
+
+  it('drops the CloudTrail events and every section of the JSON report beyond the run', () => {
+    const report = { ...withEvents, summary: { accounts: 2 }, findings: [{ ruleId: 'x' }], maturity: {}, thresholds: {} };
+    const kept = comparableRun(parsePreviousRun(JSON.stringify(report), 'p.json'));
+    assert.deepEqual(Object.keys(kept).sort(), ['accounts', 'cloudTrail', 'finishedAt', 'managementAccountId', 'partition', 'roleName', 'runTimestamp', 'schemaVersion', 'startedAt']);
+    assert.ok(kept.accounts.every((audit) => audit.events.length === 0));
+    assert.deepEqual(kept.accounts.map((audit) => audit.users), PREVIOUS.accounts.map((audit) => audit.users));
+    assert.deepEqual(compareRuns(kept, CURRENT), compareRuns(PREVIOUS, CURRENT), 'the comparison is the same');
+  });
+
+  it('is what --compare reads from a file', async () => {
+    const file = path.join(tmpdir(), `iam-audit-previous-${process.pid}.json`);
+    await writeFile(file, JSON.stringify({ ...withEvents, findings: [] }));
+    const kept = await readPreviousRunFile(file).finally(() => rm(file, { force: true }));
+    assert.equal(kept.accounts[0].events.length, 0);
+    assert.equal('findings' in kept, false);
   });
 });
