@@ -93,7 +93,11 @@ function checkAccount(value: unknown, source: string, where: string): void {
 
 /** Parses a previous JSON report; `source` names it in errors (a path or an s3:// URI). */
 export function parsePreviousRun(text: string, source: string): AuditRun {
-  const parsed = parseJsonFile(text, source, (message) => new PreviousReportError(message));
+  return checkPreviousRun(parseJsonFile(text, source, (message) => new PreviousReportError(message)), source);
+}
+
+/** Checks that a parsed document is a JSON report of this auditor, with every record the comparison reads. */
+export function checkPreviousRun(parsed: unknown, source: string): AuditRun {
   const report = checkObject(parsed, source, 'the file');
   if (report.schemaVersion !== SCHEMA_VERSION) {
     throw new PreviousReportError(`${source}: schemaVersion ${JSON.stringify(report.schemaVersion)} cannot be compared; this auditor reads schemaVersion ${SCHEMA_VERSION}`);

@@ -1,12 +1,14 @@
 // Where earlier runs are found: a `--compare` file on disk, or, with `--s3-uri`, the newest
 // iam_audit_*.json in the bucket from before this run; and where the run history is kept
 // (`history.json` in the output directory and at the top of the S3 prefix).
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { comparableRun, parsePreviousRun, PreviousReportError } from './compare';
+import { checkPreviousRun, comparableRun, PreviousReportError } from './compare';
 import type { S3Location } from './config';
 import { emptyHistory, HISTORY_FILE_NAME, parseHistory, serializeHistory, type RunHistory } from './history';
+import { parseJsonStream, type JsonPath } from './json-text';
 import type { AuditRun } from './model';
 import { s3Uri } from './sinks/s3';
 
@@ -15,20 +17,50 @@ export const PREVIOUS_RUN_S3_ACTIONS = ['s3:ListBucket', 's3:GetObject'] as cons
 
 const JSON_REPORT_KEY = /(?:^|\/)iam_audit_(\d{8}T\d{6}Z)\.json$/;
 
+// What the comparison never reads, left out while the report is parsed: the sections the analysis
+// of that run added, and every account's CloudTrail events.
+const NOT_COMPARED = new Set(['summary', 'thresholds', 'findings', 'maturity', 'comparison']);
+
+function notCompared(path: JsonPath): boolean {
+  if (path.length === 1) return typeof path[0] === 'string' && NOT_COMPARED.has(path[0]);
+  return path.length === 3 && path[0] === 'accounts' && typeof path[1] === 'number' && path[2] === 'events';
+}
+
+/**
+ * A previous JSON report, streamed and parsed without what the comparison does not read, so that
+ * a large organization's report (hundreds of MB) is never one string in memory.
+ */
+async function readComparableRun(input: Readable, source: string): Promise<AuditRun> {
+  const parsed = await parseJsonStream(input, source, (message) => new PreviousReportError(message), notCompared);
+  const accounts = typeof parsed === 'object' && parsed !== null ? (parsed as { accounts?: unknown }).accounts : undefined;
+  if (Array.isArray(accounts)) {
+    for (const account of accounts) if (typeof account === 'object' && account !== null) (account as { events?: unknown }).events = [];
+  }
+  return comparableRun(checkPreviousRun(parsed, source));
+}
+
 export async function readPreviousRunFile(filePath: string): Promise<AuditRun> {
-  let text: string;
+  let file;
   try {
-    text = await readFile(filePath, 'utf8');
+    file = await open(filePath, 'r');
   } catch (error) {
     throw new PreviousReportError(`--compare: cannot read ${filePath}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return comparableRun(parsePreviousRun(text, filePath));
+  return readComparableRun(file.createReadStream(), filePath);
 }
 
 async function readObjectText(s3: S3Client, bucket: string, key: string): Promise<string> {
   const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   if (!response.Body) throw new Error(`${s3Uri(bucket, key)} has no body`);
   return response.Body.transformToString('utf-8');
+}
+
+/** The object's body as a stream: in Node the SDK gives one; any other body is read whole. */
+async function readObjectStream(s3: S3Client, bucket: string, key: string): Promise<Readable> {
+  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const body = response.Body;
+  if (!body) throw new Error(`${s3Uri(bucket, key)} has no body`);
+  return body instanceof Readable ? body : Readable.from([await body.transformToString('utf-8')]);
 }
 
 function listPrefix(location: S3Location): string {
@@ -58,7 +90,7 @@ export async function findPreviousRunInS3(s3: S3Client, location: S3Location, ru
   const key = await findPreviousRunKey(s3, location, runTimestamp);
   if (key === null) return null;
   const source = s3Uri(location.bucket, key);
-  return { run: comparableRun(parsePreviousRun(await readObjectText(s3, location.bucket, key), source)), source };
+  return { run: await readComparableRun(await readObjectStream(s3, location.bucket, key), source), source };
 }
 
 export function historyS3Key(location: S3Location): string {

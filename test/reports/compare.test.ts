@@ -88,5 +88,24 @@ describe('the previous run kept for the comparison', () => {
     const kept = await readPreviousRunFile(file).finally(() => rm(file, { force: true }));
     assert.equal(kept.accounts[0].events.length, 0);
     assert.equal('findings' in kept, false);
+    assert.deepEqual(kept, comparableRun(PREVIOUS), 'streamed, it is the run the comparison keeps');
+  });
+
+  it('names the file when it is not JSON, ends early or is not a report', async () => {
+    const file = path.join(tmpdir(), `iam-audit-previous-bad-${process.pid}.json`);
+    const text = JSON.stringify(withEvents);
+    try {
+      for (const [content, expected] of [
+        ['not json', /iam-audit-previous-bad-\d+\.json: not JSON/],
+        [text.slice(0, text.length / 2), /iam-audit-previous-bad-\d+\.json: not JSON/],
+        [JSON.stringify({ ...withEvents, schemaVersion: 99 }), /schemaVersion 99 cannot be compared/],
+        ['[]', /the file should be an object/],
+      ] as const) {
+        await writeFile(file, content);
+        await assert.rejects(readPreviousRunFile(file), (error: unknown) => error instanceof PreviousReportError && expected.test(error.message), content.slice(0, 20));
+      }
+    } finally {
+      await rm(file, { force: true });
+    }
   });
 });
