@@ -81,6 +81,36 @@ function flagsGivenOnTheCommandLine(command: Command, options: readonly Option[]
   return options.filter((option) => command.getOptionValueSource(option.attributeName()) === 'cli').map((option) => option.long ?? option.flags);
 }
 
+function flagNames(options: readonly Option[]): Set<string> {
+  return new Set(options.flatMap((option) => [option.long, option.short]).filter((name): name is string => name !== undefined));
+}
+
+/**
+ * `--role --out-dir x`: commander takes the word after a flag that needs a value as that value,
+ * even when it is another flag, and then complains only about the stray `x`. This names the flag
+ * that went without its value instead. Null when no flag is followed by another where its value
+ * belongs.
+ */
+export function flagGivenAsValue(command: Command, argv: readonly string[]): string | null {
+  let options: readonly Option[] = command.options;
+  let flags = flagNames(options);
+  for (let index = 0; index < argv.length; index += 1) {
+    const word = argv[index];
+    const subcommand = word.startsWith('-') ? undefined : command.commands.find((candidate) => candidate.name() === word);
+    if (subcommand !== undefined) {
+      options = subcommand.options;
+      flags = flagNames(options);
+      continue;
+    }
+    const option = options.find((candidate) => (candidate.long === word || candidate.short === word) && (candidate.required || candidate.optional));
+    if (option === undefined) continue;
+    const next = argv[index + 1];
+    if (next !== undefined && flags.has(next)) return `${word}: needs a value, but is followed by the flag ${next}`;
+    index += 1;
+  }
+  return null;
+}
+
 async function buildClients(profile: string | undefined, io: CliIo): Promise<AwsClientFactory> {
   const clientOptions: { profile?: string; region?: string } = { region: await resolveSdkRegion(profile) };
   if (profile !== undefined) clientOptions.profile = profile;
@@ -131,6 +161,8 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
         invoked = candidate;
       });
   }
+  const missingValue = flagGivenAsValue(command, argv);
+  if (missingValue !== null) return fail(missingValue);
   try {
     await command.parseAsync(argv, { from: 'user' });
   } catch (error) {

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { AwsClientFactory } from '../../auditor/clients';
-import { main } from '../../auditor/cli';
+import { buildAuditCommand, flagGivenAsValue, main } from '../../auditor/cli';
 import type { Environment } from '../../auditor/config';
 import { progressHooks } from '../../auditor/progress';
 import { auditRunFixture } from './reports/audit-run-fixture';
@@ -47,6 +47,8 @@ describe('audit command line: usage errors', () => {
     { name: 'a stray argument', argv: ['--role', 'Audit', 'extra'], message: /too many arguments/ },
     { name: 'a missing role', argv: [], message: /--role: the audit role name is required \(or set AUDIT_ROLE_NAME\)/ },
     { name: 'a flag without its value', argv: ['--role'], message: /option '--role <name>' argument missing/ },
+    { name: 'a flag where a value belongs', argv: ['--role', '--out-dir', 'reports'], message: /^error: --role: needs a value, but is followed by the flag --out-dir$/m },
+    { name: "a flag where merge's value belongs", argv: ['merge', '--from', '--out-dir', 'reports'], message: /^error: --from: needs a value, but is followed by the flag --out-dir$/m },
     { name: 'concurrency 0', argv: ['--role', 'Audit', '--concurrency', '0'], message: /'--concurrency <n>' argument '0' is invalid\. Expected a whole number from 1 to 64/ },
     { name: 'concurrency above the maximum', argv: ['--role', 'Audit', '--concurrency', '65'], message: /--concurrency/ },
     { name: 'concurrency not a number', argv: ['--role', 'Audit', '--concurrency', '4x'], message: /--concurrency <n>' argument '4x' is invalid/ },
@@ -115,3 +117,14 @@ describe('audit command line: progress lines', () => {
     assert.equal(written, '[1] 111111111111 Management: audited (5 users, 3 keys)\n');
   });
 });
+
+describe('audit command line: a flag where a value belongs', () => {
+  it('looks at the flags of the command each word belongs to, and never at a value', () => {
+    const command = buildAuditCommand();
+    assert.equal(flagGivenAsValue(command, ['--role', 'merge', '--out-dir', 'x']), null, 'a role named merge is a value, not the subcommand');
+    assert.equal(flagGivenAsValue(command, ['--role', 'Audit', 'merge', '--from', 'parts', '--out-dir', 'x']), null);
+    assert.equal(flagGivenAsValue(command, ['--concurrency', '-1']), null, 'a value that only looks like a flag is left to the value check');
+    assert.equal(flagGivenAsValue(command, ['--profile', '--role', 'Audit']), '--profile: needs a value, but is followed by the flag --role');
+  });
+});
+
