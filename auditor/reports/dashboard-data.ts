@@ -89,8 +89,18 @@ export interface DashboardData {
   history: HistoryEntry[];
   comparison: RunComparison | null;
   maturity: MaturitySummary;
+  /** Every finding of the run; the table holds at most DASHBOARD_FINDINGS_LIMIT of them. */
+  findingsTotal: number;
+  /** The most severe findings, worst first; last, so the page can write it in pieces. */
   findings: Finding[];
 }
+
+/**
+ * The findings table's rows at most. A browser stays usable with ten thousand; a large
+ * organization can have hundreds of thousands, and all of them are in the findings CSV. The
+ * counts, KPIs and risk per account always count every finding.
+ */
+export const DASHBOARD_FINDINGS_LIMIT = 10_000;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const RISK_WEIGHTS: FindingCounts = { critical: 10, high: 5, medium: 2, low: 1 };
@@ -225,6 +235,8 @@ export function buildDashboardData(input: DashboardInput): DashboardData {
     history: [...(input.history ?? [])],
     comparison: input.comparison ?? null,
     maturity,
-    findings: [...findings],
+    findingsTotal: findings.length,
+    // The run's findings come worst first (evaluateFindings sorts them).
+    findings: findings.slice(0, DASHBOARD_FINDINGS_LIMIT),
   };
 }

@@ -253,6 +253,9 @@ function findingsSection(data: DashboardData): SafeHtml {
     </div>
     <table id="findings-table"><thead><tr>${column('severity', 'severity')}${column('account', 'account')}${column('rule', 'finding')}${column('resource', 'resource')}${column('evidence', 'evidence')}<th>controls</th><th>remediation</th></tr></thead>
     <tbody id="findings-body"></tbody></table>
+    ${data.findingsTotal > data.findings.length
+    ? html`<p class="muted" id="findings-limited">The table holds the ${data.findings.length.toLocaleString('en-US')} most severe of ${data.findingsTotal.toLocaleString('en-US')} findings; every finding is in findings_${data.runTimestamp}.csv.</p>`
+    : ''}
     <noscript><p>The findings table needs JavaScript; the same rows are in findings_${data.runTimestamp}.csv.</p></noscript>
   </section>`;
 }

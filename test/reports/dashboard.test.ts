@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { DEFAULT_THRESHOLDS, evaluateFindings } from '../../auditor/findings';
 import { assessMaturity } from '../../auditor/maturity';
 import type { AuditRun, CloudTrailEventRecord } from '../../auditor/model';
-import { renderDashboard } from '../../auditor/reports/dashboard';
-import { buildDashboardData } from '../../auditor/reports/dashboard-data';
+import { renderDashboard, renderDashboardChunks } from '../../auditor/reports/dashboard';
+import { buildDashboardData, DASHBOARD_FINDINGS_LIMIT } from '../../auditor/reports/dashboard-data';
 import { escapeHtml, html, jsonForScriptBlock } from '../../auditor/reports/dashboard-html';
 import { accessKey, account, daysAgo, notAudited, run, user } from './run-fixtures';
 
@@ -102,3 +102,29 @@ describe('buildDashboardData', () => {
     assert.equal(data.rootStatus.find((root) => root.accountId === '222222222222')?.mfa, 'unknown');
   });
 });
+
+describe('dashboard of an organization with more findings than the table holds', () => {
+  const users = Array.from({ length: DASHBOARD_FINDINGS_LIMIT + 5 }, (_, index) => user(`console-${index}`, { passwordEnabled: true, passwordLastUsed: daysAgo(3) }));
+  const crowded = run([account('111111111111', 'crowded', { users: [...users, user('svc', { accessKeys: [accessKey('AKIAOLD', { createdDate: daysAgo(900) })] })] })]);
+  const findings = evaluateFindings(crowded);
+  const input = { run: crowded, findings, maturity: assessMaturity(crowded), thresholds: DEFAULT_THRESHOLDS };
+
+  it('keeps the most severe in the table and counts every finding everywhere else', () => {
+    assert.ok(findings.length > DASHBOARD_FINDINGS_LIMIT);
+    const data = buildDashboardData(input);
+    assert.equal(data.findings.length, DASHBOARD_FINDINGS_LIMIT);
+    assert.equal(data.findingsTotal, findings.length);
+    assert.deepEqual(data.findings, findings.slice(0, DASHBOARD_FINDINGS_LIMIT), 'the first ones, worst first');
+    assert.equal(data.findings.filter((finding) => finding.severity === 'critical').length, DASHBOARD_FINDINGS_LIMIT, 'only critical ones fit');
+    assert.equal(data.kpis.findings.critical, DASHBOARD_FINDINGS_LIMIT + 5);
+    assert.equal(data.accounts[0].findings.high, 1, 'the risk per account counts the finding left out of the table');
+  });
+
+  it('says how many the table holds and where the rest are, in the page and its pieces alike', () => {
+    const page = renderDashboard(input);
+    assert.match(page, new RegExp(`<p class="muted" id="findings-limited">The table holds the 10,000 most severe of ${findings.length.toLocaleString('en-US')} findings; every finding is in findings_${crowded.runTimestamp}\\.csv\\.</p>`));
+    assert.equal([...renderDashboardChunks(input)].join(''), page);
+    assert.doesNotMatch(renderDashboard({ ...input, findings: findings.slice(0, 3) }), /findings-limited/);
+  });
+});
+
