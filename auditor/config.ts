@@ -174,7 +174,8 @@ function accountIdsParser(flag: string) {
   };
 }
 
-function singleValueParser<T>(flag: string, parse: (value: string, source: string) => T) {
+/** A commander argument parser that checks with `parse` and reports its ConfigError as commander does. */
+export function singleValueParser<T>(flag: string, parse: (value: string, source: string) => T) {
   return (value: string): T => asCommanderError(() => parse(value, flag));
 }
 
@@ -251,7 +252,7 @@ interface ParsedAuditOptions {
 }
 
 /** An environment variable that is set to something other than blanks. */
-function fromEnvironment(env: Environment, name: string): string | undefined {
+export function fromEnvironment(env: Environment, name: string): string | undefined {
   const value = env[name];
   return value !== undefined && value.trim() !== '' ? value : undefined;
 }

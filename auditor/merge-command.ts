@@ -1,9 +1,9 @@
 // `iam-audit merge`: reads the parts that `--shard <i>/<n>` runs wrote, checks that they are every
 // shard of one run, and reports the merged run through the same path as a single run (reports,
 // analysis, history, notification, exit codes). Nothing is written when a check fails.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { AwsClientFactory } from './clients';
-import { ConfigError, DEFAULT_OUT_DIR, ENV_RUN_TIME, ENV_S3_URI, parseRunTime, parseS3Uri, type Environment, type S3Location } from './config';
+import { ConfigError, DEFAULT_OUT_DIR, ENV_RUN_TIME, ENV_S3_URI, fromEnvironment, parseRunTime, parseS3Uri, singleValueParser, type Environment, type S3Location } from './config';
 import { formatRunTimestamp } from './audit';
 import { EXIT_USAGE_OR_SETUP } from './exit-codes';
 import { prepareReporting, publishRun } from './publish-run';
@@ -15,17 +15,6 @@ import { terminalSafe } from './progress';
 import { errorMessage } from './sinks/sink-outcome';
 
 export const MERGE_COMMAND_NAME = 'merge';
-
-function parser<T>(parse: (value: string, source: string) => T, flag: string) {
-  return (value: string): T => {
-    try {
-      return parse(value, flag);
-    } catch (error) {
-      if (error instanceof ConfigError) throw new InvalidArgumentError(error.message.replace(/^[^:]+: /, ''));
-      throw error;
-    }
-  };
-}
 
 /** Adds `merge` with its flags (the report flags of a normal run included) to the audit command. */
 export function defineMergeCommand(program: Command): Command {
@@ -39,10 +28,10 @@ export function defineMergeCommand(program: Command): Command {
     .helpOption('-h, --help', 'show this help')
     .allowExcessArguments(false)
     .addOption(new Option('--from <location...>', 'directories or s3://<bucket>/<prefix>/ holding the parts (repeatable; required)'))
-    .addOption(new Option('--run-time <iso>', `merge the run with this reference time (the shards' --run-time); needed when the locations hold parts of several runs (env ${ENV_RUN_TIME})`).argParser(parser((value, source) => parseRunTime(value, source), '--run-time')))
+    .addOption(new Option('--run-time <iso>', `merge the run with this reference time (the shards' --run-time); needed when the locations hold parts of several runs (env ${ENV_RUN_TIME})`).argParser(singleValueParser('--run-time', (value, source) => parseRunTime(value, source))))
     .addOption(new Option('--profile <name>', 'AWS profile for reading and writing S3 and publishing (default: the SDK default chain)'))
     .addOption(new Option('--out-dir <dir>', 'directory the reports are written to (created if missing)').default(DEFAULT_OUT_DIR))
-    .addOption(new Option('--s3-uri <uri>', `also upload every report under s3://<bucket>/<prefix>/<YYYY>/<MM>/<DD>/<timestamp>/ (env ${ENV_S3_URI})`).argParser(parser(parseS3Uri, '--s3-uri')));
+    .addOption(new Option('--s3-uri <uri>', `also upload every report under s3://<bucket>/<prefix>/<YYYY>/<MM>/<DD>/<timestamp>/ (env ${ENV_S3_URI})`).argParser(singleValueParser('--s3-uri', parseS3Uri)));
   return defineReportOptions(merge);
 }
 
@@ -67,9 +56,9 @@ export function readMergeConfig(command: Command, env: Environment): MergeConfig
   const options = command.opts<ParsedMergeOptions>();
   if (options.from === undefined || options.from.length === 0) throw new ConfigError('--from: name at least one directory or s3:// prefix holding the shard parts');
   const sources = options.from.map((value) => parseShardSource(value, '--from'));
-  const envRunTime = env[ENV_RUN_TIME]?.trim() ? env[ENV_RUN_TIME] : undefined;
+  const envRunTime = fromEnvironment(env, ENV_RUN_TIME);
   const runTime = options.runTime ?? (envRunTime === undefined ? undefined : parseRunTime(envRunTime, ENV_RUN_TIME));
-  const envS3 = env[ENV_S3_URI]?.trim() ? env[ENV_S3_URI] : undefined;
+  const envS3 = fromEnvironment(env, ENV_S3_URI);
   const s3 = options.s3Uri ?? (envS3 === undefined ? undefined : parseS3Uri(envS3, ENV_S3_URI));
   if (options.outDir.trim() === '') throw new ConfigError('--out-dir: the directory may not be empty');
   const config: MergeConfig = { sources, outDir: options.outDir };
