@@ -5,7 +5,7 @@
 // does not show up as a change in the organization.
 import { evaluateFindings, type Finding, type FindingThresholds } from './findings';
 import { DEFAULT_THRESHOLDS } from './findings/thresholds';
-import { SCHEMA_VERSION, type AccessKeyRecord, type AccountAudit, type AuditRun } from './model';
+import { auditRunWith, SCHEMA_VERSION, type AccessKeyRecord, type AccountAudit, type AuditRun } from './model';
 import { parseJsonFile } from './json-text';
 
 export class PreviousReportError extends Error {
@@ -115,17 +115,7 @@ export function checkPreviousRun(parsed: unknown, source: string): AuditRun {
  * beside the current one at the least cost in memory.
  */
 export function comparableRun(previous: AuditRun): AuditRun {
-  return {
-    schemaVersion: previous.schemaVersion,
-    runTimestamp: previous.runTimestamp,
-    startedAt: previous.startedAt,
-    finishedAt: previous.finishedAt,
-    partition: previous.partition,
-    managementAccountId: previous.managementAccountId,
-    roleName: previous.roleName,
-    cloudTrail: previous.cloudTrail,
-    accounts: previous.accounts.map(({ account, coverage, users, root }) => ({ account, coverage, users, root, events: [] })),
-  };
+  return auditRunWith(previous, previous.accounts.map(({ account, coverage, users, root }) => ({ account, coverage, users, root, events: [] })));
 }
 
 export interface KeyChange {

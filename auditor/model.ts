@@ -139,3 +139,21 @@ export interface AuditRun {
   /** Only in a shard's part; a whole run (single or merged) has none. */
   shard?: ShardTag;
 }
+
+/**
+ * The run's own fields with these accounts: what a JSON report holds beyond them (summary,
+ * findings, maturity, a shard tag) is left out.
+ */
+export function auditRunWith(run: AuditRun, accounts: AccountAudit[]): AuditRun {
+  return {
+    schemaVersion: run.schemaVersion,
+    runTimestamp: run.runTimestamp,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    partition: run.partition,
+    managementAccountId: run.managementAccountId,
+    roleName: run.roleName,
+    cloudTrail: run.cloudTrail,
+    accounts,
+  };
+}

@@ -3,7 +3,7 @@
 // one shard count, every shard exactly once, the same organization listing, filters and audit
 // settings, and each part holding exactly the accounts of its slice.
 import { parsePreviousRun, PreviousReportError } from './compare';
-import { SCHEMA_VERSION, type AccountAudit, type AuditRun, type ShardTag } from './model';
+import { auditRunWith, SCHEMA_VERSION, type AccountAudit, type AuditRun, type ShardTag } from './model';
 import { parseJsonFile } from './json-text';
 import { accountsOfShard, formatShard } from './shard';
 
@@ -63,18 +63,7 @@ export function parseShardPart(text: string, source: string): ShardPart {
     isObject(cloudTrail) && typeof cloudTrail.enabled === 'boolean' && typeof cloudTrail.region === 'string' && typeof cloudTrail.sinceDays === 'number';
   if (!wellFormed) throw new ShardMergeError(`${source}: finishedAt, partition, managementAccountId, roleName and cloudTrail should be those of an iam_audit_*.json report`);
   // Only the run's own fields: the part's summary is its slice's and is recomputed for the whole.
-  const run: AuditRun = {
-    schemaVersion: report.schemaVersion,
-    runTimestamp: report.runTimestamp,
-    startedAt: report.startedAt,
-    finishedAt: report.finishedAt,
-    partition: report.partition,
-    managementAccountId: report.managementAccountId,
-    roleName: report.roleName,
-    cloudTrail: report.cloudTrail,
-    accounts: report.accounts,
-  };
-  return { source, run, shard };
+  return { source, run: auditRunWith(report, report.accounts), shard };
 }
 
 function describe(part: ShardPart): string {
@@ -167,15 +156,5 @@ export function mergeShardParts(parts: readonly ShardPart[]): AuditRun {
     return audit;
   });
   const finishedAt = ordered.map((part) => part.run.finishedAt).reduce((latest, time) => (Date.parse(time) > Date.parse(latest) ? time : latest));
-  return {
-    schemaVersion: first.run.schemaVersion,
-    runTimestamp: first.run.runTimestamp,
-    startedAt: first.run.startedAt,
-    finishedAt,
-    partition: first.run.partition,
-    managementAccountId: first.run.managementAccountId,
-    roleName: first.run.roleName,
-    cloudTrail: first.run.cloudTrail,
-    accounts,
-  };
+  return { ...auditRunWith(first.run, accounts), finishedAt };
 }
