@@ -2,15 +2,15 @@
 // iam_audit_*.json in the bucket from before this run; and where the run history is kept
 // (`history.json` in the output directory and at the top of the S3 prefix).
 import { open, readFile } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import path from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { checkPreviousRun, comparableRun, PreviousReportError } from './compare';
 import type { S3Location } from './config';
 import { emptyHistory, HISTORY_FILE_NAME, parseHistory, serializeHistory, type RunHistory } from './history';
 import { parseJsonStream, type JsonPath } from './json-text';
 import type { AuditRun } from './model';
-import { s3Uri } from './sinks/s3';
+import { readS3ObjectStream, readS3ObjectText, s3Uri } from './sinks/s3';
 
 /** What the task role needs on the reports prefix for this (on top of PutObject for the reports). */
 export const PREVIOUS_RUN_S3_ACTIONS = ['s3:ListBucket', 's3:GetObject'] as const;
@@ -49,20 +49,6 @@ export async function readPreviousRunFile(filePath: string): Promise<AuditRun> {
   return readComparableRun(file.createReadStream(), filePath);
 }
 
-async function readObjectText(s3: S3Client, bucket: string, key: string): Promise<string> {
-  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  if (!response.Body) throw new Error(`${s3Uri(bucket, key)} has no body`);
-  return response.Body.transformToString('utf-8');
-}
-
-/** The object's body as a stream: in Node the SDK gives one; any other body is read whole. */
-async function readObjectStream(s3: S3Client, bucket: string, key: string): Promise<Readable> {
-  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const body = response.Body;
-  if (!body) throw new Error(`${s3Uri(bucket, key)} has no body`);
-  return body instanceof Readable ? body : Readable.from([await body.transformToString('utf-8')]);
-}
-
 function listPrefix(location: S3Location): string {
   return location.prefix === '' ? '' : `${location.prefix}/`;
 }
@@ -90,7 +76,7 @@ export async function findPreviousRunInS3(s3: S3Client, location: S3Location, ru
   const key = await findPreviousRunKey(s3, location, runTimestamp);
   if (key === null) return null;
   const source = s3Uri(location.bucket, key);
-  return { run: await readComparableRun(await readObjectStream(s3, location.bucket, key), source), source };
+  return { run: await readComparableRun(await readS3ObjectStream(s3, location.bucket, key), source), source };
 }
 
 export function historyS3Key(location: S3Location): string {
@@ -110,7 +96,7 @@ export async function loadHistoryFromS3(s3: S3Client, location: S3Location): Pro
   const listing = await s3.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: key, MaxKeys: 1 }));
   if (!(listing.Contents ?? []).some((object) => object.Key === key)) return emptyHistory();
   try {
-    return parseHistory(await readObjectText(s3, location.bucket, key), s3Uri(location.bucket, key));
+    return parseHistory(await readS3ObjectText(s3, location.bucket, key), s3Uri(location.bucket, key));
   } catch (error) {
     if (isMissing(error)) return emptyHistory();
     throw error;

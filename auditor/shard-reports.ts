@@ -3,11 +3,11 @@
 // Parts are told apart by file name first, so only the chosen run's parts are read.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { ConfigError, parseS3Uri, type S3Location } from './config';
 import { parseShardReportName, type ShardReportName } from './shard';
 import { ShardMergeError } from './shard-merge';
-import { s3Uri } from './sinks/s3';
+import { readS3ObjectText, s3Uri } from './sinks/s3';
 import { errorMessage } from './sinks/sink-outcome';
 
 /** What the task role needs to read the parts (the reports prefix already allows both). */
@@ -60,11 +60,7 @@ async function findInS3(s3: S3Client, location: S3Location): Promise<FoundShardR
         found.push({
           name,
           location: s3Uri(location.bucket, key),
-          read: async () => {
-            const response = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: key }));
-            if (!response.Body) throw new Error(`${s3Uri(location.bucket, key)} has no body`);
-            return response.Body.transformToString('utf-8');
-          },
+          read: () => readS3ObjectText(s3, location.bucket, key),
         });
       }
     }

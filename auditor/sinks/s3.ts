@@ -1,8 +1,9 @@
 // Reports uploaded to S3 under a dated folder per run:
 // s3://<bucket>/<prefix>/<YYYY>/<MM>/<DD>/<runTimestamp>/<file>. The date comes from the run's
 // timestamp, not the clock at upload time, so a run that crosses midnight stays in one folder.
+// Also how earlier files (a previous report, the history, shard parts) are read back.
 import { Readable } from 'node:stream';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3Location } from '../config';
 import type { ReportFile } from '../reports';
 import { errorMessage, type SinkOutcome } from './sink-outcome';
@@ -18,6 +19,23 @@ export function s3RunPrefix(location: S3Location, runTimestamp: string): string 
 
 export function s3Uri(bucket: string, key: string): string {
   return `s3://${bucket}/${key}`;
+}
+
+async function objectBody(s3: S3Client, bucket: string, key: string) {
+  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  if (!response.Body) throw new Error(`${s3Uri(bucket, key)} has no body`);
+  return response.Body;
+}
+
+/** An object's text, whole. */
+export async function readS3ObjectText(s3: S3Client, bucket: string, key: string): Promise<string> {
+  return (await objectBody(s3, bucket, key)).transformToString('utf-8');
+}
+
+/** An object's body as a stream: in Node the SDK gives one; any other body is read whole. */
+export async function readS3ObjectStream(s3: S3Client, bucket: string, key: string): Promise<Readable> {
+  const body = await objectBody(s3, bucket, key);
+  return body instanceof Readable ? body : Readable.from([await body.transformToString('utf-8')]);
 }
 
 /** Reports larger than this are streamed to S3 rather than sent as one string. */
