@@ -13,7 +13,7 @@ import { defineMergeCommand, runMerge } from './merge-command';
 import { prepareReporting, publishRun, reportWriteFailures, writeReports } from './publish-run';
 import { defineReportOptions, readReportConfig, type ReportConfig } from './report-options';
 import { progressHooks, terminalSafe } from './progress';
-import { JSON_CONTENT_TYPE, type ReportFile } from './reports';
+import { JSON_CONTENT_TYPE, reportFileInPieces } from './reports';
 import { jsonReportChunks } from './reports/json-report';
 import { formatShard, shardReportFileName } from './shard';
 import { errorMessage } from './sinks/sink-outcome';
@@ -125,14 +125,7 @@ async function writeShardPart(run: AuditRun, config: AuditConfig, clients: AwsCl
   const shard = run.shard;
   if (shard === undefined) throw new Error('a shard run without its shard tag');
   // In pieces, as the reports are: a large shard's part never has to be one string either.
-  const part: ReportFile = {
-    fileName: shardReportFileName(run.runTimestamp, shard),
-    contentType: JSON_CONTENT_TYPE,
-    chunks: () => jsonReportChunks(run),
-    get body() {
-      return [...jsonReportChunks(run)].join('');
-    },
-  };
+  const part = reportFileInPieces(shardReportFileName(run.runTimestamp, shard), JSON_CONTENT_TYPE, () => jsonReportChunks(run));
   const { outcomes, locations } = await writeReports([part], run.runTimestamp, { outDir: config.outDir, s3: config.s3 }, clients);
   const summary = summarizeRun(run);
   stderr(`shard ${formatShard(shard)}: ${run.accounts.length} of the ${shard.accountIds.length} accounts listed; merge the parts of all ${shard.count} shards for the reports\n`);

@@ -71,15 +71,19 @@ const REPORT_BUILDERS: readonly ReportBuilder[] = [
  * its `chunks` (or its `body`), one file at a time, so the run's reports never all sit in memory.
  */
 export function buildReportFiles(run: AuditRun, analysis?: RunAnalysis): ReportFile[] {
-  return REPORT_BUILDERS.filter((builder) => analysis !== undefined || !builder.needsAnalysis).map((builder) => {
-    const chunks = () => builder.chunks(run, analysis);
-    return {
-      fileName: reportFileName(builder.stem, run.runTimestamp, builder.extension),
-      contentType: builder.contentType,
-      chunks,
-      get body() {
-        return [...chunks()].join('');
-      },
-    };
-  });
+  return REPORT_BUILDERS.filter((builder) => analysis !== undefined || !builder.needsAnalysis).map((builder) =>
+    reportFileInPieces(reportFileName(builder.stem, run.runTimestamp, builder.extension), builder.contentType, () => builder.chunks(run, analysis)),
+  );
+}
+
+/** A file whose text is built in pieces when a sink reads it; its `body` joins them. */
+export function reportFileInPieces(fileName: string, contentType: string, chunks: () => Iterable<string>): ReportFile {
+  return {
+    fileName,
+    contentType,
+    chunks,
+    get body() {
+      return [...chunks()].join('');
+    },
+  };
 }
