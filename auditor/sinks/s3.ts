@@ -47,15 +47,21 @@ function* encoded(chunks: Iterable<string>): Generator<Buffer> {
 
 /**
  * The PutObject body of a file: its text when small, else a stream of its pieces. A stream needs
- * its length up front, so the pieces are built twice (once to count, once to send); that costs CPU
- * but keeps a report of hundreds of MB out of memory.
+ * its length up front, so a large file's pieces are built twice (once to count, once to send);
+ * that costs CPU but keeps a report of hundreds of MB out of memory. A small file's pieces are
+ * kept while they are counted, so it is built once.
  */
 function uploadBody(file: ReportFile, streamAboveBytes: number): { Body: string | Readable; ContentLength?: number } {
   const { chunks } = file;
   if (chunks === undefined) return { Body: file.body };
   let length = 0;
-  for (const chunk of chunks()) length += Buffer.byteLength(chunk, 'utf8');
-  if (length <= streamAboveBytes) return { Body: file.body };
+  let kept: string[] | null = [];
+  for (const chunk of chunks()) {
+    length += Buffer.byteLength(chunk, 'utf8');
+    if (kept !== null && length <= streamAboveBytes) kept.push(chunk);
+    else kept = null;
+  }
+  if (kept !== null) return { Body: kept.join('') };
   return { Body: Readable.from(encoded(chunks())), ContentLength: length };
 }
 
