@@ -45,6 +45,5 @@ export function* csvChunks(header: readonly string[], rows: Iterable<readonly st
 
 /** `header` is written as is; every row must have one cell per header column. */
 export function toCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  for (const row of rows) checkRow(header, row);
   return [...csvChunks(header, rows)].join('');
 }
