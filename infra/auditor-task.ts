@@ -196,55 +196,43 @@ export class AuditorTask extends pulumi.ComponentResource {
       securityGroups: [this.securityGroup.id],
       assignPublicIp: args.assignPublicIp,
     };
+    // One schedule either way: above 1 shard it starts the state machine, else the task itself.
+    let schedulerPolicy: pulumi.Output<string>;
+    let target: aws.types.input.scheduler.ScheduleTarget;
     if (shards > 1) {
       const sharded = this.shardedRun(name, args, shards, network);
       this.stateMachine = sharded.stateMachine;
       this.stateMachineRole = sharded.role;
-      new aws.iam.RolePolicy(`${name}-scheduler-policy`, {
-        role: this.schedulerRole.name,
-        policy: sharded.stateMachine.arn.apply((stateMachineArn) => JSON.stringify(startStateMachinePolicy(stateMachineArn))),
-      }, parent);
-      this.schedule = new aws.scheduler.Schedule(`${name}-schedule`, {
-        description: `IAM Audit Kit: run the organization-wide IAM audit in ${shards} shards, then merge`,
-        scheduleExpression: args.scheduleExpression,
-        scheduleExpressionTimezone: args.scheduleTimezone,
-        flexibleTimeWindow: { mode: 'OFF' },
-        target: {
-          arn: sharded.stateMachine.arn,
-          roleArn: this.schedulerRole.arn,
-          input: '{}',
-          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
-        },
-      }, parent);
+      schedulerPolicy = sharded.stateMachine.arn.apply((stateMachineArn) => JSON.stringify(startStateMachinePolicy(stateMachineArn)));
+      target = { arn: sharded.stateMachine.arn, roleArn: this.schedulerRole.arn, input: '{}' };
     } else {
       this.stateMachine = undefined;
       this.stateMachineRole = undefined;
-      new aws.iam.RolePolicy(`${name}-scheduler-policy`, {
-        role: this.schedulerRole.name,
-        policy: pulumi.all([this.taskDefinition.arn, this.cluster.arn, this.taskRole.arn, this.executionRole.arn])
-          .apply(([taskDefinitionArn, clusterArn, taskRoleArn, executionRoleArn]) => JSON.stringify(schedulerRolePolicy({
-            taskDefinitionArn, clusterArn, passRoleArns: [taskRoleArn, executionRoleArn],
-          }))),
-      }, parent);
-
-      this.schedule = new aws.scheduler.Schedule(`${name}-schedule`, {
-        description: 'IAM Audit Kit: run the organization-wide IAM audit',
-        scheduleExpression: args.scheduleExpression,
-        scheduleExpressionTimezone: args.scheduleTimezone,
-        flexibleTimeWindow: { mode: 'OFF' },
-        target: {
-          arn: this.cluster.arn,
-          roleArn: this.schedulerRole.arn,
-          ecsParameters: {
-            taskDefinitionArn: this.taskDefinition.arn,
-            launchType: 'FARGATE',
-            taskCount: 1,
-            networkConfiguration: network,
-          },
-          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+      schedulerPolicy = pulumi.all([this.taskDefinition.arn, this.cluster.arn, this.taskRole.arn, this.executionRole.arn])
+        .apply(([taskDefinitionArn, clusterArn, taskRoleArn, executionRoleArn]) => JSON.stringify(schedulerRolePolicy({
+          taskDefinitionArn, clusterArn, passRoleArns: [taskRoleArn, executionRoleArn],
+        })));
+      target = {
+        arn: this.cluster.arn,
+        roleArn: this.schedulerRole.arn,
+        ecsParameters: {
+          taskDefinitionArn: this.taskDefinition.arn,
+          launchType: 'FARGATE',
+          taskCount: 1,
+          networkConfiguration: network,
         },
-      }, parent);
+      };
     }
+    new aws.iam.RolePolicy(`${name}-scheduler-policy`, { role: this.schedulerRole.name, policy: schedulerPolicy }, parent);
+    this.schedule = new aws.scheduler.Schedule(`${name}-schedule`, {
+      description: shards > 1
+        ? `IAM Audit Kit: run the organization-wide IAM audit in ${shards} shards, then merge`
+        : 'IAM Audit Kit: run the organization-wide IAM audit',
+      scheduleExpression: args.scheduleExpression,
+      scheduleExpressionTimezone: args.scheduleTimezone,
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: { ...target, retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 } },
+    }, parent);
 
     this.runTaskCommand = pulumi.all([
       args.region, this.cluster.name, this.taskDefinition.family, this.taskDefinition.revision,
