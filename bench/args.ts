@@ -1,7 +1,7 @@
 // The benchmark's flags. Parsed with commander like the audit command, validated before anything
 // runs, every error naming its flag.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../auditor/config';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../auditor/cli/audit-config';
 
 export type Strategy = 'auditor' | 'seed';
 

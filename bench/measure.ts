@@ -4,8 +4,8 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../auditor/cli';
-import { simulatedClientFactory, type SimulatedOrganization } from '../test/support/simulated-aws';
+import { main } from '../auditor/cli/audit-command';
+import { simulatedClientFactory, type SimulatedOrganization } from '../simulator/simulated-aws';
 import type { BenchOptions, Strategy } from './args';
 import { benchAccountId, BENCH_NOW, BENCH_ROLE_NAME, buildBenchOrganization, expectedAccount, type ExpectedAccount } from './organization';
 import { runSeedStrategy } from './seed-strategy';

@@ -2,7 +2,7 @@
 // from the mix the flags give with a hash of (account, user), so both strategies, every process
 // and every run see the very same organization. Users and events are built lazily and the
 // simulator keeps only a few accounts resolved, so 10,000 accounts cost little memory here.
-import { SimulatedOrganization, type SimulatedEventSpec, type SimulatedUserSpec } from '../test/support/simulated-aws';
+import { SimulatedOrganization, type SimulatedEventSpec, type SimulatedUserSpec } from '../simulator/simulated-aws';
 import type { BenchOptions } from './args';
 
 export const BENCH_MANAGEMENT_ACCOUNT = '100000000000';

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { paginateListAccounts } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import type { AwsClientFactory } from '../auditor/clients';
+import type { AwsClientFactory } from '../auditor/aws/clients';
 
 /** The CloudTrail events the seed script extracts. */
 export const SEED_EVENT_NAMES = ['CreateAccessKey', 'DeleteAccessKey', 'DeleteUser'] as const;

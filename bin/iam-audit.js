@@ -7,7 +7,7 @@ const path = require('path');
 const fs = require('fs');
 
 const root = path.join(__dirname, '..');
-const compiled = path.join(root, 'dist', 'auditor', 'cli.js');
+const compiled = path.join(root, 'dist', 'auditor', 'cli', 'audit-command.js');
 
 function newestSourceMtime(directory) {
   let newest = 0;
@@ -30,7 +30,7 @@ if (compiledIsCurrent()) {
   cli = require(compiled);
 } else {
   require('ts-node').register({ transpileOnly: true, project: path.join(root, 'tsconfig.json') });
-  cli = require(path.join(root, 'auditor', 'cli.ts'));
+  cli = require(path.join(root, 'auditor', 'cli', 'audit-command.ts'));
 }
 cli.main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../auditor/config';
-import { MAX_SHARD_COUNT } from '../auditor/shard';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../auditor/cli/audit-config';
+import { MAX_SHARD_COUNT } from '../auditor/shard/shard';
 
 /** The Pulumi project name: every key of this program's configuration is `iam-audit-kit:<key>`. */
 export const CONFIG_NAMESPACE = 'iam-audit-kit';

@@ -4,7 +4,7 @@ import { AuditRoleRollout } from './audit-role-rollout';
 import { AuditorTask } from './auditor-task';
 import { DeploymentConfig } from './config';
 import { NotificationTopic, publishToTopicStatement } from './notification-topic';
-import { ENV_SNS_TOPIC_ARN } from '../auditor/notify';
+import { ENV_SNS_TOPIC_ARN } from '../auditor/publish/notify';
 import { ReportsBucket } from './reports-bucket';
 
 /** What `pulumi up` reports back (the stack outputs). */

@@ -3,8 +3,8 @@
 // their `--run-time`, writing their parts under `<reports>/shards/`; then one task with `merge`
 // that writes the usual reports, history and notification. A pure function of plain values, so the
 // tests read the very definition the deployment creates.
-import { ENV_RUN_TIME } from '../auditor/config';
-import { MERGE_COMMAND_NAME } from '../auditor/merge-command';
+import { ENV_RUN_TIME } from '../auditor/cli/audit-config';
+import { MERGE_COMMAND_NAME } from '../auditor/cli/merge-command';
 
 export interface ShardedRunInput {
   shards: number;

@@ -3,11 +3,11 @@
 // Needs Chromium (`/usr/bin/chromium`, or CHROMIUM_PATH).
 import { writeFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
-import { compareRuns } from '../auditor/compare';
-import { DEFAULT_THRESHOLDS, evaluateFindings } from '../auditor/findings';
-import { appendToHistory, emptyHistory, historyEntry } from '../auditor/history';
-import { assessMaturity } from '../auditor/maturity';
-import { renderDashboard } from '../auditor/reports/dashboard';
+import { compareRuns } from '../auditor/analysis/comparison';
+import { DEFAULT_THRESHOLDS, evaluateFindings } from '../auditor/analysis/findings';
+import { appendToHistory, emptyHistory, historyEntry } from '../auditor/analysis/history';
+import { assessMaturity } from '../auditor/analysis/maturity';
+import { renderDashboard } from '../auditor/reports/dashboard/dashboard';
 import { sampleAuditRun } from './sample-audit-run';
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];

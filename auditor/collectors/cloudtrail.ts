@@ -7,7 +7,7 @@
 
 import { LookupEventsCommand, type CloudTrailClient, type Event, type LookupAttribute } from '@aws-sdk/client-cloudtrail';
 import type { CloudTrailEventRecord } from '../model';
-import { createCallPacer, type CallPacer, type Clock } from '../rate-limit';
+import { createCallPacer, type CallPacer, type Clock } from '../aws/rate-limit';
 
 export const CLOUDTRAIL_COLLECTOR_ACTIONS = ['cloudtrail:LookupEvents'] as const;
 

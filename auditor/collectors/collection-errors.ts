@@ -2,7 +2,7 @@
 // repeats for many users (ListMFADevices denied for each of them) is one line naming them, not one
 // line per user, so the coverage report stays readable for accounts with thousands of users.
 
-import { awsErrorCodes, describeError } from './aws-error';
+import { awsErrorCodes, describeError } from '../aws/aws-error';
 
 const NAMED_SUBJECTS = 10;
 

@@ -5,9 +5,9 @@
 
 import type { IAMClient } from '@aws-sdk/client-iam';
 import pLimit from 'p-limit';
-import { strongestMfaType } from '../mfa';
+import { strongestMfaType } from './mfa-type';
 import type { AccessKeyRecord, IamUserRecord, MfaDeviceRecord, MfaType, RootRecord } from '../model';
-import { systemClock } from '../rate-limit';
+import { systemClock } from '../aws/rate-limit';
 import {
   ACCESS_KEY_ACTIONS,
   listAccessKeys,
@@ -15,7 +15,7 @@ import {
   matchKeysToReport,
   type ListedAccessKey,
 } from './access-keys';
-import { describeError, isNoSuchEntity } from './aws-error';
+import { describeError, isNoSuchEntity } from '../aws/aws-error';
 import { CollectionErrors } from './collection-errors';
 import {
   CREDENTIAL_REPORT_ACTIONS,

@@ -3,7 +3,7 @@
 // not virtual (hardware tokens, FIDO security keys).
 
 import { paginateListMFADevices, paginateListVirtualMFADevices, type IAMClient } from '@aws-sdk/client-iam';
-import { classifyMfaDevice } from '../mfa';
+import { classifyMfaDevice } from './mfa-type';
 import type { MfaDeviceRecord } from '../model';
 
 export const MFA_DEVICE_ACTIONS = ['iam:ListVirtualMFADevices', 'iam:ListMFADevices'] as const;

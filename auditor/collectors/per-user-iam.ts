@@ -3,10 +3,10 @@
 // so it is used only where the report cannot answer.
 
 import { GetLoginProfileCommand, paginateListUsers, type IAMClient, type User } from '@aws-sdk/client-iam';
-import { strongestMfaType } from '../mfa';
+import { strongestMfaType } from './mfa-type';
 import type { AccessKeyRecord, IamUserRecord, MfaDeviceRecord, MfaType } from '../model';
 import { listAccessKeys, lookupAccessKeyLastUse } from './access-keys';
-import { isNoSuchEntity } from './aws-error';
+import { isNoSuchEntity } from '../aws/aws-error';
 import type { CollectionErrors } from './collection-errors';
 import { listUserMfaDevices } from './mfa-devices';
 

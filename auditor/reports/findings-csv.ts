@@ -1,5 +1,5 @@
 // findings_<ts>.csv: one row per finding, worst first, through the shared formula-safe CSV writer.
-import type { Finding } from '../findings';
+import type { Finding } from '../analysis/findings';
 import { csvChunks, toCsv } from './csv';
 
 export const FINDINGS_CSV_HEADER = [

@@ -2,10 +2,10 @@
 // whatever this returns. Reports that need the run's analysis (findings, maturity, comparison)
 // are built only when it is given.
 import type { AuditRun } from '../model';
-import type { RunAnalysis } from '../run-analysis';
+import type { RunAnalysis } from '../analysis/run-analysis';
 import { cloudTrailEventsCsvChunks } from './cloudtrail-events-report';
 import { coverageCsv } from './coverage-report';
-import { HTML_CONTENT_TYPE, renderDashboardChunks } from './dashboard';
+import { HTML_CONTENT_TYPE, renderDashboardChunks } from './dashboard/dashboard';
 import { findingsCsvChunks } from './findings-csv';
 import { reportFileName } from './file-names';
 import { iamUsersCsvChunks } from './iam-users-report';

@@ -1,11 +1,11 @@
 // iam_audit_<ts>.json: the whole run as the model holds it (with its schemaVersion), plus the
 // summary, so one file carries everything the CSV files do.
-import type { RunComparison } from '../compare';
-import type { Finding, FindingThresholds } from '../findings';
-import type { MaturitySummary } from '../maturity';
+import type { RunComparison } from '../analysis/comparison';
+import type { Finding, FindingThresholds } from '../analysis/findings';
+import type { MaturitySummary } from '../analysis/maturity';
 import type { AuditRun } from '../model';
-import type { RunAnalysis } from '../run-analysis';
-import { summarizeRun, type RunSummary } from '../summary';
+import type { RunAnalysis } from '../analysis/run-analysis';
+import { summarizeRun, type RunSummary } from '../analysis/summary';
 import { prettyJsonChunks } from './json-chunks';
 
 /** With the run's analysis, also its findings, maturity and (with a previous run) comparison. */

@@ -1,11 +1,11 @@
 // The calls-per-account bound the benchmark checks at scale, checked here on a small organization
 // of the same make: the real auditor, real SDK clients, the simulated organization.
 import { strict as assert } from 'assert';
-import { runAudit } from '../../auditor/audit';
+import { runAudit } from '../../auditor/run/run-audit';
 import type { BenchMix } from '../../bench/organization';
 import { benchAccountId, benchUser, BENCH_NOW, BENCH_ROLE_NAME, buildBenchOrganization, expectedAccount } from '../../bench/organization';
 import { allowedCalls, FIXED_CALLS_PER_ACCOUNT, ORGANIZATION_LEVEL_OPERATIONS } from '../../bench/measure';
-import { simulatedClientFactory } from '../support/simulated-aws';
+import { simulatedClientFactory } from '../../simulator/simulated-aws';
 
 const MIX: BenchMix = { accounts: 4, users: 40, keyFraction: 0.5, consoleFraction: 0.5, virtualMfaFraction: 0.45, hardwareMfaFraction: 0.1, events: 60 };
 

@@ -1,9 +1,9 @@
 // The benchmark's organization keeps only a few accounts resolved in the simulator; an account
 // dropped and rebuilt must answer exactly as one kept all along.
 import { strict as assert } from 'assert';
-import { runAudit } from '../../auditor/audit';
+import { runAudit } from '../../auditor/run/run-audit';
 import { BENCH_NOW, benchEvents, benchUsers, type BenchMix } from '../../bench/organization';
-import { SimulatedOrganization, simulatedClientFactory } from '../support/simulated-aws';
+import { SimulatedOrganization, simulatedClientFactory } from '../../simulator/simulated-aws';
 
 const MIX: BenchMix = { accounts: 3, users: 12, keyFraction: 0.6, consoleFraction: 0.5, virtualMfaFraction: 0.4, hardwareMfaFraction: 0.2, events: 5 };
 

@@ -2,7 +2,7 @@
 // speed-up it reports means nothing.
 import { strict as assert } from 'assert';
 import { runSeedStrategy } from '../../bench/seed-strategy';
-import { SimulatedOrganization, simulatedClientFactory } from '../support/simulated-aws';
+import { SimulatedOrganization, simulatedClientFactory } from '../../simulator/simulated-aws';
 
 const MANAGEMENT = '111111111111';
 const MEMBER = '222222222222';

@@ -24,17 +24,17 @@ describe('iam-audit binary', () => {
 
   describe('choosing between the build and the sources', () => {
     let root: string;
-    const compiled = () => path.join(root, 'dist', 'auditor', 'cli.js');
+    const compiled = () => path.join(root, 'dist', 'auditor', 'cli', 'audit-command.js');
 
     beforeEach(() => {
       root = mkdtempSync(path.join(tmpdir(), 'iam-audit-bin-'));
       mkdirSync(path.join(root, 'bin'));
-      mkdirSync(path.join(root, 'auditor'));
-      mkdirSync(path.join(root, 'dist', 'auditor'), { recursive: true });
+      mkdirSync(path.join(root, 'auditor', 'cli'), { recursive: true });
+      mkdirSync(path.join(root, 'dist', 'auditor', 'cli'), { recursive: true });
       copyFileSync(path.join(REPO, 'bin', 'iam-audit.js'), path.join(root, 'bin', 'iam-audit.js'));
       copyFileSync(path.join(REPO, 'tsconfig.json'), path.join(root, 'tsconfig.json'));
       symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'), 'dir');
-      writeFileSync(path.join(root, 'auditor', 'cli.ts'), "export async function main(): Promise<number> { process.stdout.write('sources'); return 0; }\n");
+      writeFileSync(path.join(root, 'auditor', 'cli', 'audit-command.ts'), "export async function main(): Promise<number> { process.stdout.write('sources'); return 0; }\n");
       writeFileSync(compiled(), "exports.main = async () => { process.stdout.write('compiled'); return 0; };\n");
     });
     afterEach(() => rmSync(root, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import { CloudTrailClient, LookupEventsCommand, type Event, type LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import { collectRemediationEvents, REMEDIATION_EVENT_NAMES } from '../../../auditor/collectors/cloudtrail';
-import type { Clock } from '../../../auditor/rate-limit';
+import type { Clock } from '../../../auditor/aws/rate-limit';
 
 const mockCloudTrail = () => mockClient(CloudTrailClient);
 

@@ -2,8 +2,8 @@ import { strict as assert } from 'assert';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { collectRemediationEvents } from '../../../auditor/collectors/cloudtrail';
 import { collectAccountIam } from '../../../auditor/collectors/iam';
-import { assumedRoleCredentials } from '../../../auditor/credentials';
-import { SimulatedOrganization, simulatedClientFactory } from '../../support/simulated-aws';
+import { assumedRoleCredentials } from '../../../auditor/aws/credentials';
+import { SimulatedOrganization, simulatedClientFactory } from '../../../simulator/simulated-aws';
 
 // The collectors through real SDK clients, paginators and error classes, against the shared
 // simulated organization: what a member account holds is what the collectors must report, in the

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { cloudTrailEventsCsv } from '../../../auditor/reports/cloudtrail-events-report';
 import { coverageCsv } from '../../../auditor/reports/coverage-report';
 import { rootCsv } from '../../../auditor/reports/root-report';
-import { auditRunFixture, HOSTILE_ACCOUNT_NAME } from './audit-run-fixture';
+import { auditRunFixture, HOSTILE_ACCOUNT_NAME } from '../../support/audit-run-fixture';
 
 const parseRows = (csv: string): string[][] => parse(csv) as string[][];
 

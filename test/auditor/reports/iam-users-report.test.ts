@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import { iamUsersCsv } from '../../../auditor/reports/iam-users-report';
-import { auditRunFixture, HOSTILE_ACCOUNT_NAME } from './audit-run-fixture';
+import { auditRunFixture, HOSTILE_ACCOUNT_NAME } from '../../support/audit-run-fixture';
 
 const EXACT_HEADER =
   'account_id,account_name,username,password_status,password_last_used,access_key_id,status,created_date,last_used_date,service_name,mfa_status';

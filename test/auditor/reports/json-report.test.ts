@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { SCHEMA_VERSION } from '../../../auditor/model';
 import { buildReportFiles, CSV_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../../../auditor/reports';
 import { jsonReport, type JsonReport } from '../../../auditor/reports/json-report';
-import { auditRunFixture, RUN_TIMESTAMP } from './audit-run-fixture';
+import { auditRunFixture, RUN_TIMESTAMP } from '../../support/audit-run-fixture';
 
 describe('JSON report and the report set', () => {
   it('round-trips the whole run with its schemaVersion, plus a summary', () => {

@@ -7,22 +7,22 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DEFAULT_THRESHOLDS } from '../../../auditor/findings';
+import { DEFAULT_THRESHOLDS } from '../../../auditor/analysis/findings';
 import type { AuditRun, IamUserRecord } from '../../../auditor/model';
 import { buildReportFiles, type ReportFile } from '../../../auditor/reports';
 import { cloudTrailEventsCsv } from '../../../auditor/reports/cloudtrail-events-report';
 import { coverageCsv } from '../../../auditor/reports/coverage-report';
 import { CSV_ROWS_PER_CHUNK } from '../../../auditor/reports/csv';
-import { renderDashboard } from '../../../auditor/reports/dashboard';
+import { renderDashboard } from '../../../auditor/reports/dashboard/dashboard';
 import { findingsCsv } from '../../../auditor/reports/findings-csv';
 import { iamUsersCsv } from '../../../auditor/reports/iam-users-report';
 import { prettyJsonChunks } from '../../../auditor/reports/json-chunks';
 import { jsonReport } from '../../../auditor/reports/json-report';
 import { rootCsv } from '../../../auditor/reports/root-report';
-import { analyseRun } from '../../../auditor/run-analysis';
-import { writeReportsToDirectory } from '../../../auditor/sinks/local';
-import { uploadReportsToS3 } from '../../../auditor/sinks/s3';
-import { auditRunFixture, user } from './audit-run-fixture';
+import { analyseRun } from '../../../auditor/analysis/run-analysis';
+import { writeReportsToDirectory } from '../../../auditor/publish/sinks/local';
+import { uploadReportsToS3 } from '../../../auditor/publish/sinks/s3';
+import { auditRunFixture, user } from '../../support/audit-run-fixture';
 
 /** The fixture with one account grown to thousands of users, so every large report spans many pieces. */
 function largeRun(): AuditRun {

@@ -1,0 +1,146 @@
+// The rules: pure functions from the run's records to findings. Ages are measured from the run's
+// start, not the wall clock, so re-reading an old report gives the same findings.
+import type { AccessKeyRecord, AccountAudit, AuditRun, IamUserRecord } from '../../model';
+import { compareFindings, type Finding, type FindingResourceType, type Severity } from './finding';
+import { RULE_CATALOGUE, type RuleId } from './rule-catalogue';
+import { DEFAULT_THRESHOLDS, validateThresholds, type FindingThresholds } from './thresholds';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+interface RuleContext {
+  account: AccountAudit;
+  /** Milliseconds since the epoch of the run's start. */
+  reference: number;
+  thresholds: FindingThresholds;
+}
+
+function daysSince(reference: number, isoDate: string): number {
+  return Math.floor((reference - Date.parse(isoDate)) / DAY_MS);
+}
+
+function finding(
+  context: RuleContext,
+  ruleId: RuleId,
+  severity: Severity,
+  resourceType: FindingResourceType,
+  resource: string,
+  evidence: string,
+): Finding {
+  const rule = RULE_CATALOGUE[ruleId];
+  const { id: accountId, name: accountName } = context.account.account;
+  return {
+    key: `${ruleId}|${accountId}|${resource}`,
+    ruleId,
+    title: rule.title,
+    severity,
+    accountId,
+    accountName,
+    resourceType,
+    resource,
+    evidence,
+    remediation: rule.remediation,
+    controls: { cis: [...rule.controls.cis], securityHub: [...rule.controls.securityHub], smm: [...rule.controls.smm] },
+  };
+}
+
+function keyResource(user: IamUserRecord, key: AccessKeyRecord): string {
+  return `${user.userName}/${key.accessKeyId}`;
+}
+
+function consoleUserWithoutMfa(context: RuleContext, user: IamUserRecord): Finding[] {
+  if (!user.passwordEnabled || user.mfaActive || user.mfaType !== 'None') return [];
+  const { recentLoginDays } = context.thresholds;
+  const daysSinceLogin = user.passwordLastUsed === null ? null : daysSince(context.reference, user.passwordLastUsed);
+  const recent = daysSinceLogin !== null && daysSinceLogin <= recentLoginDays;
+  const lastUse = user.passwordLastUsed === null ? 'the password was never used' : `password last used ${user.passwordLastUsed} (${daysSinceLogin} days ago)`;
+  return [finding(context, 'console-user-without-mfa', recent ? 'critical' : 'high', 'iam-user', user.userName, `console password enabled, no MFA device; ${lastUse}`)];
+}
+
+function accessKeyRules(context: RuleContext, user: IamUserRecord): Finding[] {
+  const { keyMaxAgeDays, keyCriticalAgeDays, unusedDays } = context.thresholds;
+  const findings: Finding[] = [];
+  const activeKeys = user.accessKeys.filter((key) => key.status === 'Active');
+  for (const key of activeKeys) {
+    const resource = keyResource(user, key);
+    const age = daysSince(context.reference, key.createdDate);
+    const lastUse = key.lastUsedDate === null ? 'never used' : `last used ${key.lastUsedDate}${key.lastUsedService ? ` (${key.lastUsedService})` : ''}`;
+    if (age > keyCriticalAgeDays) {
+      findings.push(finding(context, 'access-key-very-old', 'high', 'access-key', resource, `active key created ${key.createdDate}, ${age} days old (limit ${keyCriticalAgeDays}); ${lastUse}`));
+    } else if (age > keyMaxAgeDays) {
+      findings.push(finding(context, 'access-key-not-rotated', 'medium', 'access-key', resource, `active key created ${key.createdDate}, ${age} days old (limit ${keyMaxAgeDays}); ${lastUse}`));
+    }
+    if (key.lastUsedDate === null) {
+      const severity: Severity = age > unusedDays ? 'medium' : 'low';
+      findings.push(finding(context, 'access-key-never-used', severity, 'access-key', resource, `active key created ${key.createdDate} (${age} days ago) and never used`));
+    } else {
+      const idle = daysSince(context.reference, key.lastUsedDate);
+      if (idle >= unusedDays) {
+        findings.push(finding(context, 'credentials-unused', 'medium', 'access-key', resource, `active key last used ${key.lastUsedDate}, ${idle} days ago (limit ${unusedDays})`));
+      }
+    }
+  }
+  if (activeKeys.length >= 2) {
+    findings.push(finding(context, 'user-with-two-active-keys', 'low', 'iam-user', user.userName, `${activeKeys.length} active keys: ${activeKeys.map((key) => key.accessKeyId).join(', ')}`));
+  }
+  return findings;
+}
+
+function unusedPassword(context: RuleContext, user: IamUserRecord): Finding[] {
+  if (!user.passwordEnabled) return [];
+  const { unusedDays } = context.thresholds;
+  // A password never used counts from the user's creation: a new user has time to sign in.
+  const since = user.passwordLastUsed ?? user.createdDate;
+  const idle = daysSince(context.reference, since);
+  if (idle < unusedDays) return [];
+  const evidence = user.passwordLastUsed === null
+    ? `console password never used; user created ${user.createdDate}, ${idle} days ago (limit ${unusedDays})`
+    : `console password last used ${user.passwordLastUsed}, ${idle} days ago (limit ${unusedDays})`;
+  return [finding(context, 'credentials-unused', 'medium', 'iam-user', user.userName, evidence)];
+}
+
+function rootRules(context: RuleContext): Finding[] {
+  const root = context.account.root;
+  if (root === null) return [];
+  const findings: Finding[] = [];
+  if (root.accessKeysActive) {
+    findings.push(finding(context, 'root-access-key-active', 'critical', 'root', 'root', `root user has an active access key (${root.accessKeysPresent} present)`));
+  }
+  if (!root.mfaEnabled) {
+    const password = root.passwordEnabled === false ? 'root password disabled' : root.passwordLastUsed === null ? 'root password never used' : `root password last used ${root.passwordLastUsed}`;
+    findings.push(finding(context, 'root-without-mfa', 'critical', 'root', 'root', `root user has no MFA device; ${password}`));
+  } else if (root.mfaType === 'Virtual') {
+    findings.push(finding(context, 'root-virtual-mfa-only', 'low', 'root', 'root', 'root user MFA is a virtual device'));
+  }
+  if (root.signingCertificatesActive) {
+    findings.push(finding(context, 'root-signing-certificate-active', 'medium', 'root', 'root', 'root user has an active X.509 signing certificate'));
+  }
+  return findings;
+}
+
+function coverageRules(context: RuleContext): Finding[] {
+  const { coverage } = context.account;
+  // Deliberately skipped accounts (suspended, filtered out) are a choice, not a blind spot.
+  if (coverage.skipped !== null || coverage.audited === 'yes') return [];
+  const reasons = coverage.errors.length > 0 ? coverage.errors.join('; ') : 'no reason recorded';
+  if (coverage.audited === 'no') {
+    return [finding(context, 'account-not-audited', 'high', 'account', coverage.accountId, `not audited: ${reasons}`)];
+  }
+  return [finding(context, 'account-partially-audited', 'medium', 'account', coverage.accountId, `partially audited (users from ${coverage.userSource}): ${reasons}`)];
+}
+
+export function evaluateAccount(account: AccountAudit, reference: number, thresholds: FindingThresholds): Finding[] {
+  const context: RuleContext = { account, reference, thresholds };
+  const findings = [...coverageRules(context), ...rootRules(context)];
+  for (const user of account.users) {
+    findings.push(...consoleUserWithoutMfa(context, user), ...unusedPassword(context, user), ...accessKeyRules(context, user));
+  }
+  return findings;
+}
+
+/** Every finding of the run, worst first. */
+export function evaluateFindings(run: AuditRun, thresholds: FindingThresholds = DEFAULT_THRESHOLDS): Finding[] {
+  validateThresholds(thresholds);
+  const reference = Date.parse(run.startedAt);
+  if (Number.isNaN(reference)) throw new Error(`run startedAt ${JSON.stringify(run.startedAt)} is not a date`);
+  return run.accounts.flatMap((account) => evaluateAccount(account, reference, thresholds)).sort(compareFindings);
+}

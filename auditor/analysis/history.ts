@@ -1,0 +1,89 @@
+// A short history of runs (`history.json` beside the reports) so the dashboard can draw the trend
+// across months without reading every old report. One entry per run, newest last, capped.
+import { countBySeverity, type Finding, type FindingCounts } from './findings';
+import type { MaturitySummary } from './maturity';
+import type { AuditRun } from '../model';
+import { parseJsonFile } from '../publish/json-text';
+
+export const HISTORY_FILE_NAME = 'history.json';
+export const HISTORY_VERSION = 1;
+/** About two years of monthly runs, or a quarter of daily ones; the file stays a few kilobytes. */
+export const MAX_HISTORY_ENTRIES = 100;
+
+export interface HistoryEntry {
+  runTimestamp: string;
+  startedAt: string;
+  accountsInScope: number;
+  accountsAudited: number;
+  consoleUsers: number;
+  consoleUsersWithoutMfa: number;
+  activeAccessKeys: number;
+  keysOlderThanMaxAge: number;
+  findings: FindingCounts;
+}
+
+export interface RunHistory {
+  version: number;
+  entries: HistoryEntry[];
+}
+
+export function historyEntry(run: AuditRun, findings: readonly Finding[], maturity: MaturitySummary): HistoryEntry {
+  const inScope = run.accounts.filter((account) => account.coverage.skipped === null);
+  const { indicators } = maturity.organization;
+  return {
+    runTimestamp: run.runTimestamp,
+    startedAt: run.startedAt,
+    accountsInScope: inScope.length,
+    accountsAudited: inScope.filter((account) => account.coverage.audited === 'yes').length,
+    consoleUsers: indicators.consoleUsers,
+    consoleUsersWithoutMfa: indicators.consoleUsers - indicators.consoleUsersWithMfa,
+    activeAccessKeys: indicators.activeAccessKeys,
+    keysOlderThanMaxAge: indicators.keysOlderThanMaxAge,
+    findings: countBySeverity(findings),
+  };
+}
+
+/** Adds (or replaces, for a re-run with the same timestamp) the entry, oldest first, keeping the newest `cap`. */
+export function appendToHistory(history: RunHistory, entry: HistoryEntry, cap: number = MAX_HISTORY_ENTRIES): RunHistory {
+  const entries = history.entries.filter((existing) => existing.runTimestamp !== entry.runTimestamp);
+  entries.push(entry);
+  entries.sort((a, b) => a.runTimestamp.localeCompare(b.runTimestamp));
+  return { version: HISTORY_VERSION, entries: entries.slice(-cap) };
+}
+
+export function emptyHistory(): RunHistory {
+  return { version: HISTORY_VERSION, entries: [] };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isEntry(value: unknown): value is HistoryEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as Record<string, unknown>;
+  const findings = entry.findings as Record<string, unknown> | null | undefined;
+  return (
+    typeof entry.runTimestamp === 'string' &&
+    typeof entry.startedAt === 'string' &&
+    ['accountsInScope', 'accountsAudited', 'consoleUsers', 'consoleUsersWithoutMfa', 'activeAccessKeys', 'keysOlderThanMaxAge'].every((field) => isCount(entry[field])) &&
+    typeof findings === 'object' && findings !== null &&
+    ['critical', 'high', 'medium', 'low'].every((severity) => isCount(findings[severity]))
+  );
+}
+
+/** Reads a history file; a damaged one is an error naming the file (the caller decides to start over). */
+export function parseHistory(text: string, source: string): RunHistory {
+  const parsed = parseJsonFile(text, source, (message) => new Error(message));
+  const history = parsed as Partial<RunHistory> | null;
+  if (typeof history !== 'object' || history === null || history.version !== HISTORY_VERSION || !Array.isArray(history.entries)) {
+    throw new Error(`${source}: not a run history of version ${HISTORY_VERSION}`);
+  }
+  const bad = history.entries.findIndex((entry) => !isEntry(entry));
+  if (bad >= 0) throw new Error(`${source}: entries[${bad}] is not a run history entry`);
+  return { version: HISTORY_VERSION, entries: history.entries };
+}
+
+export function serializeHistory(history: RunHistory): string {
+  return `${JSON.stringify(history, null, 2)}\n`;
+}

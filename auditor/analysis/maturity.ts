@@ -1,0 +1,166 @@
+// The AWS Security Maturity Model indicators the seed asks for ("quantify gaps"), org-wide and per
+// account, and the level of the two IAM controls the audit can see, by the seed's criteria:
+//
+// | level       | Phase 1: MFA                                   | Phase 2: temporary credentials                  |
+// | Not Started | no visibility into MFA coverage                | no inventory of long-term credentials           |
+// | In Progress | audits run, gaps identified                    | access keys identified and catalogued           |
+// | Complete    | 100% of console users have MFA                 | keys older than 90 days eliminated              |
+// | Advanced    | policy prevents console access without MFA     | temporary credentials for all programmatic use  |
+//
+// "Visibility" needs the account's users: an account that was not audited is Not Started, and a
+// scope with a partially audited account cannot be Complete, because what was not seen may fail.
+// MFA's Advanced needs policies (SCPs, IAM denies) the audit does not read, so the audit never
+// claims it; the guardrails policy pack is the way to get there.
+import type { AccountAudit, AuditRun } from '../model';
+import { DEFAULT_THRESHOLDS } from './findings/thresholds';
+
+export const MATURITY_LEVELS = ['Not Started', 'In Progress', 'Complete', 'Advanced'] as const;
+export type MaturityLevel = (typeof MATURITY_LEVELS)[number];
+
+export interface MaturityIndicators {
+  consoleUsers: number;
+  consoleUsersWithMfa: number;
+  /** Whole percent, rounded down so 99.6% never shows as 100; null when there is no console user. */
+  mfaCoveragePercent: number | null;
+  /** Active IAM user access keys. */
+  activeAccessKeys: number;
+  /** Active IAM user access keys older than the rotation limit (90 days by default). */
+  keysOlderThanMaxAge: number;
+  /** Active user access keys plus root access keys: every long-term programmatic credential. */
+  longTermCredentials: number;
+  rootAccessKeys: number;
+}
+
+export interface ControlMaturity {
+  level: MaturityLevel;
+  /** Why this level and what the next one needs. */
+  reason: string;
+}
+
+export interface MaturityAssessment {
+  indicators: MaturityIndicators;
+  mfa: ControlMaturity;
+  temporaryCredentials: ControlMaturity;
+}
+
+export interface AccountMaturity extends MaturityAssessment {
+  accountId: string;
+  accountName: string;
+}
+
+export interface MaturitySummary {
+  keyMaxAgeDays: number;
+  organization: MaturityAssessment;
+  /** Accounts that were deliberately skipped are left out. */
+  accounts: AccountMaturity[];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function indicatorsOf(accounts: readonly AccountAudit[], reference: number, keyMaxAgeDays: number): MaturityIndicators {
+  const indicators: MaturityIndicators = {
+    consoleUsers: 0, consoleUsersWithMfa: 0, mfaCoveragePercent: null, activeAccessKeys: 0, keysOlderThanMaxAge: 0, longTermCredentials: 0, rootAccessKeys: 0,
+  };
+  for (const account of accounts) {
+    for (const user of account.users) {
+      if (user.passwordEnabled) {
+        indicators.consoleUsers += 1;
+        if (user.mfaActive || user.mfaType !== 'None') indicators.consoleUsersWithMfa += 1;
+      }
+      for (const key of user.accessKeys) {
+        if (key.status !== 'Active') continue;
+        indicators.activeAccessKeys += 1;
+        if (reference - Date.parse(key.createdDate) > keyMaxAgeDays * DAY_MS) indicators.keysOlderThanMaxAge += 1;
+      }
+    }
+    // The credential report says a root key is active but not how many: count at least one.
+    if (account.root?.accessKeysActive) indicators.rootAccessKeys += Math.max(1, account.root.accessKeysPresent);
+  }
+  indicators.longTermCredentials = indicators.activeAccessKeys + indicators.rootAccessKeys;
+  if (indicators.consoleUsers > 0) indicators.mfaCoveragePercent = Math.floor((indicators.consoleUsersWithMfa / indicators.consoleUsers) * 100);
+  return indicators;
+}
+
+interface Visibility {
+  /** Accounts whose users were read (complete or partial). */
+  seen: number;
+  /** Accounts that should have been audited and were not, or only in part. */
+  incomplete: number;
+}
+
+function visibilityOf(accounts: readonly AccountAudit[]): Visibility {
+  let seen = 0;
+  let incomplete = 0;
+  for (const account of accounts) {
+    if (account.coverage.audited !== 'no') seen += 1;
+    if (account.coverage.audited !== 'yes') incomplete += 1;
+  }
+  return { seen, incomplete };
+}
+
+function mfaMaturity(indicators: MaturityIndicators, visibility: Visibility): ControlMaturity {
+  if (visibility.seen === 0) return { level: 'Not Started', reason: 'no account could be audited: no visibility into MFA coverage' };
+  const without = indicators.consoleUsers - indicators.consoleUsersWithMfa;
+  if (without > 0) return { level: 'In Progress', reason: `${without} of ${indicators.consoleUsers} console users have no MFA` };
+  if (visibility.incomplete > 0) return { level: 'In Progress', reason: `${visibility.incomplete} account(s) not audited completely: coverage cannot be confirmed` };
+  return {
+    level: 'Complete',
+    reason: indicators.consoleUsers === 0 ? 'no console users' : `all ${indicators.consoleUsers} console users have MFA; Advanced needs a policy that denies console access without MFA, which the audit does not read`,
+  };
+}
+
+function temporaryCredentialsMaturity(indicators: MaturityIndicators, visibility: Visibility, keyMaxAgeDays: number): ControlMaturity {
+  if (visibility.seen === 0) return { level: 'Not Started', reason: 'no account could be audited: no inventory of long-term credentials' };
+  const oldOrRoot = indicators.keysOlderThanMaxAge + indicators.rootAccessKeys;
+  if (oldOrRoot > 0) {
+    const parts = [];
+    if (indicators.keysOlderThanMaxAge > 0) parts.push(`${indicators.keysOlderThanMaxAge} active key(s) older than ${keyMaxAgeDays} days`);
+    if (indicators.rootAccessKeys > 0) parts.push(`${indicators.rootAccessKeys} root access key(s)`);
+    return { level: 'In Progress', reason: `${indicators.longTermCredentials} long-term credential(s) catalogued; ${parts.join(', ')}` };
+  }
+  if (visibility.incomplete > 0) return { level: 'In Progress', reason: `${visibility.incomplete} account(s) not audited completely: old keys cannot be ruled out` };
+  if (indicators.longTermCredentials === 0) return { level: 'Advanced', reason: 'no active long-term access keys: programmatic access uses temporary credentials' };
+  return { level: 'Complete', reason: `no key older than ${keyMaxAgeDays} days; ${indicators.longTermCredentials} active key(s) remain before Advanced` };
+}
+
+function assess(accounts: readonly AccountAudit[], reference: number, keyMaxAgeDays: number): MaturityAssessment {
+  const indicators = indicatorsOf(accounts, reference, keyMaxAgeDays);
+  const visibility = visibilityOf(accounts);
+  return { indicators, mfa: mfaMaturity(indicators, visibility), temporaryCredentials: temporaryCredentialsMaturity(indicators, visibility, keyMaxAgeDays) };
+}
+
+export function assessMaturity(run: AuditRun, keyMaxAgeDays: number = DEFAULT_THRESHOLDS.keyMaxAgeDays): MaturitySummary {
+  const reference = Date.parse(run.startedAt);
+  const inScope = run.accounts.filter((account) => account.coverage.skipped === null);
+  return {
+    keyMaxAgeDays,
+    organization: assess(inScope, reference, keyMaxAgeDays),
+    accounts: inScope.map((account) => ({ accountId: account.account.id, accountName: account.account.name, ...assess([account], reference, keyMaxAgeDays) })),
+  };
+}
+
+function percent(value: number | null): string {
+  return value === null ? 'n/a (no console users)' : `${value}%`;
+}
+
+/** The maturity block printed at the end of a run. */
+export function formatMaturity(summary: MaturitySummary): string {
+  const { indicators, mfa, temporaryCredentials } = summary.organization;
+  const lines = [
+    'Security maturity (AWS SMM)',
+    `  console users with MFA: ${indicators.consoleUsersWithMfa} of ${indicators.consoleUsers} (${percent(indicators.mfaCoveragePercent)})`,
+    `  active keys older than ${summary.keyMaxAgeDays} days: ${indicators.keysOlderThanMaxAge}`,
+    `  long-term credentials: ${indicators.longTermCredentials} (${indicators.activeAccessKeys} user access keys, ${indicators.rootAccessKeys} root access keys)`,
+    `  Phase 1 MFA: ${mfa.level} (${mfa.reason})`,
+    `  Phase 2 temporary credentials: ${temporaryCredentials.level} (${temporaryCredentials.reason})`,
+  ];
+  const behind = summary.accounts.filter((account) => account.mfa.level !== 'Complete' || !['Complete', 'Advanced'].includes(account.temporaryCredentials.level));
+  if (behind.length > 0) {
+    lines.push('  accounts not yet Complete:');
+    for (const account of behind) {
+      // Account names come from AWS; JSON quoting keeps a control character from rewriting the terminal.
+      lines.push(`    ${account.accountId} ${JSON.stringify(account.accountName)}: MFA ${account.mfa.level}, temporary credentials ${account.temporaryCredentials.level}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,135 @@
+// `iam-audit merge`: reads the parts that `--shard <i>/<n>` runs wrote, checks that they are every
+// shard of one run, and reports the merged run through the same path as a single run (reports,
+// analysis, history, notification, exit codes). Nothing is written when a check fails.
+import { Command, Option } from 'commander';
+import type { AwsClientFactory } from '../aws/clients';
+import { ConfigError, DEFAULT_OUT_DIR, ENV_RUN_TIME, ENV_S3_URI, fromEnvironment, parseRunTime, parseS3Uri, singleValueParser, type Environment, type S3Location } from './audit-config';
+import { formatRunTimestamp } from '../run/run-audit';
+import { EXIT_USAGE_OR_SETUP } from './exit-codes';
+import { prepareReporting, publishRun } from '../publish/publish-run';
+import { defineReportOptions, readReportConfig, type ReportConfig } from './report-config';
+import { formatShard } from '../shard/shard';
+import { mergeShardParts, parseShardPart, ShardMergeError, type ShardPart } from '../shard/shard-merge';
+import { describeShardSource, findShardReports, parseShardSource, type ShardSource } from '../shard/shard-reports';
+import { terminalSafe } from './progress';
+import { errorMessage } from '../publish/sinks/sink-outcome';
+
+export const MERGE_COMMAND_NAME = 'merge';
+
+/** Adds `merge` with its flags (the report flags of a normal run included) to the audit command. */
+export function defineMergeCommand(program: Command): Command {
+  const merge = program
+    .command(MERGE_COMMAND_NAME)
+    .description(
+      'Merge the parts written by `--shard <i>/<n>` runs into the usual reports, as one run over the whole ' +
+        'organization would have written them. Exit codes as for a run; 1 also when a part is missing, ' +
+        'found twice or does not belong to the same run (nothing is written then).',
+    )
+    .helpOption('-h, --help', 'show this help')
+    .allowExcessArguments(false)
+    .addOption(new Option('--from <location...>', 'directories or s3://<bucket>/<prefix>/ holding the parts (repeatable; required)'))
+    .addOption(new Option('--run-time <iso>', `merge the run with this reference time (the shards' --run-time); needed when the locations hold parts of several runs (env ${ENV_RUN_TIME})`).argParser(singleValueParser('--run-time', (value, source) => parseRunTime(value, source))))
+    .addOption(new Option('--profile <name>', 'AWS profile for reading and writing S3 and publishing (default: the SDK default chain)'))
+    .addOption(new Option('--out-dir <dir>', 'directory the reports are written to (created if missing)').default(DEFAULT_OUT_DIR))
+    .addOption(new Option('--s3-uri <uri>', `also upload every report under s3://<bucket>/<prefix>/<YYYY>/<MM>/<DD>/<timestamp>/ (env ${ENV_S3_URI})`).argParser(singleValueParser('--s3-uri', parseS3Uri)));
+  return defineReportOptions(merge);
+}
+
+export interface MergeConfig {
+  sources: ShardSource[];
+  runTime?: Date;
+  profile?: string;
+  outDir: string;
+  s3?: S3Location;
+}
+
+interface ParsedMergeOptions {
+  from?: string[];
+  runTime?: Date;
+  profile?: string;
+  outDir: string;
+  s3Uri?: S3Location;
+}
+
+/** Flags first, then the environment. Throws ConfigError naming the flag or variable. */
+export function readMergeConfig(command: Command, env: Environment): MergeConfig {
+  const options = command.opts<ParsedMergeOptions>();
+  if (options.from === undefined || options.from.length === 0) throw new ConfigError('--from: name at least one directory or s3:// prefix holding the shard parts');
+  const sources = options.from.map((value) => parseShardSource(value, '--from'));
+  const envRunTime = fromEnvironment(env, ENV_RUN_TIME);
+  const runTime = options.runTime ?? (envRunTime === undefined ? undefined : parseRunTime(envRunTime, ENV_RUN_TIME));
+  const envS3 = fromEnvironment(env, ENV_S3_URI);
+  const s3 = options.s3Uri ?? (envS3 === undefined ? undefined : parseS3Uri(envS3, ENV_S3_URI));
+  if (options.outDir.trim() === '') throw new ConfigError('--out-dir: the directory may not be empty');
+  const config: MergeConfig = { sources, outDir: options.outDir };
+  if (runTime !== undefined) config.runTime = runTime;
+  if (options.profile !== undefined) config.profile = options.profile;
+  if (s3 !== undefined) config.s3 = s3;
+  return config;
+}
+
+export interface MergeIo {
+  env: Environment;
+  stderr(text: string): void;
+  /** Builds the AWS clients (S3 for parts and reports, SNS); throws when it cannot. */
+  clients(profile: string | undefined): Promise<AwsClientFactory>;
+}
+
+async function readParts(config: MergeConfig, clients: AwsClientFactory): Promise<ShardPart[]> {
+  const runTimestamp = config.runTime === undefined ? undefined : formatRunTimestamp(config.runTime);
+  const found = await findShardReports(config.sources, () => clients.s3(), runTimestamp);
+  const parts: ShardPart[] = [];
+  for (const report of found) {
+    let text: string;
+    try {
+      text = await report.read();
+    } catch (error) {
+      throw new ShardMergeError(`cannot read ${report.location}: ${errorMessage(error)}`);
+    }
+    const part = parseShardPart(text, report.location);
+    const { name } = report;
+    if (name.runTimestamp !== part.run.runTimestamp || name.index !== part.shard.index || name.count !== part.shard.count) {
+      throw new ShardMergeError(`${report.location}: its name says shard ${name.index}/${name.count} of run ${name.runTimestamp}, its content shard ${formatShard(part.shard)} of run ${part.run.runTimestamp}`);
+    }
+    parts.push(part);
+  }
+  return parts;
+}
+
+/** Runs `merge` once its flags are parsed; returns the exit code. */
+export async function runMerge(command: Command, io: MergeIo): Promise<number> {
+  const fail = (message: string): number => {
+    io.stderr(`error: ${terminalSafe(message)}\n`);
+    return EXIT_USAGE_OR_SETUP;
+  };
+  let config: MergeConfig;
+  let reportConfig: ReportConfig;
+  try {
+    config = readMergeConfig(command, io.env);
+    reportConfig = readReportConfig(command, io.env);
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(error.message);
+    throw error;
+  }
+  const prepared = await prepareReporting(config.outDir, reportConfig);
+  if ('error' in prepared) return fail(prepared.error);
+
+  let clients: AwsClientFactory;
+  try {
+    clients = await io.clients(config.profile);
+  } catch (error) {
+    return fail(`cannot set up the AWS clients: ${errorMessage(error)}`);
+  }
+
+  let parts: ShardPart[];
+  let run;
+  try {
+    parts = await readParts(config, clients);
+    run = mergeShardParts(parts);
+  } catch (error) {
+    if (error instanceof ShardMergeError) return fail(`merge: ${error.message}`);
+    throw error;
+  }
+  io.stderr(`merged ${parts.length} shard parts of run ${run.runTimestamp} from ${config.sources.map(describeShardSource).join(', ')}\n`);
+  return publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith: prepared.comparedWith, stderr: io.stderr });
+}

@@ -1,0 +1,89 @@
+// The flags of the findings, comparison and notification step, kept beside the audit's own flags
+// (config.ts) and added to the same command. Values are checked before anything is sent to AWS.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, type Environment } from './audit-config';
+import { DEFAULT_THRESHOLDS, SEVERITIES, type FindingThresholds, type Severity } from '../analysis/findings';
+import { ENV_SNS_TOPIC_ARN, parseTopicArn } from '../publish/notify';
+
+/** Ten years: a longer limit is a typo, not a policy. */
+export const MAX_THRESHOLD_DAYS = 3650;
+
+export interface ReportConfig {
+  thresholds: FindingThresholds;
+  /** `--compare`: a previous iam_audit_*.json on disk. */
+  comparePath?: string;
+  /** `--fail-on`: exit 3 when a finding is at or above this severity. */
+  failOn?: Severity;
+  snsTopicArn?: string;
+}
+
+function daysParser(flag: string) {
+  return (value: string): number => {
+    const trimmed = value.trim();
+    const parsed = /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+    if (!Number.isSafeInteger(parsed) || parsed < 1 || parsed > MAX_THRESHOLD_DAYS) {
+      throw new InvalidArgumentError(`Expected a whole number of days from 1 to ${MAX_THRESHOLD_DAYS} for ${flag}, got ${JSON.stringify(value)}`);
+    }
+    return parsed;
+  };
+}
+
+function topicArnParser(value: string): string {
+  try {
+    return parseTopicArn(value, '--sns-topic-arn');
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message.replace(/^--sns-topic-arn: /, '') : String(error));
+  }
+}
+
+/** Adds the report flags to the audit command. */
+export function defineReportOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--key-max-age-days <n>', 'an active access key older than this is due for rotation (medium)').default(DEFAULT_THRESHOLDS.keyMaxAgeDays).argParser(daysParser('--key-max-age-days')))
+    .addOption(new Option('--key-critical-age-days <n>', 'an active access key older than this is a high finding').default(DEFAULT_THRESHOLDS.keyCriticalAgeDays).argParser(daysParser('--key-critical-age-days')))
+    .addOption(new Option('--unused-days <n>', 'a password or key unused this long should be disabled').default(DEFAULT_THRESHOLDS.unusedDays).argParser(daysParser('--unused-days')))
+    .addOption(new Option('--recent-login-days <n>', 'a console user without MFA who signed in within this many days is critical').default(DEFAULT_THRESHOLDS.recentLoginDays).argParser(daysParser('--recent-login-days')))
+    .addOption(new Option('--compare <file>', 'a previous iam_audit_*.json: report new and removed keys, users who gained MFA, new and resolved findings (with --s3-uri the previous run in the bucket is used when this is not given)'))
+    .addOption(new Option('--fail-on <severity>', 'exit with code 3 when any finding is at or above this severity').choices([...SEVERITIES]))
+    .addOption(new Option('--sns-topic-arn <arn>', `publish a short run summary to this SNS topic (env ${ENV_SNS_TOPIC_ARN})`).argParser(topicArnParser));
+}
+
+interface ParsedReportOptions {
+  keyMaxAgeDays: number;
+  keyCriticalAgeDays: number;
+  unusedDays: number;
+  recentLoginDays: number;
+  compare?: string;
+  failOn?: Severity;
+  snsTopicArn?: string;
+}
+
+/** Flags first, then the environment. Throws ConfigError naming the flag or variable. */
+export function readReportConfig(command: Command, env: Environment): ReportConfig {
+  const options = command.opts<ParsedReportOptions>();
+  const thresholds: FindingThresholds = {
+    keyMaxAgeDays: options.keyMaxAgeDays,
+    keyCriticalAgeDays: options.keyCriticalAgeDays,
+    unusedDays: options.unusedDays,
+    recentLoginDays: options.recentLoginDays,
+  };
+  if (thresholds.keyCriticalAgeDays <= thresholds.keyMaxAgeDays) {
+    throw new ConfigError(`--key-critical-age-days (${thresholds.keyCriticalAgeDays}) must be greater than --key-max-age-days (${thresholds.keyMaxAgeDays})`);
+  }
+  const config: ReportConfig = { thresholds };
+  if (options.compare !== undefined) {
+    if (options.compare.trim() === '') throw new ConfigError('--compare: the file name may not be empty');
+    config.comparePath = options.compare;
+  }
+  if (options.failOn !== undefined) config.failOn = options.failOn;
+  const envTopic = env[ENV_SNS_TOPIC_ARN];
+  if (options.snsTopicArn !== undefined) config.snsTopicArn = options.snsTopicArn;
+  else if (envTopic !== undefined && envTopic.trim() !== '') {
+    try {
+      config.snsTopicArn = parseTopicArn(envTopic, ENV_SNS_TOPIC_ARN);
+    } catch (error) {
+      throw new ConfigError(error instanceof Error ? error.message : String(error));
+    }
+  }
+  return config;
+}

@@ -1,0 +1,164 @@
+// Where earlier runs are found: a `--compare` file on disk, or, with `--s3-uri`, the newest
+// iam_audit_*.json in the bucket from before this run; and where the run history is kept
+// (`history.json` in the output directory and at the top of the S3 prefix).
+import { open, readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import path from 'node:path';
+import { ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { checkPreviousRun, comparableRun, PreviousReportError } from '../analysis/comparison';
+import type { S3Location } from '../cli/audit-config';
+import { emptyHistory, HISTORY_FILE_NAME, parseHistory, serializeHistory, type RunHistory } from '../analysis/history';
+import { parseJsonStream, type JsonPath } from './json-text';
+import type { AuditRun } from '../model';
+import { readS3ObjectStream, readS3ObjectText, s3Uri } from './sinks/s3';
+
+/** What the task role needs on the reports prefix for this (on top of PutObject for the reports). */
+export const PREVIOUS_RUN_S3_ACTIONS = ['s3:ListBucket', 's3:GetObject'] as const;
+
+const JSON_REPORT_KEY = /(?:^|\/)iam_audit_(\d{8}T\d{6}Z)\.json$/;
+
+// What the comparison never reads, left out while the report is parsed: the sections the analysis
+// of that run added, and every account's CloudTrail events.
+const NOT_COMPARED = new Set(['summary', 'thresholds', 'findings', 'maturity', 'comparison']);
+
+function notCompared(path: JsonPath): boolean {
+  if (path.length === 1) return typeof path[0] === 'string' && NOT_COMPARED.has(path[0]);
+  return path.length === 3 && path[0] === 'accounts' && typeof path[1] === 'number' && path[2] === 'events';
+}
+
+/**
+ * A previous JSON report, streamed and parsed without what the comparison does not read, so that
+ * a large organization's report (hundreds of MB) is never one string in memory.
+ */
+async function readComparableRun(input: Readable, source: string): Promise<AuditRun> {
+  const parsed = await parseJsonStream(input, source, (message) => new PreviousReportError(message), notCompared);
+  const accounts = typeof parsed === 'object' && parsed !== null ? (parsed as { accounts?: unknown }).accounts : undefined;
+  if (Array.isArray(accounts)) {
+    for (const account of accounts) if (typeof account === 'object' && account !== null) (account as { events?: unknown }).events = [];
+  }
+  return comparableRun(checkPreviousRun(parsed, source));
+}
+
+export async function readPreviousRunFile(filePath: string): Promise<AuditRun> {
+  let file;
+  try {
+    file = await open(filePath, 'r');
+  } catch (error) {
+    throw new PreviousReportError(`--compare: cannot read ${filePath}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return readComparableRun(file.createReadStream(), filePath);
+}
+
+function listPrefix(location: S3Location): string {
+  return location.prefix === '' ? '' : `${location.prefix}/`;
+}
+
+/** The key of the newest JSON report under the prefix from before `runTimestamp`, or null. */
+export async function findPreviousRunKey(s3: S3Client, location: S3Location, runTimestamp: string): Promise<string | null> {
+  let best: { key: string; timestamp: string } | null = null;
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: location.bucket, Prefix: listPrefix(location) })) {
+    for (const object of page.Contents ?? []) {
+      const match = object.Key ? JSON_REPORT_KEY.exec(object.Key) : null;
+      if (!match || !object.Key || match[1] >= runTimestamp) continue;
+      if (best === null || match[1] > best.timestamp) best = { key: object.Key, timestamp: match[1] };
+    }
+  }
+  return best?.key ?? null;
+}
+
+export interface PreviousRun {
+  run: AuditRun;
+  /** A path or an s3:// URI. */
+  source: string;
+}
+
+export async function findPreviousRunInS3(s3: S3Client, location: S3Location, runTimestamp: string): Promise<PreviousRun | null> {
+  const key = await findPreviousRunKey(s3, location, runTimestamp);
+  if (key === null) return null;
+  const source = s3Uri(location.bucket, key);
+  return { run: await readComparableRun(await readS3ObjectStream(s3, location.bucket, key), source), source };
+}
+
+export function historyS3Key(location: S3Location): string {
+  return `${listPrefix(location)}${HISTORY_FILE_NAME}`;
+}
+
+function isMissing(error: unknown): boolean {
+  const name = error instanceof Error ? error.name : '';
+  return name === 'NoSuchKey' || name === 'NotFound' || (error as { code?: string } | null)?.code === 'ENOENT';
+}
+
+/** The stored history, or an empty one when there is none yet. A damaged file is an error. */
+export async function loadHistoryFromS3(s3: S3Client, location: S3Location): Promise<RunHistory> {
+  const key = historyS3Key(location);
+  // Listed first: a GetObject of a missing key answers AccessDenied, not NoSuchKey, unless the
+  // caller may list the whole bucket, and the task role may list only the reports prefix.
+  const listing = await s3.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: key, MaxKeys: 1 }));
+  if (!(listing.Contents ?? []).some((object) => object.Key === key)) return emptyHistory();
+  try {
+    return parseHistory(await readS3ObjectText(s3, location.bucket, key), s3Uri(location.bucket, key));
+  } catch (error) {
+    if (isMissing(error)) return emptyHistory();
+    throw error;
+  }
+}
+
+export async function saveHistoryToS3(s3: S3Client, location: S3Location, history: RunHistory): Promise<string> {
+  const key = historyS3Key(location);
+  await s3.send(new PutObjectCommand({ Bucket: location.bucket, Key: key, Body: serializeHistory(history), ContentType: 'application/json; charset=utf-8' }));
+  return s3Uri(location.bucket, key);
+}
+
+export function localHistoryPath(outDir: string): string {
+  return path.join(outDir, HISTORY_FILE_NAME);
+}
+
+export async function loadHistoryFromDirectory(outDir: string): Promise<RunHistory> {
+  const file = localHistoryPath(outDir);
+  try {
+    return parseHistory(await readFile(file, 'utf8'), file);
+  } catch (error) {
+    if (isMissing(error)) return emptyHistory();
+    throw error;
+  }
+}
+
+export interface EarlierRuns {
+  previous?: PreviousRun;
+  history: RunHistory;
+  /** False when the stored history could not be read: it is then left as it is, never overwritten. */
+  historyWritable: boolean;
+}
+
+export interface EarlierRunsOptions {
+  runTimestamp: string;
+  outDir: string;
+  /** The auditor's own S3 client and the reports location, with `--s3-uri`. */
+  s3?: { client: S3Client; location: S3Location };
+  /** From `--compare`, read before the audit; when absent the bucket is searched. */
+  previous?: PreviousRun;
+  warn(message: string): void;
+}
+
+/**
+ * The previous run and the history. In S3 (the scheduled task) both live in the bucket; locally
+ * the history sits in the output directory. Nothing here stops the run: a problem is a warning
+ * and the run goes on without the comparison or the trend.
+ */
+export async function loadEarlierRuns(options: EarlierRunsOptions): Promise<EarlierRuns> {
+  let previous = options.previous;
+  if (previous === undefined && options.s3 !== undefined) {
+    try {
+      previous = (await findPreviousRunInS3(options.s3.client, options.s3.location, options.runTimestamp)) ?? undefined;
+    } catch (error) {
+      options.warn(`no comparison with the previous run: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  try {
+    const history = options.s3 !== undefined ? await loadHistoryFromS3(options.s3.client, options.s3.location) : await loadHistoryFromDirectory(options.outDir);
+    return { previous, history, historyWritable: true };
+  } catch (error) {
+    options.warn(`the run history could not be read and is left untouched: ${error instanceof Error ? error.message : String(error)}`);
+    return { previous, history: emptyHistory(), historyWritable: false };
+  }
+}

@@ -1,0 +1,139 @@
+// What happens to a finished run, whether one task audited the whole organization or `merge` put
+// the shards' parts back together: earlier runs are loaded, the run is analysed, the reports and
+// the history are written to the local directory and S3, the summary and analysis are printed,
+// the notification is published, and the exit code is decided. One path for both, so a merged run
+// is reported exactly as a single run would be.
+import path from 'node:path';
+import type { AwsClientFactory } from '../aws/clients';
+import { PreviousReportError } from '../analysis/comparison';
+import type { S3Location } from '../cli/audit-config';
+import { EXIT_COMPLETE, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from '../cli/exit-codes';
+import { countBySeverity } from '../analysis/findings';
+import { HISTORY_FILE_NAME, serializeHistory } from '../analysis/history';
+import type { AuditRun } from '../model';
+import { buildNotification, publishNotification } from './notify';
+import { loadEarlierRuns, readPreviousRunFile, saveHistoryToS3, type PreviousRun } from './previous-run';
+import { terminalSafe } from '../cli/progress';
+import type { ReportConfig } from '../cli/report-config';
+import { buildReportFiles, type ReportFile } from '../reports';
+import { analyseRun, formatAnalysis, reachesFailOn } from '../analysis/run-analysis';
+import { prepareOutputDirectory, writeReportsToDirectory } from './sinks/local';
+import { s3RunPrefix, s3Uri, uploadReportsToS3 } from './sinks/s3';
+import { errorMessage, type SinkOutcome } from './sinks/sink-outcome';
+import { formatSummary, summarizeRun } from '../analysis/summary';
+
+export interface ReportDestinations {
+  outDir: string;
+  s3?: S3Location;
+}
+
+/** Checks done before any time is spent: the output directory is writable and `--compare` reads. */
+export async function prepareReporting(outDir: string, reportConfig: ReportConfig): Promise<{ comparedWith?: PreviousRun } | { error: string }> {
+  try {
+    await prepareOutputDirectory(outDir);
+  } catch (error) {
+    return { error: `--out-dir: cannot write reports to ${outDir}: ${errorMessage(error)}` };
+  }
+  if (reportConfig.comparePath === undefined) return {};
+  try {
+    return { comparedWith: { run: await readPreviousRunFile(reportConfig.comparePath), source: reportConfig.comparePath } };
+  } catch (error) {
+    if (error instanceof PreviousReportError) return { error: error.message };
+    throw error;
+  }
+}
+
+export interface WrittenReports {
+  outcomes: SinkOutcome[];
+  /** The local directory and, with S3, the run's prefix there. */
+  locations: string[];
+}
+
+/** Writes the files to the local directory and, when given, under the run's prefix in S3. */
+export async function writeReports(files: readonly ReportFile[], runTimestamp: string, destinations: ReportDestinations, clients: AwsClientFactory): Promise<WrittenReports> {
+  const outcomes: SinkOutcome[] = [await writeReportsToDirectory(destinations.outDir, files)];
+  const locations = [path.resolve(destinations.outDir)];
+  const { s3 } = destinations;
+  if (s3 !== undefined) {
+    let s3Outcome: SinkOutcome;
+    try {
+      s3Outcome = await uploadReportsToS3(clients.s3(), s3, runTimestamp, files);
+    } catch (error) {
+      const reason = errorMessage(error);
+      s3Outcome = { written: [], failed: files.map((file) => ({ fileName: file.fileName, location: `s3://${s3.bucket}/`, reason })) };
+    }
+    outcomes.push(s3Outcome);
+    locations.push(s3Uri(s3.bucket, s3RunPrefix(s3, runTimestamp)));
+  }
+  return { outcomes, locations };
+}
+
+/** Names every file that could not be written; true when there was one. */
+export function reportWriteFailures(outcomes: readonly SinkOutcome[], stderr: (text: string) => void): boolean {
+  const failures = outcomes.flatMap((outcome) => outcome.failed);
+  for (const failure of failures) stderr(`error: could not write ${terminalSafe(failure.location)}: ${terminalSafe(failure.reason)}\n`);
+  if (failures.length === 0) return false;
+  const saved = outcomes.flatMap((outcome) => outcome.written);
+  stderr(saved.length > 0 ? `the other reports were written: ${saved.map((file) => file.location).join(', ')}\n` : 'no report could be written\n');
+  return true;
+}
+
+export interface PublishContext extends ReportDestinations {
+  clients: AwsClientFactory;
+  reportConfig: ReportConfig;
+  /** From `--compare`, read by `prepareReporting`. */
+  comparedWith?: PreviousRun;
+  stderr(text: string): void;
+}
+
+/** Reports a whole run (single or merged) and returns the command's exit code. */
+export async function publishRun(run: AuditRun, context: PublishContext): Promise<number> {
+  const { clients, reportConfig, stderr } = context;
+  const warn = (message: string) => stderr(`warning: ${terminalSafe(message)}\n`);
+  const earlier = await loadEarlierRuns({
+    runTimestamp: run.runTimestamp,
+    outDir: context.outDir,
+    s3: context.s3 === undefined ? undefined : { client: clients.s3(), location: context.s3 },
+    previous: context.comparedWith,
+    warn,
+  });
+  const analysis = analyseRun(run, reportConfig.thresholds, earlier.previous?.run, earlier.history);
+  const files = buildReportFiles(run, analysis);
+  const { outcomes, locations } = await writeReports(files, run.runTimestamp, context, clients);
+
+  if (earlier.historyWritable) {
+    const history = { fileName: HISTORY_FILE_NAME, contentType: 'application/json; charset=utf-8', body: serializeHistory(analysis.history) };
+    const local = await writeReportsToDirectory(context.outDir, [history]);
+    for (const failure of local.failed) warn(`run history not saved to ${failure.location}: ${failure.reason}`);
+    if (context.s3 !== undefined) await saveHistoryToS3(clients.s3(), context.s3, analysis.history).catch((error: unknown) => warn(`run history not saved to S3: ${errorMessage(error)}`));
+  }
+
+  const summary = summarizeRun(run);
+  stderr(formatSummary(summary, locations));
+  if (earlier.previous !== undefined) stderr(`compared with ${terminalSafe(earlier.previous.source)}\n`);
+  stderr(formatAnalysis(analysis));
+  const failOnReached = reachesFailOn(analysis, reportConfig.failOn);
+  if (failOnReached) stderr(`at least one finding is ${reportConfig.failOn} or worse (--fail-on ${reportConfig.failOn})\n`);
+  let notificationFailed = false;
+  if (reportConfig.snsTopicArn !== undefined) {
+    const notification = buildNotification({
+      runTimestamp: run.runTimestamp,
+      summary,
+      findings: countBySeverity(analysis.findings),
+      maturity: analysis.maturity,
+      reportLocations: locations,
+      failedOn: failOnReached ? reportConfig.failOn : undefined,
+    });
+    try {
+      await publishNotification(clients.sns(), reportConfig.snsTopicArn, notification, run.runTimestamp);
+      stderr(`summary published to ${reportConfig.snsTopicArn}\n`);
+    } catch (error) {
+      notificationFailed = true;
+      stderr(`error: could not publish to ${reportConfig.snsTopicArn}: ${terminalSafe(errorMessage(error))}\n`);
+    }
+  }
+  if (reportWriteFailures(outcomes, stderr)) return EXIT_USAGE_OR_SETUP;
+  if (notificationFailed) return EXIT_USAGE_OR_SETUP;
+  if (failOnReached) return EXIT_FINDINGS;
+  return summary.complete ? EXIT_COMPLETE : EXIT_INCOMPLETE;
+}

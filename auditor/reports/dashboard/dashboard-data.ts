@@ -1,0 +1,242 @@
+// The figures the HTML dashboard shows, computed from the run, its findings and maturity, and
+// optionally the comparison with the previous run and the run history. Pure: the HTML writer only
+// formats what this returns, so the numbers can be tested without a browser.
+import type { RunComparison } from '../../analysis/comparison';
+import { countBySeverity, type Finding, type FindingCounts, type FindingThresholds } from '../../analysis/findings';
+import type { HistoryEntry } from '../../analysis/history';
+import type { MaturitySummary } from '../../analysis/maturity';
+import type { AuditedStatus, AuditRun, MfaType } from '../../model';
+
+export interface DashboardInput {
+  run: AuditRun;
+  findings: readonly Finding[];
+  maturity: MaturitySummary;
+  thresholds: FindingThresholds;
+  comparison?: RunComparison;
+  /** Earlier runs and this one, oldest first (see `auditor/history.ts`). */
+  history?: readonly HistoryEntry[];
+}
+
+export interface DashboardKpis {
+  accountsInScope: number;
+  accountsAudited: number;
+  accountsPartial: number;
+  accountsNotAudited: number;
+  accountsSkipped: number;
+  users: number;
+  consoleUsers: number;
+  consoleUsersWithoutMfa: number;
+  mfaCoveragePercent: number | null;
+  activeAccessKeys: number;
+  keysOlderThanMaxAge: number;
+  findings: FindingCounts;
+}
+
+export interface AgeBucket {
+  label: string;
+  count: number;
+}
+
+export interface AccountRisk {
+  accountId: string;
+  accountName: string;
+  audited: AuditedStatus;
+  skipped: 'state' | 'filter' | null;
+  users: number;
+  activeAccessKeys: number;
+  findings: FindingCounts;
+  /** Weighted sum (critical 10, high 5, medium 2, low 1): a sort key, not a measurement. */
+  riskScore: number;
+}
+
+export interface CoverageGap {
+  accountId: string;
+  accountName: string;
+  state: string;
+  status: 'not audited' | 'partial' | 'skipped';
+  reason: string;
+}
+
+export interface RootStatus {
+  accountId: string;
+  accountName: string;
+  mfa: string;
+  accessKeys: string;
+  signingCertificates: string;
+  passwordLastUsed: string;
+}
+
+export interface WeeklyActivity {
+  /** Monday of the ISO week, `YYYY-MM-DD`. */
+  weekStart: string;
+  keysCreated: number;
+  keysDeleted: number;
+  mfaEnabled: number;
+}
+
+export interface DashboardData {
+  runTimestamp: string;
+  startedAt: string;
+  thresholds: FindingThresholds;
+  kpis: DashboardKpis;
+  mfaByType: Record<MfaType, number>;
+  keyAges: AgeBucket[];
+  accounts: AccountRisk[];
+  coverageGaps: CoverageGap[];
+  rootStatus: RootStatus[];
+  weeklyActivity: WeeklyActivity[];
+  cloudTrailEnabled: boolean;
+  history: HistoryEntry[];
+  comparison: RunComparison | null;
+  maturity: MaturitySummary;
+  /** Every finding of the run; the table holds at most DASHBOARD_FINDINGS_LIMIT of them. */
+  findingsTotal: number;
+  /** The most severe findings, worst first; last, so the page can write it in pieces. */
+  findings: Finding[];
+}
+
+/**
+ * The findings table's rows at most. A browser stays usable with ten thousand; a large
+ * organization can have hundreds of thousands, and all of them are in the findings CSV. The
+ * counts, KPIs and risk per account always count every finding.
+ */
+export const DASHBOARD_FINDINGS_LIMIT = 10_000;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const RISK_WEIGHTS: FindingCounts = { critical: 10, high: 5, medium: 2, low: 1 };
+
+function keyAgeBuckets(run: AuditRun, thresholds: FindingThresholds): AgeBucket[] {
+  const edges = [...new Set([30, thresholds.keyMaxAgeDays, thresholds.keyCriticalAgeDays])].sort((a, b) => a - b);
+  const buckets: AgeBucket[] = edges.map((edge, index) => ({ label: index === 0 ? `0-${edge} days` : `${edges[index - 1] + 1}-${edge} days`, count: 0 }));
+  buckets.push({ label: `over ${edges[edges.length - 1]} days`, count: 0 });
+  const reference = Date.parse(run.startedAt);
+  for (const account of run.accounts) {
+    for (const user of account.users) {
+      for (const key of user.accessKeys) {
+        if (key.status !== 'Active') continue;
+        const age = Math.floor((reference - Date.parse(key.createdDate)) / DAY_MS);
+        const index = edges.findIndex((edge) => age <= edge);
+        buckets[index === -1 ? edges.length : index].count += 1;
+      }
+    }
+  }
+  return buckets;
+}
+
+function weekStart(isoDate: string): string | null {
+  const time = Date.parse(isoDate);
+  if (Number.isNaN(time)) return null;
+  const date = new Date(time);
+  const daysSinceMonday = (date.getUTCDay() + 6) % 7;
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() - daysSinceMonday)).toISOString().slice(0, 10);
+}
+
+function weeklyActivity(run: AuditRun): WeeklyActivity[] {
+  const weeks = new Map<string, WeeklyActivity>();
+  for (const account of run.accounts) {
+    for (const event of account.events) {
+      const column = event.eventName === 'CreateAccessKey' ? 'keysCreated' : event.eventName === 'DeleteAccessKey' ? 'keysDeleted' : event.eventName === 'EnableMFADevice' ? 'mfaEnabled' : null;
+      const week = column && weekStart(event.eventTime);
+      if (!column || !week) continue;
+      const entry = weeks.get(week) ?? { weekStart: week, keysCreated: 0, keysDeleted: 0, mfaEnabled: 0 };
+      entry[column] += 1;
+      weeks.set(week, entry);
+    }
+  }
+  return [...weeks.values()].sort((a, b) => a.weekStart.localeCompare(b.weekStart));
+}
+
+function rootStatus(run: AuditRun): RootStatus[] {
+  return run.accounts
+    .filter((account) => account.coverage.skipped === null)
+    .map(({ account, root }) => ({
+      accountId: account.id,
+      accountName: account.name,
+      mfa: root === null ? 'unknown' : root.mfaEnabled ? root.mfaType : 'None',
+      accessKeys: root === null ? 'unknown' : root.accessKeysActive ? `active (${Math.max(1, root.accessKeysPresent)})` : root.accessKeysPresent > 0 ? `inactive (${root.accessKeysPresent})` : 'none',
+      signingCertificates: root === null ? 'unknown' : root.signingCertificatesActive ? 'active' : 'none',
+      passwordLastUsed: root === null ? 'unknown' : root.passwordEnabled === false ? 'no password' : root.passwordLastUsed ?? 'Never',
+    }));
+}
+
+function coverageGaps(run: AuditRun): CoverageGap[] {
+  return run.accounts
+    .filter(({ coverage }) => coverage.audited !== 'yes' || coverage.skipped !== null)
+    .map(({ coverage }) => ({
+      accountId: coverage.accountId,
+      accountName: coverage.accountName,
+      state: coverage.state,
+      status: coverage.skipped !== null ? 'skipped' : coverage.audited === 'partial' ? 'partial' : 'not audited',
+      reason: coverage.skipped === 'state' ? `account state ${coverage.state}`
+        : coverage.skipped === 'filter' ? 'left out by --accounts / --exclude-accounts'
+        : coverage.errors.join('; ') || 'no reason recorded',
+    }));
+}
+
+export function buildDashboardData(input: DashboardInput): DashboardData {
+  const { run, findings, maturity, thresholds } = input;
+  const mfaByType: Record<MfaType, number> = { SecurityKey: 0, Hardware: 0, Virtual: 0, Unknown: 0, None: 0 };
+  const accounts: AccountRisk[] = [];
+  // Grouped once: filtering every finding for every account is quadratic, minutes at 10,000 accounts.
+  const findingsByAccount = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const group = findingsByAccount.get(finding.accountId);
+    if (group) group.push(finding);
+    else findingsByAccount.set(finding.accountId, [finding]);
+  }
+  let users = 0;
+  for (const audit of run.accounts) {
+    let activeKeys = 0;
+    for (const user of audit.users) {
+      users += 1;
+      if (user.passwordEnabled) mfaByType[user.mfaActive && user.mfaType === 'None' ? 'Unknown' : user.mfaType] += 1;
+      activeKeys += user.accessKeys.filter((key) => key.status === 'Active').length;
+    }
+    const accountFindings = countBySeverity(findingsByAccount.get(audit.account.id) ?? []);
+    accounts.push({
+      accountId: audit.account.id,
+      accountName: audit.account.name,
+      audited: audit.coverage.audited,
+      skipped: audit.coverage.skipped,
+      users: audit.users.length,
+      activeAccessKeys: activeKeys,
+      findings: accountFindings,
+      riskScore: (Object.keys(RISK_WEIGHTS) as (keyof FindingCounts)[]).reduce((sum, severity) => sum + RISK_WEIGHTS[severity] * accountFindings[severity], 0),
+    });
+  }
+  accounts.sort((a, b) => b.riskScore - a.riskScore || a.accountName.localeCompare(b.accountName));
+  const inScope = run.accounts.filter((account) => account.coverage.skipped === null);
+  const { indicators } = maturity.organization;
+  return {
+    runTimestamp: run.runTimestamp,
+    startedAt: run.startedAt,
+    thresholds: { ...thresholds },
+    kpis: {
+      accountsInScope: inScope.length,
+      accountsAudited: inScope.filter((account) => account.coverage.audited === 'yes').length,
+      accountsPartial: inScope.filter((account) => account.coverage.audited === 'partial').length,
+      accountsNotAudited: inScope.filter((account) => account.coverage.audited === 'no').length,
+      accountsSkipped: run.accounts.length - inScope.length,
+      users,
+      consoleUsers: indicators.consoleUsers,
+      consoleUsersWithoutMfa: indicators.consoleUsers - indicators.consoleUsersWithMfa,
+      mfaCoveragePercent: indicators.mfaCoveragePercent,
+      activeAccessKeys: indicators.activeAccessKeys,
+      keysOlderThanMaxAge: indicators.keysOlderThanMaxAge,
+      findings: countBySeverity(findings),
+    },
+    mfaByType,
+    keyAges: keyAgeBuckets(run, thresholds),
+    accounts,
+    coverageGaps: coverageGaps(run),
+    rootStatus: rootStatus(run),
+    weeklyActivity: weeklyActivity(run),
+    cloudTrailEnabled: run.cloudTrail.enabled,
+    history: [...(input.history ?? [])],
+    comparison: input.comparison ?? null,
+    maturity,
+    findingsTotal: findings.length,
+    // The run's findings come worst first (evaluateFindings sorts them).
+    findings: findings.slice(0, DASHBOARD_FINDINGS_LIMIT),
+  };
+}

@@ -1,0 +1,207 @@
+// The run over accounts: list the organization's accounts, then audit each one (audit-account.ts)
+// a bounded number at a time. Whatever goes wrong in one account is recorded in its coverage and
+// never stops the others; only problems that prevent the whole run (credentials, Organizations
+// access) throw.
+import pLimit from 'p-limit';
+import type { AwsClientFactory } from '../aws/clients';
+import { auditSessionName, callerIdentity } from '../aws/credentials';
+import { describeManagementAccountId, listOrganizationAccounts } from '../aws/organizations';
+import { AuditSetupError, callerIdentitySetupError, isNotInOrganization, organizationsSetupError } from '../aws/setup-errors';
+import { SCHEMA_VERSION, type AccountAudit, type AuditRun, type OrgAccount } from '../model';
+import { accountsOfShard, MAX_SHARD_COUNT, type ShardSelection } from '../shard/shard';
+import { auditAccount, failureMessage, skippedAccountAudit, unreachableAccountAudit, type AccountContext } from './audit-account';
+
+export { AuditSetupError } from '../aws/setup-errors';
+
+export interface AuditOptions {
+  roleName: string;
+  externalId?: string;
+  /** `--accounts`: audit only these ids; the others are listed as skipped (`filter`). */
+  includeAccounts?: string[];
+  /** `--exclude-accounts`. */
+  excludeAccounts?: string[];
+  /** Accounts audited at once. */
+  concurrency: number;
+  cloudTrail: { enabled: boolean; region: string; sinceDays: number };
+  /** The run's reference time (key ages, CloudTrail window, report timestamp). */
+  now?: Date;
+  /**
+   * `--shard`: audit only this slice of the listing. The run then holds only the slice's accounts
+   * and is tagged with the whole listing, for `merge`.
+   */
+  shard?: ShardSelection;
+}
+
+export interface AuditHooks {
+  /** Called once the organization's accounts are listed, before any account is audited. */
+  onAccountsListed?(accounts: readonly OrgAccount[]): void;
+  /** Called when an account's audit begins (not for skipped accounts). */
+  onAccountStart?(account: OrgAccount): void;
+  /** Called once for every listed account, skipped ones included, as soon as its result is final. */
+  onAccountDone?(audit: AccountAudit): void | Promise<void>;
+}
+
+/** `20240131T120000Z`: the run's timestamp, as the report file names carry it. */
+export function formatRunTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+export interface AccountFilters {
+  includeAccounts?: readonly string[];
+  excludeAccounts?: readonly string[];
+}
+
+export interface SkipDecision {
+  skipped: 'state' | 'filter';
+  error: string;
+}
+
+/** Why an account is not audited, or null when it is. A filter wins over the state. */
+export function skipDecision(account: OrgAccount, filters: AccountFilters): SkipDecision | null {
+  if (filters.excludeAccounts?.includes(account.id)) return { skipped: 'filter', error: 'skipped: excluded by --exclude-accounts' };
+  if (filters.includeAccounts && filters.includeAccounts.length > 0 && !filters.includeAccounts.includes(account.id)) {
+    return { skipped: 'filter', error: 'skipped: not in --accounts' };
+  }
+  if (account.state !== 'ACTIVE') return { skipped: 'state', error: `skipped: account state is ${account.state}` };
+  return null;
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+function validateOptions(options: AuditOptions): void {
+  if (!options.roleName || !/^[\w+=,.@/-]{1,64}$/.test(options.roleName)) {
+    throw new AuditSetupError(`The audit role name "${options.roleName}" is not a valid IAM role name`);
+  }
+  if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
+    throw new AuditSetupError(`concurrency must be a whole number of at least 1, got ${options.concurrency}`);
+  }
+  if (options.cloudTrail.enabled && (!Number.isFinite(options.cloudTrail.sinceDays) || options.cloudTrail.sinceDays <= 0)) {
+    throw new AuditSetupError(`the CloudTrail window must be a positive number of days, got ${options.cloudTrail.sinceDays}`);
+  }
+  for (const [flag, ids] of [['--accounts', options.includeAccounts], ['--exclude-accounts', options.excludeAccounts]] as const) {
+    const invalid = (ids ?? []).filter((id) => !ACCOUNT_ID.test(id));
+    if (invalid.length > 0) throw new AuditSetupError(`${flag}: not 12-digit account ids: ${invalid.join(', ')}`);
+  }
+  const { shard } = options;
+  if (shard && !(Number.isInteger(shard.count) && Number.isInteger(shard.index) && shard.count >= 1 && shard.count <= MAX_SHARD_COUNT && shard.index >= 1 && shard.index <= shard.count)) {
+    throw new AuditSetupError(`--shard: expected 1 <= i <= n <= ${MAX_SHARD_COUNT}, got ${shard.index}/${shard.count}`);
+  }
+}
+
+/** Ids given in `--accounts` that the organization does not list. */
+export function unknownAccountIds(includeAccounts: readonly string[] | undefined, accounts: readonly OrgAccount[]): string[] {
+  const listed = new Set(accounts.map((account) => account.id));
+  return (includeAccounts ?? []).filter((id) => !listed.has(id));
+}
+
+async function listAccounts(clients: AwsClientFactory): Promise<{ accounts: OrgAccount[]; managementAccountId: string | null }> {
+  const organizations = clients.organizations();
+  const [listed, described] = await Promise.allSettled([listOrganizationAccounts(organizations, null), describeManagementAccountId(organizations)]);
+  if (listed.status === 'rejected') throw organizationsSetupError('ListAccounts', listed.reason);
+  if (described.status === 'rejected' && isNotInOrganization(described.reason)) {
+    throw organizationsSetupError('DescribeOrganization', described.reason);
+  }
+  // Credentials allowed ListAccounts but not DescribeOrganization can still audit everything;
+  // only the management account is then not marked as such.
+  const managementAccountId = described.status === 'fulfilled' ? described.value : null;
+  return {
+    managementAccountId,
+    accounts: listed.value.map((account) => ({ ...account, isManagementAccount: account.id === managementAccountId })),
+  };
+}
+
+/**
+ * Audits every account the organization lists. Throws `AuditSetupError` when the run cannot
+ * start; per-account problems end up in each account's coverage. A hook that throws stops new
+ * accounts from starting and its error is thrown once the accounts in flight are done.
+ */
+export async function runAudit(options: AuditOptions, clients: AwsClientFactory, hooks: AuditHooks = {}): Promise<AuditRun> {
+  validateOptions(options);
+  const now = options.now ?? new Date();
+  const startedMs = Date.now();
+  const runTimestamp = formatRunTimestamp(now);
+
+  let partition: string;
+  try {
+    partition = (await callerIdentity(clients.sts())).partition;
+  } catch (error) {
+    throw callerIdentitySetupError(error);
+  }
+  const { accounts, managementAccountId } = await listAccounts(clients);
+  const unknown = unknownAccountIds(options.includeAccounts, accounts);
+  if (unknown.length > 0) {
+    throw new AuditSetupError(`--accounts names ${unknown.length === 1 ? 'an account' : 'accounts'} the organization does not list: ${unknown.join(', ')}`);
+  }
+
+  // A shard leaves the other shards' accounts out entirely (not even as skipped), so the parts
+  // of a run add up to exactly the accounts a single run reports.
+  const inScope = options.shard ? accountsOfShard(accounts, options.shard) : accounts;
+  hooks.onAccountsListed?.(inScope);
+
+  const results: AccountAudit[] = new Array<AccountAudit>(inScope.length);
+  let hookFailure: { error: unknown } | null = null;
+  const finish = async (index: number, audit: AccountAudit): Promise<void> => {
+    results[index] = audit;
+    try {
+      await hooks.onAccountDone?.(audit);
+    } catch (error) {
+      hookFailure ??= { error };
+    }
+  };
+
+  const context: AccountContext = { options, clients, partition, sessionName: auditSessionName(runTimestamp), now };
+  const limit = pLimit(options.concurrency);
+  const work: Promise<void>[] = [];
+  for (const [index, account] of inScope.entries()) {
+    const decision = skipDecision(account, options);
+    if (decision) {
+      await finish(index, skippedAccountAudit(account, decision));
+      continue;
+    }
+    work.push(
+      limit(async () => {
+        if (hookFailure) return;
+        try {
+          hooks.onAccountStart?.(account);
+        } catch (error) {
+          hookFailure ??= { error };
+          return;
+        }
+        let audit: AccountAudit;
+        try {
+          audit = await auditAccount(account, context);
+        } catch (error) {
+          // auditAccount records every collector failure itself; this is the safety net that
+          // keeps an unexpected bug in one account from ending the run.
+          audit = unreachableAccountAudit(account, failureMessage('audit failed', error));
+        }
+        await finish(index, audit);
+      }),
+    );
+  }
+  await Promise.all(work);
+  if (hookFailure) throw (hookFailure as { error: unknown }).error;
+
+  const run: AuditRun = {
+    schemaVersion: SCHEMA_VERSION,
+    runTimestamp,
+    startedAt: now.toISOString(),
+    finishedAt: new Date(now.getTime() + (Date.now() - startedMs)).toISOString(),
+    partition,
+    managementAccountId,
+    roleName: options.roleName,
+    cloudTrail: { ...options.cloudTrail },
+    accounts: results,
+  };
+  if (options.shard) {
+    const sorted = (ids: readonly string[] | undefined): string[] | null => (ids && ids.length > 0 ? [...ids].sort() : null);
+    run.shard = {
+      index: options.shard.index,
+      count: options.shard.count,
+      accountIds: accounts.map((account) => account.id),
+      includeAccounts: sorted(options.includeAccounts),
+      excludeAccounts: sorted(options.excludeAccounts),
+    };
+  }
+  return run;
+}

@@ -1,0 +1,275 @@
+// The audit command end to end against the simulated organization: real SDK clients, real
+// paginators and retries, files on disk, exit codes.
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { parse } from 'csv-parse/sync';
+import { main } from '../../../auditor/cli/audit-command';
+import type { Environment } from '../../../auditor/cli/audit-config';
+import type { JsonReport } from '../../../auditor/reports/json-report';
+import { SimulatedOrganization, simulatedClientFactory, type SimulatedClientFactoryOptions, type SimulatedUserSpec } from '../../../simulator/simulated-aws';
+
+const MANAGEMENT = '111111111111';
+const MEMBER = '222222222222';
+const NO_ROLE = '333333333333';
+const SUSPENDED = '444444444444';
+const RUN_CLOCK = new Date('2024-03-01T12:00:00.000Z');
+const RUN_TIMESTAMP = '20240301T120000Z';
+
+const MEMBER_USERS: SimulatedUserSpec[] = [
+  {
+    name: 'alice',
+    password: { lastUsed: '2024-02-20T09:30:00Z' },
+    mfa: [{ type: 'virtual' }],
+    accessKeys: [
+      { id: 'AKIAALICEKEY00000001', created: '2019-05-01T00:00:00Z', lastUsed: { date: '2024-02-28T10:00:00Z', service: 's3', region: 'eu-west-1' } },
+      { id: 'AKIAALICEKEY00000002', status: 'Inactive', created: '2024-01-01T00:00:00Z', lastUsed: null },
+    ],
+  },
+  { name: 'bob' },
+  { name: 'carol', password: { lastUsed: null }, mfa: [{ type: 'security-key' }], accessKeys: [{ id: 'AKIACAROLKEY00000001', created: '2024-02-01T00:00:00Z' }] },
+  { name: 'dave', password: { lastUsed: '2023-12-24T18:00:00Z' }, mfa: [{ type: 'hardware' }] },
+  { name: 'erin', password: { lastUsed: '2024-01-02T00:00:00Z' } },
+  // More users than one IAM page (the organization pages IAM lists by 2 here).
+  ...Array.from({ length: 5 }, (_, index): SimulatedUserSpec => ({
+    name: `service-${index}`,
+    accessKeys: [{ id: `AKIASERVICE${String(index).padStart(9, '0')}`, created: '2023-06-01T00:00:00Z', lastUsed: { date: '2024-02-29T00:00:00Z', service: 'sts', region: 'us-east-1' } }],
+  })),
+];
+const MANAGEMENT_USERS: SimulatedUserSpec[] = [
+  { name: 'admin', password: { lastUsed: '2024-02-29T08:00:00Z' }, mfa: [{ type: 'hardware' }], accessKeys: [{ id: 'AKIAADMINKEY00000001', created: '2024-02-15T00:00:00Z' }] },
+];
+
+function organization(withAccountLackingRole: boolean): SimulatedOrganization {
+  const org = new SimulatedOrganization({ managementAccountId: MANAGEMENT, auditRoleName: 'IamAudit', pageSizes: { organizations: 2, iam: 2 } })
+    .addAccount({ id: MANAGEMENT, name: 'Management', users: MANAGEMENT_USERS, root: { mfa: 'hardware', passwordLastUsed: '2024-01-15T00:00:00Z' } })
+    .addAccount({
+      id: MEMBER,
+      name: 'Prod, "EU"',
+      users: MEMBER_USERS,
+      root: { mfa: 'none', accessKeys: [{ created: '2018-01-01T00:00:00Z' }] },
+      events: [
+        { eventName: 'DeleteAccessKey', eventTime: '2024-02-27T10:00:00Z', username: 'admin', resources: [{ type: 'AWS::IAM::AccessKey', name: 'AKIAOLDKEY0000000001' }] },
+        { eventName: 'ListUsers', eventTime: '2024-02-27T11:00:00Z', username: 'admin' },
+      ],
+    })
+    .addAccount({ id: SUSPENDED, name: 'Closed', state: 'SUSPENDED' });
+  if (withAccountLackingRole) org.addAccount({ id: NO_ROLE, name: 'Sandbox', auditRole: 'missing', users: [{ name: 'ghost' }] });
+  return org;
+}
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function runAuditCommand(org: SimulatedOrganization, argv: string[], options: { env?: Environment; clients?: SimulatedClientFactoryOptions } = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    env: options.env ?? {},
+    now: () => RUN_CLOCK,
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    clientFactory: () => simulatedClientFactory(org, { maxAttempts: 2, ...options.clients }),
+  });
+  return { code, stdout, stderr };
+}
+
+async function readCsv(directory: string, fileName: string): Promise<Record<string, string>[]> {
+  return parse(await readFile(path.join(directory, fileName), 'utf8'), { columns: true }) as Record<string, string>[];
+}
+
+const MFA_STATUS = { virtual: 'Virtual', hardware: 'Hardware', 'security-key': 'SecurityKey' } as const;
+const iso = (date: string): string => new Date(date).toISOString();
+
+/** The iam_audit_report rows the simulated users must produce. */
+function expectedUserRows(accountId: string, accountName: string, users: SimulatedUserSpec[]): Record<string, string>[] {
+  return users.flatMap((user) => {
+    const common = {
+      account_id: accountId,
+      account_name: accountName,
+      username: user.name,
+      password_status: user.password ? 'Configured' : 'Not configured',
+      password_last_used: user.password?.lastUsed ? iso(user.password.lastUsed) : 'Never',
+    };
+    const mfa_status = user.mfa?.[0] ? MFA_STATUS[user.mfa[0].type] : 'None';
+    const keys = user.accessKeys ?? [];
+    if (keys.length === 0) {
+      return [{ ...common, access_key_id: '', status: '', created_date: '', last_used_date: '', service_name: '', mfa_status }];
+    }
+    return keys.map((key) => ({
+      ...common,
+      access_key_id: key.id ?? '',
+      status: key.status ?? 'Active',
+      created_date: iso(key.created),
+      last_used_date: key.lastUsed ? iso(key.lastUsed.date) : 'Never',
+      service_name: key.lastUsed ? key.lastUsed.service : 'N/A',
+      mfa_status,
+    }));
+  });
+}
+
+const byUserAndKey = (a: Record<string, string>, b: Record<string, string>): number =>
+  `${a.account_id}/${a.username}/${a.access_key_id}`.localeCompare(`${b.account_id}/${b.username}/${b.access_key_id}`);
+
+describe('audit command against a simulated organization', () => {
+  let scratch: string;
+  beforeEach(async () => {
+    scratch = await mkdtemp(path.join(os.tmpdir(), 'iam-audit-e2e-'));
+  });
+  afterEach(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('exits 0 for a clean organization and reports every user and key with the right values', async () => {
+    const outDir = path.join(scratch, 'reports');
+    const result = await runAuditCommand(organization(false), ['--role', 'IamAudit', '--out-dir', outDir, '--since-days', '30']);
+    assert.equal(result.code, 0, result.stderr);
+
+    assert.deepEqual((await readdir(outDir)).sort(), [
+      `cloudtrail_events_${RUN_TIMESTAMP}.csv`,
+      `coverage_${RUN_TIMESTAMP}.csv`,
+      `findings_${RUN_TIMESTAMP}.csv`,
+      'history.json',
+      `iam_audit_${RUN_TIMESTAMP}.html`,
+      `iam_audit_${RUN_TIMESTAMP}.json`,
+      `iam_audit_report_${RUN_TIMESTAMP}.csv`,
+      `root_audit_report_${RUN_TIMESTAMP}.csv`,
+    ]);
+
+    const rows = await readCsv(outDir, `iam_audit_report_${RUN_TIMESTAMP}.csv`);
+    const expected = [...expectedUserRows(MANAGEMENT, 'Management', MANAGEMENT_USERS), ...expectedUserRows(MEMBER, 'Prod, "EU"', MEMBER_USERS)];
+    assert.deepEqual([...rows].sort(byUserAndKey), [...expected].sort(byUserAndKey));
+
+    const coverage = await readCsv(outDir, `coverage_${RUN_TIMESTAMP}.csv`);
+    assert.deepEqual(
+      coverage.map((row) => [row.account_id, row.state, row.audited]),
+      [
+        [MANAGEMENT, 'ACTIVE', 'yes'],
+        [MEMBER, 'ACTIVE', 'yes'],
+        [SUSPENDED, 'SUSPENDED', 'no'],
+      ],
+    );
+    assert.match(coverage[2].error, /SUSPENDED/);
+
+    const root = await readCsv(outDir, `root_audit_report_${RUN_TIMESTAMP}.csv`);
+    assert.deepEqual(root, [
+      { account_id: MANAGEMENT, account_name: 'Management', mfa_enabled: 'true', mfa_type: 'Hardware', access_key_active: 'false', password_last_used: '2024-01-15T00:00:00.000Z' },
+      { account_id: MEMBER, account_name: 'Prod, "EU"', mfa_enabled: 'false', mfa_type: 'None', access_key_active: 'true', password_last_used: 'Never' },
+    ]);
+
+    const events = await readCsv(outDir, `cloudtrail_events_${RUN_TIMESTAMP}.csv`);
+    assert.deepEqual(
+      events.map((event) => [event.eventName, event.account_id, event.account_name, event.username, event.eventSource]),
+      [['DeleteAccessKey', MEMBER, 'Prod, "EU"', 'admin', 'iam.amazonaws.com']],
+    );
+    assert.match(events[0].resources, /AKIAOLDKEY0000000001/);
+
+    const json = JSON.parse(await readFile(path.join(outDir, `iam_audit_${RUN_TIMESTAMP}.json`), 'utf8')) as JsonReport;
+    assert.equal(json.runTimestamp, RUN_TIMESTAMP);
+    assert.equal(json.summary.complete, true);
+    assert.equal(json.summary.users, MANAGEMENT_USERS.length + MEMBER_USERS.length);
+
+    // Progress for each audited account and the closing summary, on stderr; nothing on stdout.
+    assert.match(result.stderr, new RegExp(`\\[\\d/3\\] ${MEMBER} Prod, "EU": audited \\(10 users, 8 keys\\)`));
+    assert.match(result.stderr, new RegExp(`\\[\\d/3\\] ${MANAGEMENT} Management: audited \\(1 user, 1 key\\)`));
+    assert.match(result.stderr, new RegExp(`\\[\\d/3\\] ${SUSPENDED} Closed: skipped`));
+    assert.match(result.stderr, /accounts: 3 listed, 2 audited, 0 partial, 0 not audited, 1 skipped/);
+    assert.match(result.stderr, /IAM users: 11 \(5 with console access, 1 of them without MFA\)/);
+    // alice's 2019 key and the five 2023 service keys are active and older than 90 days.
+    assert.match(result.stderr, /access keys: 9 \(8 active, 6 active and older than 90 days, 2 active and never used\)/);
+    assert.ok(result.stderr.includes(outDir));
+    assert.equal(result.stdout, '');
+  });
+
+  it('exits 2 when an account lacks the audit role, and says why in coverage', async () => {
+    const outDir = path.join(scratch, 'out');
+    const result = await runAuditCommand(organization(true), ['--out-dir', outDir], { env: { AUDIT_ROLE_NAME: 'IamAudit' } });
+    assert.equal(result.code, 2, result.stderr);
+    const coverage = await readCsv(outDir, `coverage_${RUN_TIMESTAMP}.csv`);
+    const sandbox = coverage.find((row) => row.account_id === NO_ROLE);
+    assert.equal(sandbox?.audited, 'no');
+    assert.match(sandbox?.error ?? '', /AccessDenied|not authorized|AssumeRole/i);
+    assert.equal(coverage.filter((row) => row.audited === 'yes').length, 2);
+    assert.match(result.stderr, new RegExp(`${NO_ROLE} Sandbox: not audited: `));
+    // The other accounts are still fully reported.
+    const rows = await readCsv(outDir, `iam_audit_report_${RUN_TIMESTAMP}.csv`);
+    assert.equal(rows.filter((row) => row.account_id === MEMBER).length, expectedUserRows(MEMBER, '', MEMBER_USERS).length);
+    assert.equal(rows.filter((row) => row.account_id === NO_ROLE).length, 0);
+  });
+
+  it('exits 1 and says so plainly when Organizations denies ListAccounts, writing no report', async () => {
+    const org = organization(false).injectFault({ operation: 'ListAccounts', error: 'AccessDenied' });
+    const outDir = path.join(scratch, 'out');
+    const result = await runAuditCommand(org, ['--role', 'IamAudit', '--out-dir', outDir]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /error: Organizations denied ListAccounts: run the auditor with credentials of the management account/);
+    assert.deepEqual(await readdir(outDir), []);
+  });
+
+  it('exits 1 without credentials', async () => {
+    const result = await runAuditCommand(organization(false), ['--role', 'IamAudit', '--out-dir', path.join(scratch, 'out')], { clients: { credentials: 'none' } });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /error: No AWS credentials found/);
+  });
+
+  it('audits only --accounts and keeps the others in coverage as skipped', async () => {
+    const outDir = path.join(scratch, 'out');
+    const result = await runAuditCommand(organization(true), ['--role', 'IamAudit', '--out-dir', outDir, '--accounts', MEMBER, '--no-cloudtrail']);
+    assert.equal(result.code, 0, result.stderr);
+    const coverage = await readCsv(outDir, `coverage_${RUN_TIMESTAMP}.csv`);
+    assert.deepEqual(
+      coverage.map((row) => [row.account_id, row.audited]),
+      [
+        [MANAGEMENT, 'no'],
+        [MEMBER, 'yes'],
+        [SUSPENDED, 'no'],
+        [NO_ROLE, 'no'],
+      ],
+    );
+    assert.ok(coverage.filter((row) => row.account_id !== MEMBER).every((row) => row.error.startsWith('skipped')));
+    assert.deepEqual(await readCsv(outDir, `cloudtrail_events_${RUN_TIMESTAMP}.csv`), []);
+  });
+
+  describe('with --s3-uri', () => {
+    // Created per suite, not at load time: the stub sits on the S3Client prototype for the whole
+    // mocha process, and another file's restore must not leave this one inert.
+    let s3Mock: AwsClientStub<S3Client>;
+    before(() => {
+      s3Mock = mockClient(S3Client);
+    });
+    afterEach(() => s3Mock.reset());
+    after(() => s3Mock.restore());
+
+    it('also uploads every report under the dated run prefix', async () => {
+      s3Mock.on(PutObjectCommand).resolves({});
+      const outDir = path.join(scratch, 'out');
+      const result = await runAuditCommand(organization(false), ['--role', 'IamAudit', '--out-dir', outDir], { env: { AUDIT_S3_URI: 's3://audit-reports/iam/' } });
+      assert.equal(result.code, 0, result.stderr);
+      const uploaded = s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input as PutObjectCommandInput);
+      const local = (await readdir(outDir)).sort();
+      assert.deepEqual(uploaded.map((input) => input.Key).sort(), local.map((name) => `iam/2024/03/01/${RUN_TIMESTAMP}/${name}`));
+      for (const input of uploaded) {
+        assert.equal(input.Bucket, 'audit-reports');
+        assert.equal(input.Body, await readFile(path.join(outDir, path.basename(input.Key ?? '')), 'utf8'));
+      }
+      assert.ok(result.stderr.includes(`s3://audit-reports/iam/2024/03/01/${RUN_TIMESTAMP}/`));
+    });
+
+    it('keeps the local reports and exits 1 naming each file when the upload fails', async () => {
+      s3Mock.on(PutObjectCommand).rejects(Object.assign(new Error('The specified bucket does not exist'), { name: 'NoSuchBucket' }));
+      const outDir = path.join(scratch, 'out');
+      const result = await runAuditCommand(organization(false), ['--role', 'IamAudit', '--out-dir', outDir, '--s3-uri', 's3://missing-bucket']);
+      assert.equal(result.code, 1);
+      // The seven reports; the run history lives in the bucket, which cannot be read here.
+      assert.equal((await readdir(outDir)).length, 7);
+      assert.match(result.stderr, new RegExp(`error: could not write s3://missing-bucket/2024/03/01/${RUN_TIMESTAMP}/coverage_${RUN_TIMESTAMP}.csv: NoSuchBucket: The specified bucket does not exist`));
+      assert.match(result.stderr, /the other reports were written: .*coverage_/);
+    });
+  });
+});

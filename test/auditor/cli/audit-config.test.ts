@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { buildAuditCommand } from '../../../auditor/cli/audit-command';
+import { ConfigError, DEFAULT_CONCURRENCY, parseS3Uri, readAuditConfig, type AuditConfig, type Environment } from '../../../auditor/cli/audit-config';
+
+function configFrom(argv: string[], env: Environment = {}): AuditConfig {
+  const command = buildAuditCommand().exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
+  command.parse(argv, { from: 'user' });
+  return readAuditConfig(command, env);
+}
+
+describe('audit configuration', () => {
+  it('applies the documented defaults', () => {
+    assert.deepEqual(configFrom(['--role', 'Audit']), {
+      roleName: 'Audit',
+      outDir: './output',
+      concurrency: 16,
+      cloudTrail: { enabled: true, region: 'us-east-1', sinceDays: 90 },
+    });
+  });
+
+  it('reads every flag', () => {
+    const config = configFrom([
+      '--role=audit/IamAudit',
+      '--profile',
+      'mgmt',
+      '--out-dir',
+      '/tmp/x',
+      '--accounts',
+      '111111111111, 222222222222',
+      '--accounts',
+      '333333333333,111111111111',
+      '--exclude-accounts',
+      '444444444444',
+      '--concurrency',
+      '16',
+      '--external-id',
+      'ext-123',
+      '--cloudtrail-region',
+      'eu-west-1',
+      '--since-days',
+      '7',
+      '--no-cloudtrail',
+      '--s3-uri',
+      's3://audit-reports/daily/',
+    ]);
+    assert.deepEqual(config, {
+      roleName: 'audit/IamAudit',
+      profile: 'mgmt',
+      outDir: '/tmp/x',
+      includeAccounts: ['111111111111', '222222222222', '333333333333'],
+      excludeAccounts: ['444444444444'],
+      concurrency: 16,
+      externalId: 'ext-123',
+      cloudTrail: { enabled: false, region: 'eu-west-1', sinceDays: 7 },
+      s3: { bucket: 'audit-reports', prefix: 'daily' },
+    });
+  });
+
+  it('falls back to the environment, and flags win over it', () => {
+    const env = { AUDIT_ROLE_NAME: 'EnvRole', AUDIT_CONCURRENCY: '3', AUDIT_EXTERNAL_ID: 'env-ext', AUDIT_S3_URI: 's3://env-bucket/p' };
+    const fromEnv = configFrom([], env);
+    assert.equal(fromEnv.roleName, 'EnvRole');
+    assert.equal(fromEnv.concurrency, 3);
+    assert.equal(fromEnv.externalId, 'env-ext');
+    assert.deepEqual(fromEnv.s3, { bucket: 'env-bucket', prefix: 'p' });
+    const fromFlags = configFrom(['--role', 'FlagRole', '--concurrency', '5', '--external-id', 'flag-ext', '--s3-uri', 's3://flag-bucket'], env);
+    assert.equal(fromFlags.roleName, 'FlagRole');
+    assert.equal(fromFlags.concurrency, 5);
+    assert.equal(fromFlags.externalId, 'flag-ext');
+    assert.deepEqual(fromFlags.s3, { bucket: 'flag-bucket', prefix: '' });
+  });
+
+  it('treats a blank environment variable as unset', () => {
+    assert.throws(() => configFrom([], { AUDIT_ROLE_NAME: '  ' }), /--role: the audit role name is required/);
+    assert.equal(configFrom(['--role', 'R'], { AUDIT_CONCURRENCY: '' }).concurrency, DEFAULT_CONCURRENCY);
+  });
+
+  it('names the environment variable when its value is bad', () => {
+    assert.throws(() => configFrom(['--role', 'R'], { AUDIT_CONCURRENCY: 'lots' }), (error: Error) => error instanceof ConfigError && /^AUDIT_CONCURRENCY: /.test(error.message));
+    assert.throws(() => configFrom(['--role', 'R'], { AUDIT_S3_URI: 'https://bucket' }), /^ConfigError: AUDIT_S3_URI: expected s3:\/\//);
+    assert.throws(() => configFrom([], { AUDIT_ROLE_NAME: 'role with spaces' }), /AUDIT_ROLE_NAME: not an IAM role name/);
+  });
+
+  it('refuses an account both included and excluded', () => {
+    assert.throws(() => configFrom(['--role', 'R', '--accounts', '111111111111', '--exclude-accounts', '111111111111']), /--accounts and --exclude-accounts both name 111111111111/);
+  });
+
+  it('validates S3 URIs', () => {
+    assert.deepEqual(parseS3Uri('s3://my.bucket-1/a/b/', '--s3-uri'), { bucket: 'my.bucket-1', prefix: 'a/b' });
+    for (const bad of ['s3://', 's3://UPPER/x', 's3://ab', 's3:/bucket', 'bucket/prefix', 's3://bucket/../x', 's3://-bucket/']) {
+      assert.throws(() => parseS3Uri(bad, '--s3-uri'), /^ConfigError: --s3-uri: /, bad);
+    }
+  });
+});

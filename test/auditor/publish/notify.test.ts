@@ -1,0 +1,51 @@
+import { strict as assert } from 'assert';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { countBySeverity, evaluateFindings } from '../../../auditor/analysis/findings';
+import { assessMaturity } from '../../../auditor/analysis/maturity';
+import { buildNotification, parseTopicArn, publishNotification } from '../../../auditor/publish/notify';
+import { summarizeRun } from '../../../auditor/analysis/summary';
+import { account, daysAgo, notAudited, run, user } from '../../support/run-fixtures';
+
+describe('run notification', () => {
+  const auditRun = run([
+    account('111111111111', 'prod', { users: [user('alice', { passwordEnabled: true, passwordLastUsed: daysAgo(1) })] }),
+    notAudited('222222222222', 'dark', 'AssumeRole: AccessDenied'),
+  ]);
+  const notification = buildNotification({
+    runTimestamp: auditRun.runTimestamp,
+    summary: summarizeRun(auditRun),
+    findings: countBySeverity(evaluateFindings(auditRun)),
+    maturity: assessMaturity(auditRun),
+    reportLocations: ['s3://reports-bucket/reports/2024/06/30/20240630T120000Z/iam_audit_20240630T120000Z.html'],
+    failedOn: 'high',
+  });
+
+  it('says counts by severity, coverage and where the reports are, and names no user', () => {
+    assert.equal(notification.subject, 'IAM audit 20240630T120000Z: 1 critical, 1 high, coverage incomplete');
+    assert.match(notification.message, /Findings: 1 critical, 1 high, 0 medium, 0 low\./);
+    assert.match(notification.message, /Coverage: 1 of 2 accounts audited completely, 0 partial, 1 not audited, 0 skipped\./);
+    assert.match(notification.message, /s3:\/\/reports-bucket\/reports\/.*iam_audit_20240630T120000Z\.html/);
+    assert.match(notification.message, /--fail-on high/);
+    assert.doesNotMatch(notification.message, /alice/);
+  });
+
+  it('publishes to the topic, with a group and deduplication id for FIFO topics', async () => {
+    const sns = mockClient(SNSClient);
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const client = new SNSClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    assert.equal(await publishNotification(client, 'arn:aws:sns:us-east-1:111111111111:iam-audit', notification, auditRun.runTimestamp), 'm-1');
+    await publishNotification(client, 'arn:aws:sns:us-east-1:111111111111:iam-audit.fifo', notification, auditRun.runTimestamp);
+    const [standard, fifo] = sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
+    assert.deepEqual(standard, { TopicArn: 'arn:aws:sns:us-east-1:111111111111:iam-audit', Subject: notification.subject, Message: notification.message });
+    assert.equal(fifo.MessageGroupId, 'iam-audit');
+    assert.equal(fifo.MessageDeduplicationId, '20240630T120000Z');
+    sns.restore();
+  });
+
+  it('accepts only SNS topic ARNs, naming the source of a bad one', () => {
+    assert.equal(parseTopicArn(' arn:aws-us-gov:sns:us-gov-west-1:111111111111:audit ', '--sns-topic-arn'), 'arn:aws-us-gov:sns:us-gov-west-1:111111111111:audit');
+    assert.throws(() => parseTopicArn('arn:aws:sqs:us-east-1:111111111111:audit', 'AUDIT_SNS_TOPIC_ARN'), /AUDIT_SNS_TOPIC_ARN: not an SNS topic ARN/);
+    assert.throws(() => parseTopicArn('arn:aws:sns:us-east-1:1111:audit', '--sns-topic-arn'), /--sns-topic-arn/);
+  });
+});

@@ -1,0 +1,130 @@
+import { strict as assert } from 'assert';
+import { createHash } from 'node:crypto';
+import { DEFAULT_THRESHOLDS, evaluateFindings } from '../../../../auditor/analysis/findings';
+import { assessMaturity } from '../../../../auditor/analysis/maturity';
+import type { AuditRun, CloudTrailEventRecord } from '../../../../auditor/model';
+import { renderDashboard, renderDashboardChunks } from '../../../../auditor/reports/dashboard/dashboard';
+import { buildDashboardData, DASHBOARD_FINDINGS_LIMIT } from '../../../../auditor/reports/dashboard/dashboard-data';
+import { escapeHtml, html, jsonForScriptBlock } from '../../../../auditor/reports/dashboard/dashboard-html';
+import { accessKey, account, daysAgo, notAudited, run, user } from '../../../support/run-fixtures';
+
+export const HOSTILE_NAMES = ['<img src=x onerror=window.__pwned=1>', '"><script>window.__pwned=1</script>'];
+
+function render(auditRun: AuditRun): string {
+  return renderDashboard({ run: auditRun, findings: evaluateFindings(auditRun), maturity: assessMaturity(auditRun), thresholds: DEFAULT_THRESHOLDS });
+}
+
+function event(eventName: string, eventTime: string): CloudTrailEventRecord {
+  return { eventId: `${eventName}-${eventTime}`, eventTime, eventName, eventSource: 'iam.amazonaws.com', username: 'admin', accountId: '111111111111', accountName: 'prod', resources: [], sourceIPAddress: '198.51.100.1' };
+}
+
+describe('dashboard HTML', () => {
+  const hostileRun = run([
+    account('111111111111', HOSTILE_NAMES[0], { users: [user("o'brien & <co>", { passwordEnabled: true, passwordLastUsed: daysAgo(1) })] }),
+    notAudited('222222222222', HOSTILE_NAMES[1], 'AssumeRole: <b>denied</b> & "quoted"'),
+  ]);
+  const page = render(hostileRun);
+
+  it('never writes a value from AWS unescaped', () => {
+    for (const name of HOSTILE_NAMES) assert.ok(!page.includes(name), `raw ${name}`);
+    assert.ok(page.includes(escapeHtml(HOSTILE_NAMES[0])));
+    assert.ok(page.includes('&lt;b&gt;denied&lt;/b&gt; &amp; &quot;quoted&quot;'));
+    // Exactly the page's own two script elements.
+    assert.equal(page.match(/<script/g)?.length, 2);
+    assert.equal(page.match(/<img/g), null);
+  });
+
+  it('passes the data as JSON that cannot close its script element', () => {
+    const block = /<script type="application\/json" id="dashboard-data">([^]*?)<\/script>/.exec(page);
+    assert.ok(block);
+    assert.ok(!block[1].includes('<'));
+    const data = JSON.parse(block[1]);
+    assert.deepEqual(data.findings.map((finding: { accountName: string }) => finding.accountName).sort(), [HOSTILE_NAMES[1], HOSTILE_NAMES[0]].sort());
+  });
+
+  it('allows only its own style and script, by hash, and nothing from the network', () => {
+    const csp = (/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(page)?.[1] ?? '').replace(/&#39;/g, "'");
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /connect-src 'none'/);
+    const script = /<script>([^]*?)<\/script>/.exec(page)?.[1] ?? '';
+    const style = /<style>([^]*?)<\/style>/.exec(page)?.[1] ?? '';
+    const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+    assert.ok(csp.includes(`script-src ${hash(script)}`), csp);
+    assert.ok(csp.includes(`style-src ${hash(style)}`), csp);
+    assert.doesNotMatch(page, /(src|href)="(https?:)?\/\//);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  });
+
+  it('renders an organization with nothing to report', () => {
+    const empty = render(run([]));
+    assert.match(empty, /Every account in scope was audited completely/);
+    assert.match(empty, /data-kpi="critical-high"><span class="kpi-value">0</);
+    assert.doesNotMatch(empty, /NaN|undefined|Infinity/);
+  });
+
+  it('escapes with the html template and the JSON helper', () => {
+    assert.equal(html`<p title="${'"x"'}">${'<b>'}</p>`.value, '<p title="&quot;x&quot;">&lt;b&gt;</p>');
+    assert.equal(html`${html`<i>${'&'}</i>`}`.value, '<i>&amp;</i>');
+    assert.equal(jsonForScriptBlock({ a: '</script><!--&\u2028' }), '{"a":"\\u003c/script\\u003e\\u003c!--\\u0026\\u2028"}');
+    assert.deepEqual(JSON.parse(jsonForScriptBlock({ a: '</script>&' })), { a: '</script>&' });
+  });
+});
+
+describe('buildDashboardData', () => {
+  const auditRun = run([
+    account('111111111111', 'prod', {
+      users: [user('svc', { accessKeys: [accessKey('AKIA1', { createdDate: daysAgo(5) }), accessKey('AKIA2', { createdDate: daysAgo(60) }), accessKey('AKIA3', { createdDate: daysAgo(200) }), accessKey('AKIA4', { createdDate: daysAgo(900) }), accessKey('AKIA5', { createdDate: daysAgo(900), status: 'Inactive' })] })],
+      events: [event('CreateAccessKey', '2024-06-03T10:00:00.000Z'), event('DeleteAccessKey', '2024-06-09T23:59:00.000Z'), event('DeleteAccessKey', '2024-06-10T00:00:00.000Z'), event('EnableMFADevice', '2024-06-11T00:00:00.000Z'), event('CreateUser', '2024-06-11T00:00:00.000Z')],
+    }),
+    notAudited('222222222222', 'dark', 'AssumeRole: AccessDenied'),
+  ]);
+  const data = buildDashboardData({ run: auditRun, findings: evaluateFindings(auditRun), maturity: assessMaturity(auditRun), thresholds: DEFAULT_THRESHOLDS });
+
+  it('buckets active keys by age at the thresholds', () => {
+    assert.deepEqual(data.keyAges, [
+      { label: '0-30 days', count: 1 }, { label: '31-90 days', count: 1 }, { label: '91-365 days', count: 1 }, { label: 'over 365 days', count: 1 },
+    ]);
+  });
+
+  it('counts keys created and deleted per ISO week (weeks start on Monday)', () => {
+    assert.deepEqual(data.weeklyActivity, [
+      { weekStart: '2024-06-03', keysCreated: 1, keysDeleted: 1, mfaEnabled: 0 },
+      { weekStart: '2024-06-10', keysCreated: 0, keysDeleted: 1, mfaEnabled: 1 },
+    ]);
+  });
+
+  it('ranks accounts by risk and lists the coverage gap with its reason', () => {
+    assert.deepEqual(data.accounts.map((entry) => [entry.accountId, entry.riskScore]), [
+      ['111111111111', 5 + 2 + 1], // one key over 365 days (high), one over 90 (medium), several active keys (low)
+      ['222222222222', 5], // not audited (high)
+    ]);
+    assert.deepEqual(data.coverageGaps, [{ accountId: '222222222222', accountName: 'dark', state: 'ACTIVE', status: 'not audited', reason: 'AssumeRole: AccessDenied' }]);
+    assert.equal(data.rootStatus.find((root) => root.accountId === '222222222222')?.mfa, 'unknown');
+  });
+});
+
+describe('dashboard of an organization with more findings than the table holds', () => {
+  const users = Array.from({ length: DASHBOARD_FINDINGS_LIMIT + 5 }, (_, index) => user(`console-${index}`, { passwordEnabled: true, passwordLastUsed: daysAgo(3) }));
+  const crowded = run([account('111111111111', 'crowded', { users: [...users, user('svc', { accessKeys: [accessKey('AKIAOLD', { createdDate: daysAgo(900) })] })] })]);
+  const findings = evaluateFindings(crowded);
+  const input = { run: crowded, findings, maturity: assessMaturity(crowded), thresholds: DEFAULT_THRESHOLDS };
+
+  it('keeps the most severe in the table and counts every finding everywhere else', () => {
+    assert.ok(findings.length > DASHBOARD_FINDINGS_LIMIT);
+    const data = buildDashboardData(input);
+    assert.equal(data.findings.length, DASHBOARD_FINDINGS_LIMIT);
+    assert.equal(data.findingsTotal, findings.length);
+    assert.deepEqual(data.findings, findings.slice(0, DASHBOARD_FINDINGS_LIMIT), 'the first ones, worst first');
+    assert.equal(data.findings.filter((finding) => finding.severity === 'critical').length, DASHBOARD_FINDINGS_LIMIT, 'only critical ones fit');
+    assert.equal(data.kpis.findings.critical, DASHBOARD_FINDINGS_LIMIT + 5);
+    assert.equal(data.accounts[0].findings.high, 1, 'the risk per account counts the finding left out of the table');
+  });
+
+  it('says how many the table holds and where the rest are, in the page and its pieces alike', () => {
+    const page = renderDashboard(input);
+    assert.match(page, new RegExp(`<p class="muted" id="findings-limited">The table holds the 10,000 most severe of ${findings.length.toLocaleString('en-US')} findings; every finding is in findings_${crowded.runTimestamp}\\.csv\\.</p>`));
+    assert.equal([...renderDashboardChunks(input)].join(''), page);
+    assert.doesNotMatch(renderDashboard({ ...input, findings: findings.slice(0, 3) }), /findings-limited/);
+  });
+});
+

@@ -1,0 +1,27 @@
+import { strict as assert } from 'assert';
+import { parse } from 'csv-parse/sync';
+import { evaluateFindings } from '../../../auditor/analysis/findings';
+import { findingsCsv, FINDINGS_CSV_HEADER } from '../../../auditor/reports/findings-csv';
+import { account, daysAgo, notAudited, run, user } from '../../support/run-fixtures';
+
+describe('findingsCsv', () => {
+  it('writes one row per finding, worst first, with the controls, and neutralises formulas', () => {
+    const findings = evaluateFindings(run([
+      account('111111111111', '=HYPERLINK("http://evil")', { users: [user('alice, "the admin"', { passwordEnabled: true, passwordLastUsed: daysAgo(1) })] }),
+      notAudited('222222222222', 'dev', 'AssumeRole: AccessDenied'),
+    ]));
+    const rows: string[][] = parse(findingsCsv(findings));
+    assert.deepEqual(rows[0], [...FINDINGS_CSV_HEADER]);
+    assert.equal(rows.length, 3);
+    const [critical, high] = rows.slice(1);
+    assert.deepEqual([critical[0], critical[1], critical[3], critical[4], critical[6], critical[9], critical[10]], [
+      'critical', 'console-user-without-mfa', '111111111111', `'=HYPERLINK("http://evil")`, 'alice, "the admin"', '1.10', 'IAM.5 IAM.19',
+    ]);
+    assert.deepEqual([high[0], high[1], high[6]], ['high', 'account-not-audited', '222222222222']);
+    assert.match(high[7], /AssumeRole: AccessDenied/);
+  });
+
+  it('writes the header alone when there is nothing to report', () => {
+    assert.equal(findingsCsv([]), `${FINDINGS_CSV_HEADER.join(',')}\n`);
+  });
+});
