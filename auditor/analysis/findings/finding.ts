@@ -26,6 +26,13 @@ export interface ControlMapping {
 
 export type FindingResourceType = 'iam-user' | 'access-key' | 'root' | 'account';
 
+/** Why a finding is muted: the exemption that matched it (see analysis/exemptions). */
+export interface FindingMute {
+  reason: string;
+  /** The exemption's last day, `YYYY-MM-DD`. */
+  expires: string;
+}
+
 export interface Finding {
   /** `<ruleId>|<accountId>|<resource>`: the same problem has the same key from run to run. */
   key: string;
@@ -40,6 +47,8 @@ export interface Finding {
   evidence: string;
   remediation: string;
   controls: ControlMapping;
+  /** Set when an exemption mutes the finding: it stays in every report, apart from the open ones. */
+  muted?: FindingMute;
 }
 
 export type FindingCounts = Record<Severity, number>;
