@@ -1,9 +1,12 @@
 // findings_<ts>.csv: one row per finding, worst first, through the shared formula-safe CSV writer.
+// Columns are only ever added at the end: scripts that read the file by position keep working.
 import type { Finding } from '../analysis/findings';
 import { csvChunks, toCsv } from './csv';
 
 export const FINDINGS_CSV_HEADER = [
   'severity', 'rule_id', 'title', 'account_id', 'account_name', 'resource_type', 'resource', 'evidence', 'remediation', 'cis', 'security_hub', 'smm',
+  // The finding's identity across runs, as in the JSON report: a spreadsheet can match two runs on it.
+  'key',
 ] as const;
 
 function findingRow(finding: Finding): string[] {
@@ -20,6 +23,7 @@ function findingRow(finding: Finding): string[] {
     finding.controls.cis.join(' '),
     finding.controls.securityHub.join(' '),
     finding.controls.smm.join('; '),
+    finding.key,
   ];
 }
 

@@ -1,5 +1,6 @@
 // iam_audit_report_<ts>.csv: the seed's columns, one row per access key and one row for each user
-// without keys, so console users without keys (the seed's blind spot) are listed too.
+// without keys, so console users without keys (the seed's blind spot) are listed too. The seed's
+// columns come first and unchanged; what the seed did not have is only ever added after them.
 import type { AccessKeyRecord, AccountAudit, AuditRun, IamUserRecord } from '../model';
 import { csvChunks, toCsv } from './csv';
 import { dateOrNever } from './dates';
@@ -16,6 +17,8 @@ export const IAM_USERS_HEADER = [
   'last_used_date',
   'service_name',
   'mfa_status',
+  'user_arn',
+  'user_created_date',
 ] as const;
 
 /** `service_name` of a key that was never used (the seed's value). */
@@ -35,6 +38,8 @@ function userKeyRow(account: AccountAudit, user: IamUserRecord, key: AccessKeyRe
     key === null ? '' : dateOrNever(key.lastUsedDate),
     key === null ? '' : key.lastUsedService ?? NO_SERVICE,
     user.mfaType,
+    user.arn,
+    user.createdDate,
   ];
 }
 

@@ -1,6 +1,7 @@
 // What each rule means, once: its title, the severities it can give, the controls it maps to and
 // how to fix it. The rules, the reports and the README table all read it from here.
 import type { ControlMapping } from './finding';
+import type { FindingThresholds } from './thresholds';
 
 export const RULE_IDS = [
   'console-user-without-mfa',
@@ -20,7 +21,11 @@ export type RuleId = (typeof RULE_IDS)[number];
 
 export interface RuleDescription {
   id: RuleId;
-  title: string;
+  /**
+   * What a reader of a report sees. Limits are said in days, as the run judged them, not as the
+   * flag that set them: a report is read by people who never saw the command line.
+   */
+  title(thresholds: FindingThresholds): string;
   /** The severities the rule can give, worst first, and when. */
   severity: string;
   controls: ControlMapping;
@@ -33,84 +38,84 @@ const SMM_TEMPORARY_CREDENTIALS = 'Phase 2: Use Temporary Credentials';
 export const RULE_CATALOGUE: Readonly<Record<RuleId, RuleDescription>> = {
   'console-user-without-mfa': {
     id: 'console-user-without-mfa',
-    title: 'Console user without MFA',
+    title: () => 'Console user without MFA',
     severity: 'critical when the password was used within --recent-login-days, else high',
     controls: { cis: ['1.10'], securityHub: ['IAM.5', 'IAM.19'], smm: [SMM_MFA] },
     remediation: 'Enable MFA for the user (a FIDO security key where possible) or remove the console password; enforce MFA with a deny on aws:MultiFactorAuthPresent.',
   },
   'access-key-very-old': {
     id: 'access-key-very-old',
-    title: 'Active access key older than --key-critical-age-days',
+    title: ({ keyCriticalAgeDays }) => `Active access key older than ${keyCriticalAgeDays} days`,
     severity: 'high',
     controls: { cis: ['1.14'], securityHub: ['IAM.3'], smm: [SMM_TEMPORARY_CREDENTIALS] },
     remediation: 'Replace the key with a role (temporary credentials); if a key is unavoidable, create a new one, move the caller to it and delete the old key.',
   },
   'access-key-not-rotated': {
     id: 'access-key-not-rotated',
-    title: 'Active access key older than --key-max-age-days',
+    title: ({ keyMaxAgeDays }) => `Active access key older than ${keyMaxAgeDays} days`,
     severity: 'medium',
     controls: { cis: ['1.14'], securityHub: ['IAM.3'], smm: [SMM_TEMPORARY_CREDENTIALS] },
     remediation: 'Rotate the key (create, switch the caller, delete the old one), or better, move the caller to a role.',
   },
   'credentials-unused': {
     id: 'credentials-unused',
-    title: 'Password or access key unused for --unused-days or more',
+    title: ({ unusedDays }) => `Password or access key unused for ${unusedDays} days or more`,
     severity: 'medium',
     controls: { cis: ['1.12'], securityHub: ['IAM.22', 'IAM.8'], smm: [SMM_TEMPORARY_CREDENTIALS] },
     remediation: 'Deactivate the unused key or remove the unused console password; delete them once nothing breaks.',
   },
   'access-key-never-used': {
     id: 'access-key-never-used',
-    title: 'Active access key never used',
+    title: () => 'Active access key never used',
     severity: 'medium when created more than --unused-days ago, else low',
     controls: { cis: ['1.11', '1.12'], securityHub: ['IAM.22'], smm: [SMM_TEMPORARY_CREDENTIALS] },
     remediation: 'Delete the key: nothing depends on it. Do not create keys during user setup.',
   },
   'user-with-two-active-keys': {
     id: 'user-with-two-active-keys',
-    title: 'User with two active access keys',
+    title: () => 'User with two active access keys',
     severity: 'low',
     controls: { cis: ['1.13'], securityHub: [], smm: [SMM_TEMPORARY_CREDENTIALS] },
     remediation: 'Finish the rotation: deactivate and delete the key that is no longer used.',
   },
   'root-access-key-active': {
     id: 'root-access-key-active',
-    title: 'Root user access key active',
+    title: () => 'Root user access key active',
     severity: 'critical',
     controls: { cis: ['1.4'], securityHub: ['IAM.4'], smm: [SMM_TEMPORARY_CREDENTIALS] },
     remediation: 'Delete the root access keys (Security credentials page of the root user); use roles instead.',
   },
   'root-without-mfa': {
     id: 'root-without-mfa',
-    title: 'Root user without MFA',
+    title: () => 'Root user without MFA',
     severity: 'critical',
     controls: { cis: ['1.5'], securityHub: ['IAM.9'], smm: [SMM_MFA] },
     remediation: 'Register an MFA device for the root user (a hardware or FIDO key), or centralise root access and remove the root password.',
   },
   'root-virtual-mfa-only': {
     id: 'root-virtual-mfa-only',
-    title: 'Root user protected by a virtual MFA device only',
+    title: () => 'Root user protected by a virtual MFA device only',
     severity: 'low',
     controls: { cis: ['1.6'], securityHub: ['IAM.6'], smm: [SMM_MFA] },
     remediation: 'Register a hardware or FIDO security key for the root user and keep it in a safe place.',
   },
   'root-signing-certificate-active': {
     id: 'root-signing-certificate-active',
-    title: 'Root user signing certificate active',
+    title: () => 'Root user signing certificate active',
     severity: 'medium',
     controls: { cis: [], securityHub: [], smm: [SMM_TEMPORARY_CREDENTIALS] },
     remediation: 'Delete the root user\'s X.509 signing certificates; they are long-lived credentials.',
   },
   'account-not-audited': {
     id: 'account-not-audited',
-    title: 'Account could not be audited',
+    title: () => 'Account could not be audited',
     severity: 'high',
     controls: { cis: [], securityHub: [], smm: [SMM_MFA, SMM_TEMPORARY_CREDENTIALS] },
     remediation: 'Deploy the audit role to the account (see the coverage report for the reason) and run the audit again: what cannot be seen cannot be judged.',
   },
   'account-partially-audited': {
     id: 'account-partially-audited',
-    title: 'Account audited only in part',
+    title: () => 'Account audited only in part',
     severity: 'medium',
     controls: { cis: [], securityHub: [], smm: [SMM_MFA, SMM_TEMPORARY_CREDENTIALS] },
     remediation: 'Fix the failed step named in the evidence (usually a missing permission of the audit role) and run the audit again.',

@@ -31,7 +31,7 @@ function finding(
   return {
     key: `${ruleId}|${accountId}|${resource}`,
     ruleId,
-    title: rule.title,
+    title: rule.title(context.thresholds),
     severity,
     accountId,
     accountName,

@@ -86,6 +86,21 @@ describe('evaluateFindings', () => {
     assert.throws(() => evaluateFindings(run([]), { keyMaxAgeDays: 0, keyCriticalAgeDays: 90, unusedDays: 45, recentLoginDays: 30 }), /keyMaxAgeDays/);
   });
 
+  it('titles the limits in days as the run judged them, never by the flag that set them', () => {
+    const thresholds = { keyMaxAgeDays: 30, keyCriticalAgeDays: 180, unusedDays: 60, recentLoginDays: 30 };
+    const findings = evaluateFindings(run([account('111111111111', 'prod', {
+      users: [
+        user('old', { accessKeys: [accessKey('AKIAOLD', { createdDate: daysAgo(200), lastUsedDate: daysAgo(1) })] }),
+        user('aging', { accessKeys: [accessKey('AKIAAGING', { createdDate: daysAgo(40), lastUsedDate: daysAgo(1) })] }),
+        user('idle', { accessKeys: [accessKey('AKIAIDLE', { createdDate: daysAgo(20), lastUsedDate: daysAgo(70) })] }),
+      ],
+    })]), thresholds);
+    assert.equal(only(findings, 'access-key-very-old')[0].title, 'Active access key older than 180 days');
+    assert.equal(only(findings, 'access-key-not-rotated')[0].title, 'Active access key older than 30 days');
+    assert.equal(only(findings, 'credentials-unused')[0].title, 'Password or access key unused for 60 days or more');
+    for (const id of RULE_IDS) assert.doesNotMatch(RULE_CATALOGUE[id].title(thresholds), /--/, id);
+  });
+
   it('describes every rule with a remediation and at least one control', () => {
     for (const id of RULE_IDS) {
       const rule = RULE_CATALOGUE[id];

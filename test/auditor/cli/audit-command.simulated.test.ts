@@ -97,10 +97,11 @@ function expectedUserRows(accountId: string, accountName: string, users: Simulat
       password_status: user.password ? 'Configured' : 'Not configured',
       password_last_used: user.password?.lastUsed ? iso(user.password.lastUsed) : 'Never',
     };
+    const identity = { user_arn: `arn:aws:iam::${accountId}:user/${user.name}`, user_created_date: iso(user.created ?? '2015-01-01T00:00:00Z') };
     const mfa_status = user.mfa?.[0] ? MFA_STATUS[user.mfa[0].type] : 'None';
     const keys = user.accessKeys ?? [];
     if (keys.length === 0) {
-      return [{ ...common, access_key_id: '', status: '', created_date: '', last_used_date: '', service_name: '', mfa_status }];
+      return [{ ...common, access_key_id: '', status: '', created_date: '', last_used_date: '', service_name: '', mfa_status, ...identity }];
     }
     return keys.map((key) => ({
       ...common,
@@ -110,6 +111,7 @@ function expectedUserRows(accountId: string, accountName: string, users: Simulat
       last_used_date: key.lastUsed ? iso(key.lastUsed.date) : 'Never',
       service_name: key.lastUsed ? key.lastUsed.service : 'N/A',
       mfa_status,
+      ...identity,
     }));
   });
 }

@@ -18,6 +18,10 @@ describe('findingsCsv', () => {
       'critical', 'console-user-without-mfa', '111111111111', `'=HYPERLINK("http://evil")`, 'alice, "the admin"', '1.10', 'IAM.5 IAM.19',
     ]);
     assert.deepEqual([high[0], high[1], high[6]], ['high', 'account-not-audited', '222222222222']);
+    // The stable key is the last column, after the columns the file always had.
+    assert.equal(FINDINGS_CSV_HEADER[FINDINGS_CSV_HEADER.length - 1], 'key');
+    assert.equal(critical[critical.length - 1], findings[0].key);
+    assert.equal(high[high.length - 1], 'account-not-audited|222222222222|222222222222');
     assert.match(high[7], /AssumeRole: AccessDenied/);
   });
 

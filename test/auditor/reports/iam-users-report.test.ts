@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { iamUsersCsv } from '../../../auditor/reports/iam-users-report';
 import { auditRunFixture, HOSTILE_ACCOUNT_NAME } from '../../support/audit-run-fixture';
 
-const EXACT_HEADER =
+const SEED_HEADER =
   'account_id,account_name,username,password_status,password_last_used,access_key_id,status,created_date,last_used_date,service_name,mfa_status';
 
 function rowsByUser(csv: string): Map<string, Record<string, string>[]> {
@@ -17,8 +17,8 @@ describe('iam_audit_report CSV', () => {
   const csv = iamUsersCsv(auditRunFixture());
   const byUser = rowsByUser(csv);
 
-  it('has exactly the seed header', () => {
-    assert.equal(csv.split('\n')[0], EXACT_HEADER);
+  it('has the seed header first and unchanged, then the user\'s ARN and creation time', () => {
+    assert.equal(csv.split('\n')[0], `${SEED_HEADER},user_arn,user_created_date`);
   });
 
   it('writes one row per access key, with never used keys as Never and N/A', () => {
@@ -35,6 +35,8 @@ describe('iam_audit_report CSV', () => {
         last_used_date: '2024-01-30T08:00:00.000Z',
         service_name: 's3',
         mfa_status: 'Virtual',
+        user_arn: 'arn:aws:iam::111111111111:user/alice',
+        user_created_date: '2022-06-01T00:00:00.000Z',
       },
       {
         account_id: '111111111111',
@@ -48,6 +50,8 @@ describe('iam_audit_report CSV', () => {
         last_used_date: 'Never',
         service_name: 'N/A',
         mfa_status: 'Virtual',
+        user_arn: 'arn:aws:iam::111111111111:user/alice',
+        user_created_date: '2022-06-01T00:00:00.000Z',
       },
     ]);
   });
@@ -66,6 +70,8 @@ describe('iam_audit_report CSV', () => {
         last_used_date: '',
         service_name: '',
         mfa_status: 'None',
+        user_arn: 'arn:aws:iam::111111111111:user/bob',
+        user_created_date: '2022-06-01T00:00:00.000Z',
       },
     ]);
   });
