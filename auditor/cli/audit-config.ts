@@ -64,6 +64,11 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 // S3 general purpose bucket naming rules: 3-63 characters, lowercase letters, digits, dots and
 // hyphens, beginning and ending with a letter or digit.
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const IP_ADDRESS = /^\d{1,3}(\.\d{1,3}){3}$/;
+// Names S3 keeps for its own features (punycode, access point aliases, Object Lambda, Multi-Region
+// Access Points, directory and table buckets, documentation examples): creating one fails.
+const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
+const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'] as const;
 // IAM role names: 1-64 characters of [\w+=,.@-], optionally after a path (`audit/IamAuditRole`),
 // since the role ARN is `role/<path>/<name>`.
 const ROLE_NAME = /^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
@@ -133,19 +138,45 @@ export function parseShard(value: string, source: string): ShardSelection {
 }
 
 // A date and a time with a zone (Z or +hh:mm), so that every task reads the same instant.
-const RUN_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const RUN_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
-/** An ISO-8601 instant, not ahead of `clock` by more than MAX_RUN_TIME_AHEAD_MS. */
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/**
+ * True when every field names a real calendar date and clock time. `Date` rolls 30 February over
+ * to 1 March and 24:00 to the next day; a reference time that silently moves is worse than none.
+ */
+function isCalendarTime(match: RegExpExecArray): boolean {
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = match.slice(1).map((field) => (field === undefined ? 0 : Number(field)));
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59 && offsetHours <= 23 && offsetMinutes <= 59;
+}
+
+/** An ISO-8601 instant on a real calendar date, not ahead of `clock` by more than MAX_RUN_TIME_AHEAD_MS. */
 export function parseRunTime(value: string, source: string, clock: () => Date = () => new Date()): Date {
   const trimmed = value.trim();
-  const time = RUN_TIME.test(trimmed) ? new Date(trimmed) : new Date(Number.NaN);
-  if (Number.isNaN(time.getTime())) {
-    throw new ConfigError(`${source}: expected an ISO-8601 time with a zone, like 2024-03-01T06:00:00Z, got ${JSON.stringify(value)}`);
-  }
+  const match = RUN_TIME.exec(trimmed);
+  if (match === null) throw new ConfigError(`${source}: expected an ISO-8601 time with a zone, like 2024-03-01T06:00:00Z, got ${JSON.stringify(value)}`);
+  if (!isCalendarTime(match)) throw new ConfigError(`${source}: ${JSON.stringify(trimmed)} is not a real date and time (no such day, hour, minute or second)`);
+  const time = new Date(trimmed);
   if (time.getTime() - clock().getTime() > MAX_RUN_TIME_AHEAD_MS) {
     throw new ConfigError(`${source}: ${trimmed} is in the future; a run's reference time cannot be ahead of the clock`);
   }
   return time;
+}
+
+/** Why `bucket` is not a general purpose bucket name S3 accepts, or null when it is one. */
+export function bucketNameProblem(bucket: string): string | null {
+  if (bucket.length < 3 || bucket.length > 63) return `is ${bucket.length} characters long; a bucket name has 3 to 63`;
+  if (!BUCKET.test(bucket)) return 'may hold only lowercase letters, digits, dots and hyphens, and must begin and end with a letter or digit';
+  if (bucket.includes('..')) return 'may not hold two dots in a row';
+  if (IP_ADDRESS.test(bucket)) return 'may not be formatted as an IP address';
+  const prefix = RESERVED_BUCKET_PREFIXES.find((reserved) => bucket.startsWith(reserved));
+  if (prefix !== undefined) return `may not begin with "${prefix}", which S3 reserves`;
+  const suffix = RESERVED_BUCKET_SUFFIXES.find((reserved) => bucket.endsWith(reserved));
+  if (suffix !== undefined) return `may not end with "${suffix}", which S3 reserves`;
+  return null;
 }
 
 /**
@@ -156,9 +187,8 @@ export function parseS3Uri(value: string, source: string): S3Location {
   const match = /^s3:\/\/([^/]+)(\/.*)?$/.exec(value.trim());
   if (!match) throw new ConfigError(`${source}: expected s3://<bucket>/<prefix>/, got ${JSON.stringify(value)}`);
   const bucket = match[1];
-  if (!BUCKET.test(bucket) || bucket.includes('..')) {
-    throw new ConfigError(`${source}: ${JSON.stringify(bucket)} is not an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)`);
-  }
+  const problem = bucketNameProblem(bucket);
+  if (problem !== null) throw new ConfigError(`${source}: ${JSON.stringify(bucket)} is not an S3 bucket name: it ${problem}`);
   const segments = (match[2] ?? '').split('/').filter((segment) => segment.length > 0);
   if (segments.some((segment) => segment === '.' || segment === '..')) {
     throw new ConfigError(`${source}: the prefix may not contain "." or ".." segments: ${JSON.stringify(value)}`);

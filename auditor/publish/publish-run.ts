@@ -17,7 +17,7 @@ import { terminalSafe } from '../cli/progress';
 import type { ReportConfig } from '../cli/report-config';
 import { buildReportFiles, type ReportFile } from '../reports';
 import { analyseRun, formatAnalysis, reachesFailOn } from '../analysis/run-analysis';
-import { prepareOutputDirectory, writeReportsToDirectory } from './sinks/local';
+import { prepareOutputDirectory, removeLeftoverTemporaryFiles, writeReportsToDirectory } from './sinks/local';
 import { s3RunPrefix, s3Uri, uploadReportsToS3 } from './sinks/s3';
 import { errorMessage, type SinkOutcome } from './sinks/sink-outcome';
 import { formatSummary, summarizeRun } from '../analysis/summary';
@@ -27,13 +27,17 @@ export interface ReportDestinations {
   s3?: S3Location;
 }
 
-/** Checks done before any time is spent: the output directory is writable and `--compare` reads. */
+/**
+ * Checks done before any time is spent: the output directory is writable and `--compare` reads.
+ * Temporary files that killed runs left in the directory are removed on the way.
+ */
 export async function prepareReporting(outDir: string, reportConfig: ReportConfig): Promise<{ comparedWith?: PreviousRun } | { error: string }> {
   try {
     await prepareOutputDirectory(outDir);
   } catch (error) {
     return { error: `--out-dir: cannot write reports to ${outDir}: ${errorMessage(error)}` };
   }
+  await removeLeftoverTemporaryFiles(outDir);
   if (reportConfig.comparePath === undefined) return {};
   try {
     return { comparedWith: { run: await readPreviousRunFile(reportConfig.comparePath), source: reportConfig.comparePath } };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { buildAuditCommand } from '../../../auditor/cli/audit-command';
-import { ConfigError, DEFAULT_CONCURRENCY, parseS3Uri, readAuditConfig, type AuditConfig, type Environment } from '../../../auditor/cli/audit-config';
+import { ConfigError, DEFAULT_CONCURRENCY, parseRunTime, parseS3Uri, readAuditConfig, type AuditConfig, type Environment } from '../../../auditor/cli/audit-config';
 
 function configFrom(argv: string[], env: Environment = {}): AuditConfig {
   const command = buildAuditCommand().exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
@@ -90,5 +90,51 @@ describe('audit configuration', () => {
     for (const bad of ['s3://', 's3://UPPER/x', 's3://ab', 's3:/bucket', 'bucket/prefix', 's3://bucket/../x', 's3://-bucket/']) {
       assert.throws(() => parseS3Uri(bad, '--s3-uri'), /^ConfigError: --s3-uri: /, bad);
     }
+  });
+
+  it('refuses every bucket name S3 would refuse, naming the rule', () => {
+    const refused: [string, RegExp][] = [
+      ['ab', /is 2 characters long/],
+      [`${'a'.repeat(64)}`, /is 64 characters long/],
+      ['my..bucket', /two dots in a row/],
+      ['192.168.1.1', /IP address/],
+      ['xn--bucket', /begin with "xn--"/],
+      ['sthree-bucket', /begin with "sthree-"/],
+      ['amzn-s3-demo-bucket', /begin with "amzn-s3-demo-"/],
+      ['bucket-s3alias', /end with "-s3alias"/],
+      ['bucket--ol-s3', /end with "--ol-s3"/],
+      ['bucket.mrap', /end with ".mrap"/],
+      ['bucket--x-s3', /end with "--x-s3"/],
+      ['bucket--table-s3', /end with "--table-s3"/],
+      ['Bucket', /lowercase letters, digits, dots and hyphens/],
+      ['bucket-', /begin and end with a letter or digit/],
+    ];
+    for (const [bucket, rule] of refused) {
+      assert.throws(
+        () => parseS3Uri(`s3://${bucket}/reports/`, '--s3-uri'),
+        (error: Error) => error instanceof ConfigError && error.message.startsWith(`--s3-uri: "${bucket}" is not an S3 bucket name: it `) && rule.test(error.message),
+        bucket,
+      );
+    }
+    for (const accepted of ['abc', 'a'.repeat(63), 'reports.example.com', 'xn-bucket', 'bucket-s3', 'my-s3alias-bucket', '192.168.1.1.example', '1bucket2']) {
+      assert.equal(parseS3Uri(`s3://${accepted}/`, '--s3-uri').bucket, accepted);
+    }
+  });
+
+  it('stops the command at an invalid bucket before the audit starts', () => {
+    assert.throws(() => configFrom(['--role', 'R', '--s3-uri', 's3://xn--bucket/']), /Xn--bucket|"xn--bucket" is not an S3 bucket name/i);
+    assert.throws(() => configFrom(['--role', 'R'], { AUDIT_S3_URI: 's3://192.168.1.1/' }), /^ConfigError: AUDIT_S3_URI: "192.168.1.1" is not an S3 bucket name: it may not be formatted as an IP address/);
+  });
+
+  it('takes a run time only on a real calendar date and clock time', () => {
+    const clock = () => new Date('2025-01-01T00:00:00Z');
+    assert.equal(parseRunTime('2024-02-29T06:00:00Z', '--run-time', clock).toISOString(), '2024-02-29T06:00:00.000Z');
+    assert.equal(parseRunTime('2024-03-01T01:30:00+02:00', '--run-time', clock).toISOString(), '2024-02-29T23:30:00.000Z');
+    assert.equal(parseRunTime('2024-12-31T23:59:59.999Z', '--run-time', clock).toISOString(), '2024-12-31T23:59:59.999Z');
+    for (const bad of ['2024-02-30T00:00:00Z', '2023-02-29T00:00:00Z', '2024-04-31T00:00:00Z', '2024-13-01T00:00:00Z', '2024-00-10T00:00:00Z', '2024-01-00T00:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T23:60:00Z', '2024-01-01T23:59:60Z', '2024-01-01T00:00:00+24:00', '2024-01-01T00:00:00+01:60']) {
+      assert.throws(() => parseRunTime(bad, '--run-time', clock), (error: Error) => error instanceof ConfigError && error.message === `--run-time: "${bad}" is not a real date and time (no such day, hour, minute or second)`, bad);
+    }
+    assert.throws(() => configFrom(['--role', 'R'], { AUDIT_RUN_TIME: '2024-02-30T00:00:00Z' }), /^ConfigError: AUDIT_RUN_TIME: "2024-02-30T00:00:00Z" is not a real date/);
+    assert.throws(() => configFrom(['--role', 'R', '--run-time', '2024-02-30T00:00:00Z']), /not a real date and time/);
   });
 });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buildReportFiles } from '../../../../auditor/reports';
-import { prepareOutputDirectory, writeReportsToDirectory } from '../../../../auditor/publish/sinks/local';
+import { spawnSync } from 'node:child_process';
+import { LEFTOVER_AFTER_MS, prepareOutputDirectory, removeLeftoverTemporaryFiles, writeReportsToDirectory } from '../../../../auditor/publish/sinks/local';
 import { auditRunFixture, RUN_TIMESTAMP } from '../../../support/audit-run-fixture';
 
 describe('local directory sink', () => {
@@ -61,5 +62,48 @@ describe('local directory sink', () => {
     assert.equal(outcome.failed.length, files.length);
     assert.match(outcome.failed[0].reason, /cannot create directory/);
     await assert.rejects(prepareOutputDirectory(path.join(blocker, 'output')));
+  });
+
+  it('creates a missing directory one level at a time under the first existing ancestor', async () => {
+    const directory = path.join(scratch, 'a', 'b', 'c');
+    await prepareOutputDirectory(directory);
+    assert.deepEqual(await readdir(path.join(scratch, 'a', 'b')), ['c']);
+  });
+
+  it('refuses a directory under /proc at once instead of looping in mkdir', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const started = Date.now();
+    await assert.rejects(prepareOutputDirectory('/proc/nope/reports'), /\/proc is on the kernel's proc filesystem/);
+    await assert.rejects(prepareOutputDirectory('/sys/nope'), /\/sys is on the kernel's sysfs filesystem/);
+    // A loop would never return; this only guards against the probe turning slow.
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  it('refuses a path whose ancestor is a file', async () => {
+    const blocker = path.join(scratch, 'a-file');
+    await writeFile(blocker, 'not a directory');
+    await assert.rejects(prepareOutputDirectory(path.join(blocker, 'x', 'y')), /a-file is not a directory/);
+  });
+
+  it('removes the temporary files dead runs left, and only those', async () => {
+    const deadPid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    const now = Date.now();
+    const old = new Date(now - 2 * 60 * 1000);
+    const ancient = new Date(now - LEFTOVER_AFTER_MS - 60 * 1000);
+    const files: Record<string, Date> = {
+      [`.iam_audit_report_20240301T000000Z.csv.${deadPid}.0123abcd.tmp`]: old, // dead writer, idle 2 min: removed
+      [`.coverage_20240301T000000Z.csv.${deadPid}.89abcdef.tmp`]: new Date(now), // dead writer, just touched: kept
+      [`.iam_audit_20240301T000000Z.json.${process.ppid}.00000000.tmp`]: old, // a live process: kept
+      [`.iam_audit_20240301T000000Z.html.${process.ppid}.11111111.tmp`]: ancient, // idle over an hour: removed
+      [`notes.${deadPid}.0123abcd.tmp`]: ancient, // not our naming: kept
+      [`.report.csv.${deadPid}.xyz.tmp`]: ancient, // not our naming: kept
+    };
+    for (const [name, time] of Object.entries(files)) {
+      await writeFile(path.join(scratch, name), 'partial');
+      await utimes(path.join(scratch, name), time, time);
+    }
+    const removed = await removeLeftoverTemporaryFiles(scratch, now);
+    assert.deepEqual(removed.sort(), [`.iam_audit_20240301T000000Z.html.${process.ppid}.11111111.tmp`, `.iam_audit_report_20240301T000000Z.csv.${deadPid}.0123abcd.tmp`].sort());
+    assert.deepEqual((await readdir(scratch)).sort(), Object.keys(files).filter((name) => !removed.includes(name)).sort());
   });
 });

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { progressHooks, terminalSafe } from '../../../auditor/cli/progress';
+import type { AccountAudit } from '../../../auditor/model';
+
+describe('terminal output', () => {
+  it('neutralises C0 and C1 controls, as an escape sequence or a carriage return would disguise a line', () => {
+    assert.equal(terminalSafe('a\u001b[2Jb\rc\u009bd\u007f'), 'a [2Jb c d ');
+  });
+
+  it('neutralises the Unicode controls that reorder or break a line on display', () => {
+    const reordering = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c', '\u2028', '\u2029'];
+    for (const control of reordering) assert.equal(terminalSafe(`prod${control}-eu`), 'prod -eu', `U+${control.codePointAt(0)?.toString(16)}`);
+    // Text in a right-to-left script is left as it is: only the invisible controls go.
+    assert.equal(terminalSafe('حساب prod ünïcode'), 'حساب prod ünïcode');
+  });
+
+  it('writes an account whose name hides a right-to-left override with the override neutralised', async () => {
+    let written = '';
+    const hooks = progressHooks((text) => (written += text));
+    const audit: AccountAudit = {
+      account: { id: '222222222222', name: 'prod\u202egnp.exe', email: 'a@example.com', state: 'ACTIVE', isManagementAccount: false },
+      coverage: { accountId: '222222222222', accountName: 'prod\u202egnp.exe', state: 'ACTIVE', audited: 'yes', errors: [], skipped: null, userSource: 'credential-report' },
+      users: [],
+      root: null,
+      events: [],
+    };
+    await hooks.onAccountDone?.(audit);
+    assert.equal(written, '[1] 222222222222 prod gnp.exe: audited (0 users, 0 keys)\n');
+  });
+});
