@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { componentType } from './component-type';
 import { AUDIT_ROLE_TEMPLATE_PARAMETERS, renderAuditRoleTemplate } from './audit-role-template';
 import { StackSetCallAs } from './config';
 import { auditRolePermissionsPolicy, auditRoleTrustPolicy } from './policies';
@@ -37,7 +38,7 @@ export class AuditRoleRollout extends pulumi.ComponentResource {
   readonly deployingAccountRole: aws.iam.Role | undefined;
 
   constructor(name: string, args: AuditRoleRolloutArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('iam-audit-kit:deployment:AuditRoleRollout', name, {}, opts);
+    super(componentType('auditRole', 'AuditRoleRollout'), name, {}, opts);
     this.roleName = args.auditRoleName;
     const parameters = AUDIT_ROLE_TEMPLATE_PARAMETERS;
 

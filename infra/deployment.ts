@@ -95,7 +95,7 @@ export function deployAuditKit(config: DeploymentConfig): AuditKitDeployment {
 
   const rollout = new AuditRoleRollout('audit-role', {
     auditRoleName: config.auditRoleName,
-    trustedPrincipalArns: auditor.taskRole.arn.apply((taskRoleArn) => [taskRoleArn, ...config.extraTrustedPrincipalArns]),
+    trustedPrincipalArns: auditor.task.taskRole.arn.apply((taskRoleArn) => [taskRoleArn, ...config.extraTrustedPrincipalArns]),
     organizationId: organization.id,
     targetIds,
     stackSetRegion: config.stackSetRegion,
@@ -103,21 +103,22 @@ export function deployAuditKit(config: DeploymentConfig): AuditKitDeployment {
     createRoleInDeployingAccount: config.callAs === 'SELF',
   });
 
+  const { shardedRun } = auditor.scheduledRun;
   return {
     auditRoleName: pulumi.output(rollout.roleName),
     stackSetName: rollout.stackSetName,
     reportsBucketName: reports.bucketName,
     reportsS3Uri: reports.reportsS3Uri,
     clusterName: auditor.cluster.name,
-    taskDefinitionArn: auditor.taskDefinition.arn,
-    scheduleName: auditor.schedule.name,
-    auditorTaskRoleArn: auditor.taskRole.arn,
-    auditorImageUri: auditor.imageUri,
+    taskDefinitionArn: auditor.task.taskDefinition.arn,
+    scheduleName: auditor.scheduledRun.schedule.name,
+    auditorTaskRoleArn: auditor.task.taskRole.arn,
+    auditorImageUri: auditor.image.imageUri,
     runTaskCommand: auditor.runTaskCommand,
-    shardedRunStateMachineArn: auditor.stateMachine === undefined ? pulumi.output(undefined) : auditor.stateMachine.arn,
-    startShardedRunCommand: auditor.stateMachine === undefined
+    shardedRunStateMachineArn: shardedRun === undefined ? pulumi.output(undefined) : shardedRun.stateMachine.arn,
+    startShardedRunCommand: shardedRun === undefined
       ? pulumi.output(undefined)
-      : pulumi.interpolate`aws stepfunctions start-execution --region ${region} --state-machine-arn ${auditor.stateMachine.arn}`,
+      : pulumi.interpolate`aws stepfunctions start-execution --region ${region} --state-machine-arn ${shardedRun.stateMachine.arn}`,
     notificationTopicArn: notifications.topicArn,
   };
 }

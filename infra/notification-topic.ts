@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { componentType } from './component-type';
 import { PolicyStatement } from './policies';
 
 export interface NotificationTopicArgs {
@@ -14,7 +15,7 @@ export class NotificationTopic extends pulumi.ComponentResource {
   readonly emailSubscription: aws.sns.TopicSubscription | undefined;
 
   constructor(name: string, args: NotificationTopicArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('iam-audit-kit:index:NotificationTopic', name, {}, opts);
+    super(componentType('notifications', 'NotificationTopic'), name, {}, opts);
     const parent = { parent: this };
     this.topic = new aws.sns.Topic(`${name}-topic`, {
       namePrefix: 'iam-audit-',

@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { componentType } from './component-type';
 import { REPORTS_PREFIX, tlsOnlyBucketPolicy } from './policies';
 
 export interface ReportsBucketArgs {
@@ -18,7 +19,7 @@ export class ReportsBucket extends pulumi.ComponentResource {
   readonly reportsS3Uri: pulumi.Output<string>;
 
   constructor(name: string, args: ReportsBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('iam-audit-kit:deployment:ReportsBucket', name, {}, opts);
+    super(componentType('reports', 'ReportsBucket'), name, {}, opts);
     const parent = { parent: this };
 
     this.bucket = new aws.s3.Bucket(name, { bucketPrefix: 'iam-audit-reports-' }, parent);

@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { renderAuditRoleTemplate } from '../../infra/audit-role-template';
-import { AUDITOR_OUTPUT_DIR } from '../../infra/auditor-task';
+import { AUDITOR_OUTPUT_DIR } from '../../infra/auditor-task-definition';
 import { auditRolePermissionsPolicy, PolicyDocument } from '../../infra/policies';
 import {
   input,
@@ -80,12 +80,16 @@ describe('deployment program: default configuration', () => {
     run = await runDeployment({});
   });
 
-  it('groups the resources in the three components', () => {
-    const components = run.resources.filter((resource) => resource.type.startsWith('iam-audit-kit:deployment:'));
+  it('groups the resources in components, all typed iam-audit-kit:<module>:<Name>', () => {
+    const components = run.resources.filter((resource) => resource.type.startsWith('iam-audit-kit:'));
     assert.deepEqual(components.map((resource) => resource.type).sort(), [
-      'iam-audit-kit:deployment:AuditRoleRollout',
-      'iam-audit-kit:deployment:AuditorTask',
-      'iam-audit-kit:deployment:ReportsBucket',
+      'iam-audit-kit:auditRole:AuditRoleRollout',
+      'iam-audit-kit:auditor:AuditorImage',
+      'iam-audit-kit:auditor:AuditorTask',
+      'iam-audit-kit:auditor:AuditorTaskDefinition',
+      'iam-audit-kit:auditor:ScheduledRun',
+      'iam-audit-kit:notifications:NotificationTopic',
+      'iam-audit-kit:reports:ReportsBucket',
     ]);
   });
 

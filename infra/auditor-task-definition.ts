@@ -1,0 +1,120 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { ENV_CONCURRENCY, ENV_ROLE_NAME, ENV_S3_URI } from '../auditor/cli/audit-config';
+import { componentType } from './component-type';
+import { auditorTaskRolePolicy, PolicyStatement, serviceTrustPolicy, taskExecutionRolePolicy } from './policies';
+
+export interface AuditorTaskDefinitionArgs {
+  auditRoleName: string;
+  reportsBucketArn: pulumi.Input<string>;
+  /** `s3://<bucket>/reports/`, handed to the auditor as AUDIT_S3_URI. */
+  reportsS3Uri: pulumi.Input<string>;
+  imageUri: pulumi.Input<string>;
+  /** The ECR repository the image is pulled from; undefined for an image outside ECR (no ECR permissions then). */
+  imageRepositoryArn: pulumi.Input<string | undefined>;
+  logRetentionDays: number;
+  cpu: number;
+  memory: number;
+  auditorConcurrency: number;
+  accountId: pulumi.Input<string>;
+  partition: pulumi.Input<string>;
+  region: pulumi.Input<string>;
+  /** More permissions for the auditor, e.g. publishing to a notification topic. */
+  additionalTaskRoleStatements?: pulumi.Input<PolicyStatement[]>;
+  /** More environment for the auditor container, e.g. a notification topic ARN. */
+  additionalEnvironment?: Record<string, pulumi.Input<string>>;
+}
+
+export const AUDITOR_CONTAINER_NAME = 'auditor';
+export const AUDITOR_TASK_FAMILY = 'iam-audit';
+/** The root file system is read-only; the auditor writes its local copy of the reports here. */
+export const AUDITOR_OUTPUT_DIR = '/tmp/output';
+
+/**
+ * The auditor's Fargate task definition with what it runs as: the task role (the auditor's own
+ * permissions), the execution role (image pull and logs) and the log group.
+ */
+export class AuditorTaskDefinition extends pulumi.ComponentResource {
+  readonly logGroup: aws.cloudwatch.LogGroup;
+  readonly taskRole: aws.iam.Role;
+  readonly executionRole: aws.iam.Role;
+  readonly taskDefinition: aws.ecs.TaskDefinition;
+
+  constructor(name: string, args: AuditorTaskDefinitionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(componentType('auditor', 'AuditorTaskDefinition'), name, {}, opts);
+    const parent = { parent: this };
+
+    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+      namePrefix: '/iam-audit-kit/auditor-',
+      retentionInDays: args.logRetentionDays,
+    }, parent);
+
+    const ecsTasksTrust = pulumi.output(args.accountId).apply((accountId) =>
+      JSON.stringify(serviceTrustPolicy('ecs-tasks.amazonaws.com', accountId)));
+
+    this.taskRole = new aws.iam.Role(`${name}-task-role`, {
+      description: 'IAM Audit Kit auditor: lists the organization, assumes the audit role, writes reports',
+      assumeRolePolicy: ecsTasksTrust,
+    }, parent);
+    new aws.iam.RolePolicy(`${name}-task-policy`, {
+      role: this.taskRole.name,
+      policy: pulumi.all([args.partition, args.reportsBucketArn, args.additionalTaskRoleStatements ?? []])
+        .apply(([partition, bucketArn, additionalStatements]) => JSON.stringify(auditorTaskRolePolicy({
+          partition, auditRoleName: args.auditRoleName, bucketArn, additionalStatements,
+        }))),
+    }, parent);
+
+    this.executionRole = new aws.iam.Role(`${name}-execution-role`, {
+      description: 'IAM Audit Kit auditor task: image pull and logs',
+      assumeRolePolicy: ecsTasksTrust,
+    }, parent);
+    new aws.iam.RolePolicy(`${name}-execution-policy`, {
+      role: this.executionRole.name,
+      policy: pulumi.all([args.imageRepositoryArn, this.logGroup.arn]).apply(([repositoryArn, logGroupArn]) =>
+        JSON.stringify(taskExecutionRolePolicy({ repositoryArn, logGroupArn }))),
+    }, parent);
+
+    const environment = {
+      [ENV_ROLE_NAME]: pulumi.output(args.auditRoleName),
+      [ENV_S3_URI]: pulumi.output(args.reportsS3Uri),
+      [ENV_CONCURRENCY]: pulumi.output(String(args.auditorConcurrency)),
+      // Node sizes its heap from the host, not the task: capped at three quarters of the task's
+      // memory, it collects garbage before the container is killed for using too much.
+      NODE_OPTIONS: pulumi.output(`--max-old-space-size=${Math.floor(args.memory * 0.75)}`),
+      ...args.additionalEnvironment,
+    };
+    this.taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
+      family: AUDITOR_TASK_FAMILY,
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: String(args.cpu),
+      memory: String(args.memory),
+      runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'X86_64' },
+      taskRoleArn: this.taskRole.arn,
+      executionRoleArn: this.executionRole.arn,
+      volumes: [{ name: 'scratch' }],
+      containerDefinitions: pulumi.jsonStringify([{
+        name: AUDITOR_CONTAINER_NAME,
+        image: args.imageUri,
+        essential: true,
+        readonlyRootFilesystem: true,
+        user: '1000:1000',
+        command: ['--out-dir', AUDITOR_OUTPUT_DIR],
+        environment: Object.entries(environment)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([envName, value]) => ({ name: envName, value })),
+        mountPoints: [{ sourceVolume: 'scratch', containerPath: '/tmp', readOnly: false }],
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: {
+            'awslogs-group': this.logGroup.name,
+            'awslogs-region': args.region,
+            'awslogs-stream-prefix': AUDITOR_CONTAINER_NAME,
+          },
+        },
+      }]),
+    }, parent);
+
+    this.registerOutputs({ taskDefinitionArn: this.taskDefinition.arn, taskRoleArn: this.taskRole.arn });
+  }
+}
