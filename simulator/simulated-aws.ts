@@ -11,18 +11,25 @@
 //     .injectFault({ operation: 'LookupEvents', accountId: '222222222222', error: 'Throttling', times: 2 });
 //   const run = await runAudit(options, simulatedClientFactory(org));
 //   org.calls('ListMFADevices', '222222222222'); org.throttles(); org.callCounts('222222222222');
+//
+// S3 is simulated too (buckets added with `addBucket`, objects, multipart uploads). Faults that
+// only exist on the wire (`connection: 'hang' | 'drop'`) send the request, through the client's
+// real Node handler, to a local server that plays them (connection-fault-server.ts).
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { Readable } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MetadataBearer, MiddlewareStack } from '@smithy/types';
-import { auditClientConfig, type AwsClientFactory } from '../auditor/aws/clients';
+import { auditClientConfig, type AwsClientFactory, type ClientTimeouts } from '../auditor/aws/clients';
+import { CONNECTION_FAULT_HEADER, ConnectionFaultServer, type ConnectionFault } from './connection-fault-server';
 import { CREDENTIAL_REPORT_HEADER, rootReportRow, userReportRow } from './simulated-credential-report';
 import { simulatedError, simulatedServiceError, type SimulatedErrorCode, type SimulatedService } from './simulated-errors';
 
 export type { SimulatedErrorCode, SimulatedService } from './simulated-errors';
+export type { ConnectionFault } from './connection-fault-server';
 
 // ---------------------------------------------------------------------------------------------
 // What an organization is made of
@@ -108,7 +115,14 @@ export interface SimulatedFault {
    * credentials signed the call. Absent: every account.
    */
   accountId?: string;
-  error: SimulatedErrorCode | (() => Error);
+  /** The error answered. Give this or `connection`. */
+  error?: SimulatedErrorCode | (() => Error);
+  /**
+   * A fault on the wire instead of an answer: `hang` accepts the request and never answers,
+   * `drop` cuts the connection while the request is sent. Played by a real local server, so the
+   * client's timeouts and retries are the real ones.
+   */
+  connection?: ConnectionFault;
   /** How many calls fail; absent: every call. */
   times?: number;
   /** Only calls whose input matches, e.g. `(input) => input.UserName === 'alice'`. */
@@ -217,6 +231,48 @@ interface Caller {
   session: Session | null;
 }
 
+interface StoredObject {
+  body: Buffer;
+  contentType: string | undefined;
+  lastModified: Date;
+}
+
+interface MultipartUploadState {
+  bucket: string;
+  key: string;
+  contentType: string | undefined;
+  parts: Map<number, Buffer>;
+}
+
+/** What `handle` tells the middleware when a call is to meet a fault on the wire rather than an answer. */
+export interface ConnectionFaultOrder {
+  connectionFault: ConnectionFault;
+}
+
+function isConnectionFaultOrder(value: object): value is ConnectionFaultOrder {
+  return 'connectionFault' in value;
+}
+
+async function bodyBytes(body: unknown): Promise<Buffer> {
+  if (body === undefined || body === null) return Buffer.alloc(0);
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (body instanceof Uint8Array) return Buffer.from(body);
+  if (body instanceof Readable) {
+    const pieces: Buffer[] = [];
+    for await (const piece of body) pieces.push(typeof piece === 'string' ? Buffer.from(piece, 'utf8') : Buffer.from(piece as Uint8Array));
+    return Buffer.concat(pieces);
+  }
+  throw new Error(`The simulated S3 cannot read a body of type ${typeof body}`);
+}
+
+/** A GetObject body as the SDK gives one in Node: a stream that can also be read whole. */
+function objectBody(bytes: Buffer): Readable {
+  return Object.assign(Readable.from([bytes]), {
+    transformToString: async (encoding?: BufferEncoding) => bytes.toString(encoding ?? 'utf8'),
+    transformToByteArray: async () => new Uint8Array(bytes),
+  });
+}
+
 const DEFAULT_CREATED = '2015-01-01T00:00:00.000Z';
 const MANAGEMENT_SECRET = 'simulated-management-secret';
 
@@ -278,6 +334,10 @@ export class SimulatedOrganization {
   private readonly faults: { fault: SimulatedFault; served: number }[] = [];
   private readonly lookupEventTimes = new Map<string, number[]>();
   private sessionCounter = 0;
+  private readonly buckets = new Map<string, Map<string, StoredObject>>();
+  private readonly multipartUploads = new Map<string, MultipartUploadState>();
+  private multipartUploadCounter = 0;
+  private connectionFaultServer: ConnectionFaultServer | null = null;
 
   private readonly callsByOperation = new Map<string, number>();
   /** Calls per account, then per operation: per-account questions stay cheap with 10,000 accounts. */
@@ -326,8 +386,42 @@ export class SimulatedOrganization {
   }
 
   injectFault(fault: SimulatedFault): this {
+    if ((fault.error === undefined) === (fault.connection === undefined)) throw new Error(`a fault on ${fault.operation} needs either an error or a connection fault`);
     this.faults.push({ fault, served: 0 });
     return this;
+  }
+
+  /** An S3 bucket the auditor's credentials may write to and read from. */
+  addBucket(name: string): this {
+    if (!this.buckets.has(name)) this.buckets.set(name, new Map());
+    return this;
+  }
+
+  /** An object's body and content type, or undefined when there is no such object. */
+  s3Object(bucket: string, key: string): { body: Buffer; contentType: string | undefined } | undefined {
+    const stored = this.buckets.get(bucket)?.get(key);
+    return stored === undefined ? undefined : { body: stored.body, contentType: stored.contentType };
+  }
+
+  /** The keys of a bucket, sorted. */
+  s3Keys(bucket: string): string[] {
+    return [...(this.buckets.get(bucket)?.keys() ?? [])].sort();
+  }
+
+  /** Multipart uploads begun and neither completed nor aborted (S3 would keep charging for their parts). */
+  openMultipartUploads(): number {
+    return this.multipartUploads.size;
+  }
+
+  /** The local server that plays connection faults, started on first use. */
+  connectionFaults(): ConnectionFaultServer {
+    this.connectionFaultServer ??= new ConnectionFaultServer();
+    return this.connectionFaultServer;
+  }
+
+  /** Closes the connection fault server, if one was started. */
+  async close(): Promise<void> {
+    await this.connectionFaultServer?.close();
   }
 
   /** Calls served (throttled and failed ones included), for one operation and/or one account. */
@@ -379,7 +473,7 @@ export class SimulatedOrganization {
   }
 
   /** Answers one command. Called by the middleware; public so the factory can attach it to any client. */
-  async handle(service: SimulatedService, region: string, commandName: string, input: Record<string, unknown>, accessKeyId: string | null): Promise<object> {
+  async handle(service: SimulatedService, region: string, commandName: string, input: Record<string, unknown>, accessKeyId: string | null): Promise<object | ConnectionFaultOrder> {
     const operation = commandName.replace(/Command$/, '');
     // Credentials are checked on arrival, before the latency, which stands for the time to answer.
     const caller = this.identify(service, accessKeyId);
@@ -395,7 +489,9 @@ export class SimulatedOrganization {
     if (this.options.recordCalls) this.callLog.push({ service, operation, accountId, input });
     try {
       if (caller instanceof Error) throw caller;
-      this.applyFaults(service, operation, accountId, input, caller);
+      const connectionFault = this.applyFaults(service, operation, accountId, input, caller);
+      if (connectionFault !== null) return { connectionFault };
+      if (service === 's3') return this.answerS3(operation, { ...input, Body: await bodyBytes(input.Body) }, caller);
       return this.answer(service, region, operation, input, caller);
     } catch (error) {
       increment(this.errorsByOperation, operation);
@@ -432,7 +528,7 @@ export class SimulatedOrganization {
     return caller instanceof Error ? 'unknown' : caller.accountId;
   }
 
-  private applyFaults(service: SimulatedService, operation: string, accountId: string, input: Record<string, unknown>, caller: Caller): void {
+  private applyFaults(service: SimulatedService, operation: string, accountId: string, input: Record<string, unknown>, caller: Caller): ConnectionFault | null {
     const context = { service, action: `${service === 'organizations' ? 'organizations' : service}:${operation}`, callerArn: caller.arn };
     for (const entry of this.faults) {
       const { fault } = entry;
@@ -441,7 +537,9 @@ export class SimulatedOrganization {
       if (fault.matches && !fault.matches(input)) continue;
       if (fault.times !== undefined && entry.served >= fault.times) continue;
       entry.served += 1;
-      throw typeof fault.error === 'function' ? fault.error() : simulatedError(fault.error, context);
+      if (fault.connection !== undefined) return fault.connection;
+      if (typeof fault.error === 'function') throw fault.error();
+      throw simulatedError(fault.error ?? 'ServiceFailure', context);
     }
     const random = this.options.randomThrottling;
     if (random && seededFraction(random.seed, `${accountId}|${operation}|${this.calls(operation, accountId)}`) < random.rate) {
@@ -454,6 +552,7 @@ export class SimulatedOrganization {
       recent.push(now);
       this.lookupEventTimes.set(accountId, recent);
     }
+    return null;
   }
 
   private answer(service: SimulatedService, region: string, operation: string, input: Record<string, unknown>, caller: Caller): object {
@@ -511,6 +610,73 @@ export class SimulatedOrganization {
     if (offset === null || offset > items.length) throw this.invalidToken(service);
     const end = offset + size;
     return { items: items.slice(offset, end), next: end < items.length ? encodeToken(end) : undefined };
+  }
+
+  // S3 -----------------------------------------------------------------------------------------
+
+  private bucket(input: Record<string, unknown>, caller: Caller): Map<string, StoredObject> {
+    const name = typeof input.Bucket === 'string' ? input.Bucket : '';
+    const bucket = this.buckets.get(name);
+    if (!bucket) throw simulatedError('NoSuchBucket', { service: 's3', action: 's3:PutObject', callerArn: caller.arn, resource: name });
+    return bucket;
+  }
+
+  private answerS3(operation: string, input: Record<string, unknown>, caller: Caller): object {
+    const bucket = this.bucket(input, caller);
+    const key = typeof input.Key === 'string' ? input.Key : '';
+    const contentType = typeof input.ContentType === 'string' ? input.ContentType : undefined;
+    const body = input.Body as Buffer;
+    const etag = (bytes: Buffer) => `"${bytes.length.toString(16)}-${this.sessionCounter}"`;
+    const upload = (): MultipartUploadState => {
+      const state = typeof input.UploadId === 'string' ? this.multipartUploads.get(input.UploadId) : undefined;
+      if (!state) throw simulatedError('NoSuchUpload', { service: 's3', action: `s3:${operation}`, callerArn: caller.arn });
+      return state;
+    };
+    switch (operation) {
+      case 'PutObject':
+        bucket.set(key, { body, contentType, lastModified: this.now() });
+        return { $metadata: this.okMetadata(), ETag: etag(body) };
+      case 'GetObject': {
+        const stored = bucket.get(key);
+        if (!stored) throw simulatedError('NoSuchKey', { service: 's3', action: 's3:GetObject', callerArn: caller.arn });
+        return { $metadata: this.okMetadata(), Body: objectBody(stored.body), ContentType: stored.contentType, ContentLength: stored.body.length };
+      }
+      case 'ListObjectsV2': {
+        const prefix = typeof input.Prefix === 'string' ? input.Prefix : '';
+        const keys = [...bucket.keys()].filter((candidate) => candidate.startsWith(prefix)).sort();
+        const size = typeof input.MaxKeys === 'number' && input.MaxKeys > 0 ? Math.min(input.MaxKeys, 1000) : 1000;
+        const { items, next } = this.page('s3', keys, input.ContinuationToken, size);
+        const contents = items.map((item) => ({ Key: item, Size: bucket.get(item)?.body.length, LastModified: bucket.get(item)?.lastModified }));
+        return { $metadata: this.okMetadata(), Contents: contents, KeyCount: contents.length, IsTruncated: next !== undefined, NextContinuationToken: next };
+      }
+      case 'CreateMultipartUpload': {
+        this.multipartUploadCounter += 1;
+        const uploadId = `simulated-upload-${this.multipartUploadCounter}`;
+        this.multipartUploads.set(uploadId, { bucket: String(input.Bucket), key, contentType, parts: new Map() });
+        return { $metadata: this.okMetadata(), Bucket: input.Bucket, Key: key, UploadId: uploadId };
+      }
+      case 'UploadPart': {
+        const state = upload();
+        state.parts.set(Number(input.PartNumber), body);
+        return { $metadata: this.okMetadata(), ETag: etag(body) };
+      }
+      case 'CompleteMultipartUpload': {
+        const state = upload();
+        const listed = ((input.MultipartUpload as { Parts?: { PartNumber?: number }[] } | undefined)?.Parts ?? []).map((part) => Number(part.PartNumber));
+        const missing = listed.filter((number) => !state.parts.has(number));
+        if (listed.length === 0 || missing.length > 0) throw simulatedServiceError('s3', 'InvalidPart', `One or more of the specified parts could not be found: ${missing.join(', ')}`);
+        const whole = Buffer.concat([...listed].sort((a, b) => a - b).map((number) => state.parts.get(number) as Buffer));
+        bucket.set(state.key, { body: whole, contentType: state.contentType, lastModified: this.now() });
+        this.multipartUploads.delete(String(input.UploadId));
+        return { $metadata: this.okMetadata(), Bucket: state.bucket, Key: state.key, ETag: etag(whole) };
+      }
+      case 'AbortMultipartUpload':
+        upload();
+        this.multipartUploads.delete(String(input.UploadId));
+        return { $metadata: this.okMetadata() };
+      default:
+        throw new Error(`The simulated AWS does not implement s3:${operation}`);
+    }
   }
 
   // Organizations ------------------------------------------------------------------------------
@@ -948,8 +1114,18 @@ export function attachSimulatedAws<Input extends object, Output extends Metadata
   region: string,
 ): void {
   client.middlewareStack.add(
-    (_next, context) => async (args) => {
+    (next, context) => async (args) => {
       const output = await org.handle(service, region, context.commandName ?? 'Unknown', args.input as Record<string, unknown>, signingAccessKeyId(args.request));
+      if (isConnectionFaultOrder(output)) {
+        // The signed request goes to the fault server through the rest of the stack and the
+        // client's own handler, whose timeouts and errors are then the real ones.
+        const request = args.request as { protocol: string; hostname: string; port?: number; headers: Record<string, string> };
+        request.protocol = 'http:';
+        request.hostname = '127.0.0.1';
+        request.port = await org.connectionFaults().port();
+        request.headers[CONNECTION_FAULT_HEADER] = output.connectionFault;
+        return next(args);
+      }
       return { output: output as Output, response: { statusCode: 200, headers: {} } };
     },
     { step: 'deserialize', priority: 'high', name: 'simulatedAwsMiddleware' },
@@ -961,6 +1137,8 @@ export interface SimulatedClientFactoryOptions {
   credentials?: 'management' | 'none';
   /** Override the retry attempts (tests of "throttled past retries" keep this small). */
   maxAttempts?: number;
+  /** Override the clients' timeouts (tests of hung calls keep them short). */
+  timeouts?: ClientTimeouts;
 }
 
 export interface SimulatedClientFactory extends AwsClientFactory {
@@ -978,7 +1156,7 @@ export function simulatedClientFactory(org: SimulatedOrganization, options: Simu
         }
       : async () => org.managementCredentials();
   const config = (credentials: AwsCredentialIdentityProvider, clientRegion: string) => {
-    const base = auditClientConfig({ region: clientRegion, credentials });
+    const base = auditClientConfig({ region: clientRegion, credentials, ...(options.timeouts ? { timeouts: options.timeouts } : {}) });
     return options.maxAttempts ? { ...base, maxAttempts: options.maxAttempts } : base;
   };
   return {
@@ -1008,7 +1186,10 @@ export function simulatedClientFactory(org: SimulatedOrganization, options: Simu
       return client;
     },
     s3() {
-      return new S3Client(config(ownCredentials, region));
+      // No keepGenuineSend here: tests that stub S3Client with aws-sdk-client-mock keep their stub.
+      const client = new S3Client(config(ownCredentials, region));
+      attachSimulatedAws(client, org, 's3', region);
+      return client;
     },
     sns() {
       return new SNSClient(config(ownCredentials, region));

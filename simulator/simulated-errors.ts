@@ -18,10 +18,11 @@ import {
   OrganizationsServiceException,
   TooManyRequestsException,
 } from '@aws-sdk/client-organizations';
+import { NoSuchBucket, NoSuchKey, NoSuchUpload, S3ServiceException } from '@aws-sdk/client-s3';
 import { ExpiredTokenException, STSServiceException } from '@aws-sdk/client-sts';
 import type { ResponseMetadata } from '@smithy/types';
 
-export type SimulatedService = 'organizations' | 'sts' | 'iam' | 'cloudtrail';
+export type SimulatedService = 'organizations' | 'sts' | 'iam' | 'cloudtrail' | 's3';
 
 /** Errors a fault can name; each maps to what the service really returns. */
 export type SimulatedErrorCode =
@@ -35,7 +36,10 @@ export type SimulatedErrorCode =
   | 'NotInOrganization'
   | 'ReportNotPresent'
   | 'ReportInProgress'
-  | 'ReportExpired';
+  | 'ReportExpired'
+  | 'NoSuchBucket'
+  | 'NoSuchKey'
+  | 'NoSuchUpload';
 
 let requestCounter = 0;
 
@@ -55,6 +59,8 @@ function serviceException(service: SimulatedService, name: string, message: stri
       return new IAMServiceException(options);
     case 'cloudtrail':
       return new CloudTrailServiceException(options);
+    case 's3':
+      return new S3ServiceException(options);
   }
 }
 
@@ -115,6 +121,7 @@ function buildSimulatedError(code: SimulatedErrorCode, context: SimulatedErrorCo
       if (service === 'cloudtrail') {
         return new CloudTrailThrottlingException({ message: 'Rate exceeded', $metadata: metadata(400) });
       }
+      if (service === 's3') return serviceException(service, 'SlowDown', 'Please reduce your request rate.', 503, 'server');
       return serviceException(service, 'Throttling', 'Rate exceeded', 400, 'client');
     case 'ServiceFailure':
       if (service === 'iam') {
@@ -140,5 +147,11 @@ function buildSimulatedError(code: SimulatedErrorCode, context: SimulatedErrorCo
       return new CredentialReportNotReadyException({ message: 'Credential report is being generated.', $metadata: metadata(404) });
     case 'ReportExpired':
       return new CredentialReportExpiredException({ message: 'Credential report has expired. Use GenerateCredentialReport to generate a new report.', $metadata: metadata(410) });
+    case 'NoSuchBucket':
+      return new NoSuchBucket({ message: 'The specified bucket does not exist', $metadata: metadata(404) });
+    case 'NoSuchKey':
+      return new NoSuchKey({ message: 'The specified key does not exist.', $metadata: metadata(404) });
+    case 'NoSuchUpload':
+      return new NoSuchUpload({ message: 'The specified upload does not exist.', $metadata: metadata(404) });
   }
 }

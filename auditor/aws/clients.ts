@@ -1,7 +1,8 @@
 // One place that decides how every AWS client of the auditor is configured, so the CLI, the
 // Fargate task and the tests all get the same retry behaviour. The endpoint is deliberately never
 // set here: SDK v3 reads AWS_ENDPOINT_URL (and its per-service variants) by itself, which is how
-// the auditor is pointed at an AWS-compatible endpoint.
+// the auditor is pointed at an AWS-compatible endpoint. Every client has timeouts: the SDK's Node
+// handler has none by default, and one request never answered would hold the run forever.
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -9,7 +10,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
-import type { AwsCredentialIdentityProvider, RetryStrategyV2 } from '@smithy/types';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentityProvider, HttpHandlerOptions, RetryStrategyV2 } from '@smithy/types';
 
 export interface AwsClientFactory {
   organizations(): OrganizationsClient;
@@ -42,19 +44,56 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
  */
 export const ADAPTIVE_MIN_CALLS_PER_SECOND = 20;
 
+/**
+ * How long one attempt of a call may take, in milliseconds. A timed-out attempt fails with the
+ * handler's `TimeoutError`, which the retry strategy classes as transient and retries like a 503.
+ */
+export interface ClientTimeouts {
+  /** To open the TCP (and TLS) connection: AWS endpoints connect in well under a second. */
+  connectionMs: number;
+  /**
+   * From sending the request to the response's headers. AWS answers the auditor's calls in a
+   * second or two (LookupEvents, a credential report of thousands of users, an 8 MB part); a
+   * minute leaves room for a slow network and still ends an attempt the endpoint never answers.
+   */
+  requestMs: number;
+  /**
+   * Silence on the socket, headers or body: a response that stops half way (a large report read
+   * back from S3) is cut here rather than waited on.
+   */
+  socketIdleMs: number;
+}
+
+export const DEFAULT_CLIENT_TIMEOUTS: Readonly<ClientTimeouts> = { connectionMs: 5_000, requestMs: 60_000, socketIdleMs: 30_000 };
+
 export interface AuditClientConfig {
   region: string;
   credentials?: AwsCredentialIdentityProvider;
   profile?: string;
   /** Adaptive retry, new for each client: its rate limiter is the client's own. */
   retryStrategy: RetryStrategyV2;
+  /** The SDK's Node handler with the auditor's timeouts, new for each client. */
+  requestHandler: NodeHttpHandler;
 }
 
 /** The configuration every auditor client is built with (the simulated AWS uses it too). */
-export function auditClientConfig(options: { region: string; credentials?: AwsCredentialIdentityProvider; profile?: string }): AuditClientConfig {
+export function auditClientConfig(options: {
+  region: string;
+  credentials?: AwsCredentialIdentityProvider;
+  profile?: string;
+  timeouts?: ClientTimeouts;
+}): AuditClientConfig {
+  const timeouts = options.timeouts ?? DEFAULT_CLIENT_TIMEOUTS;
   const config: AuditClientConfig = {
     region: options.region,
     retryStrategy: new AdaptiveRetryStrategy(DEFAULT_MAX_ATTEMPTS, { rateLimiter: new DefaultRateLimiter({ minFillRate: ADAPTIVE_MIN_CALLS_PER_SECOND }) }),
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: timeouts.connectionMs,
+      requestTimeout: timeouts.requestMs,
+      // Without it a request past requestTimeout only logs a warning and goes on waiting.
+      throwOnRequestTimeout: true,
+      socketTimeout: timeouts.socketIdleMs,
+    }),
   };
   if (options.credentials) config.credentials = options.credentials;
   if (options.profile) config.profile = options.profile;
@@ -89,4 +128,23 @@ export function defaultClientFactory(options: { profile?: string; region?: strin
     s3: () => (s3 ??= new S3Client(own())),
     sns: () => (sns ??= new SNSClient(own())),
   };
+}
+
+interface SendingClient {
+  send(command: never, options?: HttpHandlerOptions): Promise<unknown>;
+}
+
+/**
+ * The client, seen through an object whose every call carries `signal`: when it aborts, the call
+ * in flight is cut (its socket destroyed), a retry waiting out its backoff stops waiting, and
+ * every later call fails at once with an `AbortError`, which is never retried. The client itself
+ * is left as it is; its configuration and middleware are shared.
+ */
+export function withAbortSignal<Client extends SendingClient>(client: Client, signal: AbortSignal): Client {
+  const send = client.send.bind(client) as (command: never, options?: HttpHandlerOptions) => Promise<unknown>;
+  const bound = Object.create(client) as Client;
+  Object.defineProperty(bound, 'send', {
+    value: (command: never, options?: HttpHandlerOptions) => send(command, { ...options, abortSignal: options?.abortSignal === undefined ? signal : AbortSignal.any([signal, options.abortSignal as AbortSignal]) }),
+  });
+  return bound;
 }
