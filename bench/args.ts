@@ -2,6 +2,7 @@
 // runs, every error naming its flag.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../auditor/cli/audit-config';
+import { ConfigError, parseIntegerInRange } from '../auditor/cli/parsers';
 
 export type Strategy = 'auditor' | 'seed';
 
@@ -40,11 +41,11 @@ export interface BenchOptions {
 
 function parseWhole(flag: string, min: number, max: number) {
   return (value: string): number => {
-    const parsed = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-    if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-      throw new InvalidArgumentError(`${flag}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    try {
+      return parseIntegerInRange(value, flag, min, max);
+    } catch (error) {
+      throw error instanceof ConfigError ? new InvalidArgumentError(error.message) : error;
     }
-    return parsed;
   };
 }
 

@@ -1,6 +1,15 @@
 import * as pulumi from '@pulumi/pulumi';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../auditor/cli/audit-config';
 import { MAX_SHARD_COUNT } from '../auditor/shard/shard';
+import {
+  ACCOUNT_ID_PATTERN,
+  ConfigError,
+  IAM_NAME_CHARACTERS,
+  parseIntegerInRange,
+  parseRegion,
+  parseRoleName,
+  problemOf,
+} from '../auditor/cli/parsers';
 
 /** The Pulumi project name: every key of this program's configuration is `iam-audit-kit:<key>`. */
 export const CONFIG_NAMESPACE = 'iam-audit-kit';
@@ -103,10 +112,12 @@ export type DeploymentSettingKey = (typeof SETTING_KEYS)[number];
 /** Raw settings as Pulumi hands them over: strings, with lists as JSON arrays or comma-separated text. */
 export type RawSettings = Partial<Record<string, string>>;
 
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const TARGET_ID = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
-const PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam::\d{12}:(root|role\/[\w+=,.@\/-]+|user\/[\w+=,.@\/-]+)|sts::\d{12}:assumed-role\/[\w+=,.@-]+\/[\w+=,.@-]+)$/;
+const IAM_PATH_AND_NAME = `(${IAM_NAME_CHARACTERS}+/)*${IAM_NAME_CHARACTERS}+`;
+const PRINCIPAL_ARN = new RegExp(
+  `^arn:aws[a-z-]*:(iam::${ACCOUNT_ID_PATTERN}:(root|role/${IAM_PATH_AND_NAME}|user/${IAM_PATH_AND_NAME})` +
+    `|sts::${ACCOUNT_ID_PATTERN}:assumed-role/${IAM_NAME_CHARACTERS}+/${IAM_NAME_CHARACTERS}+)$`,
+);
 const SCHEDULE = /^(cron\(\S+( \S+){5}\)|rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\))$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 // One plain address (SNS email endpoints take exactly one): local@domain.tld, no spaces or commas.
@@ -130,13 +141,12 @@ export function parseDeploymentConfig(raw: RawSettings, defaultRegion = 'us-east
     return value === undefined || value === '' ? undefined : value;
   };
 
-  const auditRoleName = matching('auditRoleName', text('auditRoleName') ?? DEFAULT_AUDIT_ROLE_NAME, ROLE_NAME,
-    'an IAM role name (1-64 of letters, digits and +=,.@_-)');
+  const auditRoleName = parsed('auditRoleName', text('auditRoleName') ?? DEFAULT_AUDIT_ROLE_NAME, parseRoleName);
   const targetOrganizationalUnitIds = unique('targetOrganizationalUnitIds',
     list(raw, 'targetOrganizationalUnitIds').map((id) =>
       matching('targetOrganizationalUnitIds', id, TARGET_ID, 'an OU id (ou-xxxx-xxxxxxxx) or a root id (r-xxxx)')));
-  const stackSetRegion = matching('stackSetRegion', text('stackSetRegion') ?? defaultRegion, REGION,
-    'one AWS region such as us-east-1 (the audit role is global, so one region is enough)');
+  // One region: the audit role is global, so one StackSet region is enough.
+  const stackSetRegion = parsed('stackSetRegion', text('stackSetRegion') ?? defaultRegion, parseRegion);
   const callAs = oneOf('callAs', text('callAs') ?? 'SELF', ['SELF', 'DELEGATED_ADMIN'] as const);
   const extraTrustedPrincipalArns = unique('extraTrustedPrincipalArns',
     list(raw, 'extraTrustedPrincipalArns').map((arn) =>
@@ -216,11 +226,17 @@ function bool(key: DeploymentSettingKey, value: string): boolean {
 }
 
 function integer(key: DeploymentSettingKey, value: string, min: number, max: number): number {
-  const parsed = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-    throw new DeploymentConfigError(key, `${JSON.stringify(value)} is not a whole number from ${min} to ${max}`);
+  return parsed(key, value, (text, source) => parseIntegerInRange(text, source, min, max));
+}
+
+/** Runs one of the auditor's shared parsers, naming the config key in its error as every setting's error does. */
+function parsed<T>(key: DeploymentSettingKey, value: string, parse: (value: string, source: string) => T): T {
+  try {
+    return parse(value, key);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new DeploymentConfigError(key, problemOf(error));
+    throw error;
   }
-  return parsed;
 }
 
 function timeZone(key: DeploymentSettingKey, value: string): string {

@@ -5,9 +5,10 @@
 // could not be published. `--shard` runs write their part only; `merge` reports the whole run.
 import { STSClient } from '@aws-sdk/client-sts';
 import { Command, CommanderError, type Option } from 'commander';
-import { runAudit, AuditSetupError, type AuditOptions } from '../run/run-audit';
+import { runAudit, AuditSetupError } from '../run/run-audit';
 import { defaultClientFactory, DEFAULT_REGION, type AwsClientFactory } from '../aws/clients';
-import { ConfigError, defineAuditOptions, readAuditConfig, type AuditConfig, type Environment } from './audit-config';
+import { defineAuditOptions, readAuditConfig, type AuditConfig } from './audit-config';
+import { ConfigError, type Environment } from './parsers';
 import { EXIT_COMPLETE, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from './exit-codes';
 import { defineMergeCommand, runMerge } from './merge-command';
 import { prepareReporting, publishRun, reportWriteFailures, writeReports } from '../publish/publish-run';
@@ -64,16 +65,6 @@ export async function resolveSdkRegion(profile: string | undefined): Promise<str
   } finally {
     probe.destroy();
   }
-}
-
-function auditOptions(config: AuditConfig, now: Date | undefined): AuditOptions {
-  const options: AuditOptions = { roleName: config.roleName, concurrency: config.concurrency, cloudTrail: { ...config.cloudTrail } };
-  if (config.externalId !== undefined) options.externalId = config.externalId;
-  if (config.includeAccounts !== undefined) options.includeAccounts = config.includeAccounts;
-  if (config.excludeAccounts !== undefined) options.excludeAccounts = config.excludeAccounts;
-  if (now !== undefined) options.now = now;
-  if (config.shard !== undefined) options.shard = config.shard;
-  return options;
 }
 
 /** The long names of those of `options` that were given on the command line (not defaults or the environment). */
@@ -198,7 +189,7 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
 
   let run: AuditRun;
   try {
-    run = await runAudit(auditOptions(config, config.runTime ?? io.now?.()), clients, progressHooks(stderr));
+    run = await runAudit(config, clients, progressHooks(stderr), io.now);
   } catch (error) {
     if (error instanceof AuditSetupError) return fail(error.message);
     return fail(`the audit could not run: ${errorMessage(error)}`);

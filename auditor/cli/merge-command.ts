@@ -3,7 +3,8 @@
 // analysis, history, notification, exit codes). Nothing is written when a check fails.
 import { Command, Option } from 'commander';
 import type { AwsClientFactory } from '../aws/clients';
-import { ConfigError, DEFAULT_OUT_DIR, ENV_RUN_TIME, ENV_S3_URI, fromEnvironment, parseRunTime, parseS3Uri, singleValueParser, type Environment, type S3Location } from './audit-config';
+import { DEFAULT_OUT_DIR, ENV_RUN_TIME, ENV_S3_URI } from './audit-config';
+import { ConfigError, flagOrEnvironment, parseRunTime, parseS3Uri, singleValueParser, type Environment, type S3Location } from './parsers';
 import { formatRunTimestamp } from '../run/run-audit';
 import { EXIT_USAGE_OR_SETUP } from './exit-codes';
 import { prepareReporting, publishRun } from '../publish/publish-run';
@@ -56,10 +57,8 @@ export function readMergeConfig(command: Command, env: Environment): MergeConfig
   const options = command.opts<ParsedMergeOptions>();
   if (options.from === undefined || options.from.length === 0) throw new ConfigError('--from: name at least one directory or s3:// prefix holding the shard parts');
   const sources = options.from.map((value) => parseShardSource(value, '--from'));
-  const envRunTime = fromEnvironment(env, ENV_RUN_TIME);
-  const runTime = options.runTime ?? (envRunTime === undefined ? undefined : parseRunTime(envRunTime, ENV_RUN_TIME));
-  const envS3 = fromEnvironment(env, ENV_S3_URI);
-  const s3 = options.s3Uri ?? (envS3 === undefined ? undefined : parseS3Uri(envS3, ENV_S3_URI));
+  const runTime = flagOrEnvironment(options.runTime, env, ENV_RUN_TIME, (value, source) => parseRunTime(value, source));
+  const s3 = flagOrEnvironment(options.s3Uri, env, ENV_S3_URI, parseS3Uri);
   if (options.outDir.trim() === '') throw new ConfigError('--out-dir: the directory may not be empty');
   const config: MergeConfig = { sources, outDir: options.outDir };
   if (runTime !== undefined) config.runTime = runTime;

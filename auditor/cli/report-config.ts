@@ -1,9 +1,9 @@
 // The flags of the findings, comparison and notification step, kept beside the audit's own flags
-// (config.ts) and added to the same command. Values are checked before anything is sent to AWS.
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, type Environment } from './audit-config';
+// (audit-config.ts) and added to the same command. Values are checked before anything is sent to AWS.
+import { Command, Option } from 'commander';
+import { ConfigError, flagOrEnvironment, parseIntegerInRange, parseTopicArn, singleValueParser, type Environment } from './parsers';
 import { DEFAULT_THRESHOLDS, SEVERITIES, type FindingThresholds, type Severity } from '../analysis/findings';
-import { ENV_SNS_TOPIC_ARN, parseTopicArn } from '../publish/notify';
+import { ENV_SNS_TOPIC_ARN } from '../publish/notify';
 
 /** Ten years: a longer limit is a typo, not a policy. */
 export const MAX_THRESHOLD_DAYS = 3650;
@@ -18,22 +18,7 @@ export interface ReportConfig {
 }
 
 function daysParser(flag: string) {
-  return (value: string): number => {
-    const trimmed = value.trim();
-    const parsed = /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
-    if (!Number.isSafeInteger(parsed) || parsed < 1 || parsed > MAX_THRESHOLD_DAYS) {
-      throw new InvalidArgumentError(`Expected a whole number of days from 1 to ${MAX_THRESHOLD_DAYS} for ${flag}, got ${JSON.stringify(value)}`);
-    }
-    return parsed;
-  };
-}
-
-function topicArnParser(value: string): string {
-  try {
-    return parseTopicArn(value, '--sns-topic-arn');
-  } catch (error) {
-    throw new InvalidArgumentError(error instanceof Error ? error.message.replace(/^--sns-topic-arn: /, '') : String(error));
-  }
+  return singleValueParser(flag, (value, source) => parseIntegerInRange(value, source, 1, MAX_THRESHOLD_DAYS));
 }
 
 /** Adds the report flags to the audit command. */
@@ -45,7 +30,7 @@ export function defineReportOptions(command: Command): Command {
     .addOption(new Option('--recent-login-days <n>', 'a console user without MFA who signed in within this many days is critical').default(DEFAULT_THRESHOLDS.recentLoginDays).argParser(daysParser('--recent-login-days')))
     .addOption(new Option('--compare <file>', 'a previous iam_audit_*.json: report new and removed keys, users who gained MFA, new and resolved findings (with --s3-uri the previous run in the bucket is used when this is not given)'))
     .addOption(new Option('--fail-on <severity>', 'exit with code 3 when any finding is at or above this severity').choices([...SEVERITIES]))
-    .addOption(new Option('--sns-topic-arn <arn>', `publish a short run summary to this SNS topic (env ${ENV_SNS_TOPIC_ARN})`).argParser(topicArnParser));
+    .addOption(new Option('--sns-topic-arn <arn>', `publish a short run summary to this SNS topic (env ${ENV_SNS_TOPIC_ARN})`).argParser(singleValueParser('--sns-topic-arn', parseTopicArn)));
 }
 
 interface ParsedReportOptions {
@@ -76,14 +61,7 @@ export function readReportConfig(command: Command, env: Environment): ReportConf
     config.comparePath = options.compare;
   }
   if (options.failOn !== undefined) config.failOn = options.failOn;
-  const envTopic = env[ENV_SNS_TOPIC_ARN];
-  if (options.snsTopicArn !== undefined) config.snsTopicArn = options.snsTopicArn;
-  else if (envTopic !== undefined && envTopic.trim() !== '') {
-    try {
-      config.snsTopicArn = parseTopicArn(envTopic, ENV_SNS_TOPIC_ARN);
-    } catch (error) {
-      throw new ConfigError(error instanceof Error ? error.message : String(error));
-    }
-  }
+  const snsTopicArn = flagOrEnvironment(options.snsTopicArn, env, ENV_SNS_TOPIC_ARN, parseTopicArn);
+  if (snsTopicArn !== undefined) config.snsTopicArn = snsTopicArn;
   return config;
 }

@@ -8,16 +8,6 @@ import type { RunSummary } from '../analysis/summary';
 export const ENV_SNS_TOPIC_ARN = 'AUDIT_SNS_TOPIC_ARN';
 export const NOTIFY_ACTIONS = ['sns:Publish'] as const;
 
-// arn:<partition>:sns:<region>:<account>:<name>; names are 1-256 of [A-Za-z0-9_-], `.fifo` for FIFO topics.
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
-
-/** Checks a topic ARN; the error names where the value came from (flag or environment variable). */
-export function parseTopicArn(value: string, source: string): string {
-  const trimmed = value.trim();
-  if (!TOPIC_ARN.test(trimmed)) throw new Error(`${source}: not an SNS topic ARN (arn:aws:sns:<region>:<account-id>:<topic>): ${JSON.stringify(value)}`);
-  return trimmed;
-}
-
 export interface RunNotification {
   subject: string;
   message: string;

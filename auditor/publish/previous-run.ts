@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { checkPreviousRun, comparableRun, PreviousReportError } from '../analysis/comparison';
-import type { S3Location } from '../cli/audit-config';
+import type { S3Location } from '../cli/parsers';
 import { emptyHistory, HISTORY_FILE_NAME, parseHistory, serializeHistory, type RunHistory } from '../analysis/history';
 import { parseJsonStream, type JsonPath } from './json-text';
 import type { AuditRun } from '../model';

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { AwsClientFactory } from '../aws/clients';
 import { PreviousReportError } from '../analysis/comparison';
-import type { S3Location } from '../cli/audit-config';
+import type { S3Location } from '../cli/parsers';
 import { EXIT_COMPLETE, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from '../cli/exit-codes';
 import { countBySeverity } from '../analysis/findings';
 import { HISTORY_FILE_NAME, serializeHistory } from '../analysis/history';

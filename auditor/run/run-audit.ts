@@ -8,12 +8,17 @@ import { auditSessionName, callerIdentity } from '../aws/credentials';
 import { describeManagementAccountId, listOrganizationAccounts } from '../aws/organizations';
 import { AuditSetupError, callerIdentitySetupError, isNotInOrganization, organizationsSetupError } from '../aws/setup-errors';
 import { SCHEMA_VERSION, type AccountAudit, type AuditRun, type OrgAccount } from '../model';
-import { accountsOfShard, MAX_SHARD_COUNT, type ShardSelection } from '../shard/shard';
+import { accountsOfShard, type ShardSelection } from '../shard/shard';
 import { auditAccount, failureMessage, skippedAccountAudit, unreachableAccountAudit, type AccountContext } from './audit-account';
 
 export { AuditSetupError } from '../aws/setup-errors';
 
+/**
+ * What the run needs, validated by the command's configuration (cli/audit-config.ts, which
+ * extends this) before anything reaches AWS; the run trusts it.
+ */
 export interface AuditOptions {
+  /** The role to assume in every account, optionally after its path. */
   roleName: string;
   externalId?: string;
   /** `--accounts`: audit only these ids; the others are listed as skipped (`filter`). */
@@ -23,8 +28,8 @@ export interface AuditOptions {
   /** Accounts audited at once. */
   concurrency: number;
   cloudTrail: { enabled: boolean; region: string; sinceDays: number };
-  /** The run's reference time (key ages, CloudTrail window, report timestamp). */
-  now?: Date;
+  /** `--run-time`: the run's reference time (key ages, CloudTrail window, report timestamp) instead of the clock. */
+  runTime?: Date;
   /**
    * `--shard`: audit only this slice of the listing. The run then holds only the slice's accounts
    * and is tagged with the whole listing, for `merge`.
@@ -66,28 +71,6 @@ export function skipDecision(account: OrgAccount, filters: AccountFilters): Skip
   return null;
 }
 
-const ACCOUNT_ID = /^\d{12}$/;
-
-function validateOptions(options: AuditOptions): void {
-  if (!options.roleName || !/^[\w+=,.@/-]{1,64}$/.test(options.roleName)) {
-    throw new AuditSetupError(`The audit role name "${options.roleName}" is not a valid IAM role name`);
-  }
-  if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
-    throw new AuditSetupError(`concurrency must be a whole number of at least 1, got ${options.concurrency}`);
-  }
-  if (options.cloudTrail.enabled && (!Number.isFinite(options.cloudTrail.sinceDays) || options.cloudTrail.sinceDays <= 0)) {
-    throw new AuditSetupError(`the CloudTrail window must be a positive number of days, got ${options.cloudTrail.sinceDays}`);
-  }
-  for (const [flag, ids] of [['--accounts', options.includeAccounts], ['--exclude-accounts', options.excludeAccounts]] as const) {
-    const invalid = (ids ?? []).filter((id) => !ACCOUNT_ID.test(id));
-    if (invalid.length > 0) throw new AuditSetupError(`${flag}: not 12-digit account ids: ${invalid.join(', ')}`);
-  }
-  const { shard } = options;
-  if (shard && !(Number.isInteger(shard.count) && Number.isInteger(shard.index) && shard.count >= 1 && shard.count <= MAX_SHARD_COUNT && shard.index >= 1 && shard.index <= shard.count)) {
-    throw new AuditSetupError(`--shard: expected 1 <= i <= n <= ${MAX_SHARD_COUNT}, got ${shard.index}/${shard.count}`);
-  }
-}
-
 /** Ids given in `--accounts` that the organization does not list. */
 export function unknownAccountIds(includeAccounts: readonly string[] | undefined, accounts: readonly OrgAccount[]): string[] {
   const listed = new Set(accounts.map((account) => account.id));
@@ -113,11 +96,11 @@ async function listAccounts(clients: AwsClientFactory): Promise<{ accounts: OrgA
 /**
  * Audits every account the organization lists. Throws `AuditSetupError` when the run cannot
  * start; per-account problems end up in each account's coverage. A hook that throws stops new
- * accounts from starting and its error is thrown once the accounts in flight are done.
+ * accounts from starting and its error is thrown once the accounts in flight are done. `clock`
+ * gives the reference time when `options.runTime` does not.
  */
-export async function runAudit(options: AuditOptions, clients: AwsClientFactory, hooks: AuditHooks = {}): Promise<AuditRun> {
-  validateOptions(options);
-  const now = options.now ?? new Date();
+export async function runAudit(options: AuditOptions, clients: AwsClientFactory, hooks: AuditHooks = {}, clock: () => Date = () => new Date()): Promise<AuditRun> {
+  const now = options.runTime ?? clock();
   const startedMs = Date.now();
   const runTimestamp = formatRunTimestamp(now);
 

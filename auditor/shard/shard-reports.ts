@@ -4,7 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { ConfigError, parseS3Uri, type S3Location } from '../cli/audit-config';
+import { ConfigError, parseS3Uri, type S3Location } from '../cli/parsers';
 import { parseShardReportName, type ShardReportName } from './shard';
 import { ShardMergeError } from './shard-merge';
 import { readS3ObjectText, s3Uri } from '../publish/sinks/s3';

@@ -13,7 +13,7 @@ describe('bench: calls per account of the auditor', () => {
   it('stay within 6 + users with keys + users with non-virtual MFA + CloudTrail pages', async () => {
     const org = buildBenchOrganization(MIX, { latencyMs: 0, throttleRate: 0, throttleSeed: 1 });
     const run = await runAudit(
-      { roleName: BENCH_ROLE_NAME, concurrency: 4, cloudTrail: { enabled: true, region: 'us-east-1', sinceDays: 90 }, now: BENCH_NOW },
+      { roleName: BENCH_ROLE_NAME, concurrency: 4, cloudTrail: { enabled: true, region: 'us-east-1', sinceDays: 90 }, runTime: BENCH_NOW },
       simulatedClientFactory(org),
     );
     assert.deepEqual(run.accounts.map((account) => account.coverage.audited), ['yes', 'yes', 'yes', 'yes']);

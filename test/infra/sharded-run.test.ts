@@ -66,7 +66,7 @@ describe('deployment setting shards', () => {
     assert.equal(parseDeploymentConfig({}).shards, 1);
     assert.equal(parseDeploymentConfig({ shards: '12' }).shards, 12);
     for (const bad of ['0', '101', '2.5', 'many', '-1']) {
-      assert.throws(() => parseDeploymentConfig({ shards: bad }), new RegExp(`^DeploymentConfigError: iam-audit-kit:shards: "${bad.replace('.', '\\.')}" is not a whole number from 1 to 100$`), bad);
+      assert.throws(() => parseDeploymentConfig({ shards: bad }), new RegExp(`^DeploymentConfigError: iam-audit-kit:shards: expected a whole number from 1 to 100, got "${bad.replace('.', '\\.')}"$`), bad);
     }
   });
 

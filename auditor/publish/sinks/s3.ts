@@ -4,7 +4,7 @@
 // Also how earlier files (a previous report, the history, shard parts) are read back.
 import { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { S3Location } from '../../cli/audit-config';
+import type { S3Location } from '../../cli/parsers';
 import type { ReportFile } from '../../reports';
 import { errorMessage, type SinkOutcome } from './sink-outcome';
 

@@ -8,7 +8,7 @@ import { PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { parse } from 'csv-parse/sync';
 import { main } from '../../../auditor/cli/audit-command';
-import type { Environment } from '../../../auditor/cli/audit-config';
+import type { Environment } from '../../../auditor/cli/parsers';
 import type { JsonReport } from '../../../auditor/reports/json-report';
 import { SimulatedOrganization, simulatedClientFactory, type SimulatedClientFactoryOptions, type SimulatedUserSpec } from '../../../simulator/simulated-aws';
 

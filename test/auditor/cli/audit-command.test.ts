@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AwsClientFactory } from '../../../auditor/aws/clients';
 import { buildAuditCommand, flagGivenAsValue, main } from '../../../auditor/cli/audit-command';
-import type { Environment } from '../../../auditor/cli/audit-config';
+import type { Environment } from '../../../auditor/cli/parsers';
 import { progressHooks } from '../../../auditor/cli/progress';
 import { auditRunFixture } from '../../support/audit-run-fixture';
 
@@ -63,6 +63,8 @@ describe('audit command line: usage errors', () => {
     { name: 'a bad CloudTrail region', argv: ['--role', 'Audit', '--cloudtrail-region', 'Virginia'], message: /--cloudtrail-region <region>' argument 'Virginia' is invalid/ },
     { name: 'more days than CloudTrail keeps', argv: ['--role', 'Audit', '--since-days', '91'], message: /--since-days <n>' argument '91' is invalid\. Expected a whole number from 1 to 90/ },
     { name: 'a role name with a space', argv: ['--role', 'Audit Role'], message: /--role <name>' argument 'Audit Role' is invalid\. Not an IAM role name/ },
+    { name: 'an empty role name', argv: ['--role', ''], message: /--role <name>' argument '' is invalid\. Not an IAM role name/ },
+    { name: 'a short id in --exclude-accounts', argv: ['--role', 'Audit', '--exclude-accounts', '12345'], message: /--exclude-accounts <ids>' argument '12345' is invalid\. Not a 12-digit AWS account id: "12345"/ },
     { name: 'a bad AUDIT_CONCURRENCY', argv: ['--role', 'Audit'], env: { AUDIT_CONCURRENCY: '-1' }, message: /AUDIT_CONCURRENCY: expected a whole number from 1 to 64, got "-1"/ },
     { name: 'a bad AUDIT_S3_URI', argv: ['--role', 'Audit'], env: { AUDIT_S3_URI: 's3://x' }, message: /AUDIT_S3_URI: "x" is not an S3 bucket name/ },
   ];

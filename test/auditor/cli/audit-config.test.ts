@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { buildAuditCommand } from '../../../auditor/cli/audit-command';
-import { ConfigError, DEFAULT_CONCURRENCY, parseRunTime, parseS3Uri, readAuditConfig, type AuditConfig, type Environment } from '../../../auditor/cli/audit-config';
+import { DEFAULT_CONCURRENCY, readAuditConfig, type AuditConfig } from '../../../auditor/cli/audit-config';
+import { ConfigError, parseRunTime, parseS3Uri, type Environment } from '../../../auditor/cli/parsers';
 
 function configFrom(argv: string[], env: Environment = {}): AuditConfig {
   const command = buildAuditCommand().exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });

@@ -3,7 +3,8 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { countBySeverity, evaluateFindings } from '../../../auditor/analysis/findings';
 import { assessMaturity } from '../../../auditor/analysis/maturity';
-import { buildNotification, parseTopicArn, publishNotification } from '../../../auditor/publish/notify';
+import { buildNotification, publishNotification } from '../../../auditor/publish/notify';
+import { parseTopicArn } from '../../../auditor/cli/parsers';
 import { summarizeRun } from '../../../auditor/analysis/summary';
 import { account, daysAgo, notAudited, run, user } from '../../support/run-fixtures';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { parseS3Uri } from '../../../../auditor/cli/audit-config';
+import { parseS3Uri } from '../../../../auditor/cli/parsers';
 import { buildReportFiles } from '../../../../auditor/reports';
 import { s3RunPrefix, uploadReportsToS3 } from '../../../../auditor/publish/sinks/s3';
 import { auditRunFixture, RUN_TIMESTAMP } from '../../../support/audit-run-fixture';
