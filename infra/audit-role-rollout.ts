@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { componentType } from './component-type';
 import { AUDIT_ROLE_TEMPLATE_PARAMETERS, renderAuditRoleTemplate } from './audit-role-template';
 import { StackSetCallAs } from './config';
-import { auditRolePermissionsPolicy, auditRoleTrustPolicy } from './policies';
+import { AUDIT_ROLE } from './audit-role';
 
 export interface AuditRoleRolloutArgs {
   auditRoleName: string;
@@ -75,16 +75,16 @@ export class AuditRoleRollout extends pulumi.ComponentResource {
     if (args.createRoleInDeployingAccount) {
       const role = new aws.iam.Role(`${name}-deploying-account`, {
         name: args.auditRoleName,
-        description: 'Read-only IAM and CloudTrail access for the IAM Audit Kit auditor.',
-        maxSessionDuration: 3600,
+        description: AUDIT_ROLE.description,
+        maxSessionDuration: AUDIT_ROLE.maxSessionDurationSeconds,
         assumeRolePolicy: pulumi.all([args.trustedPrincipalArns, args.organizationId])
-          .apply(([arns, organizationId]) => JSON.stringify(auditRoleTrustPolicy(arns, organizationId))),
-        tags: { 'iam-audit-kit': 'audit-role' },
+          .apply(([arns, organizationId]) => JSON.stringify(AUDIT_ROLE.trust(arns, organizationId))),
+        tags: { ...AUDIT_ROLE.tags },
       }, { parent: this });
       new aws.iam.RolePolicy(`${name}-deploying-account-reads`, {
-        name: 'iam-audit-reads',
+        name: AUDIT_ROLE.inlinePolicyName,
         role: role.name,
-        policy: JSON.stringify(auditRolePermissionsPolicy()),
+        policy: JSON.stringify(AUDIT_ROLE.permissions()),
       }, { parent: this });
       this.deployingAccountRole = role;
     }

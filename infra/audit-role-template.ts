@@ -3,7 +3,7 @@
 // use without Pulumi, and a test fails when that copy is out of date.
 import * as path from 'path';
 import { DEFAULT_AUDIT_ROLE_NAME } from './config';
-import { auditRolePermissionsPolicy, auditRoleTrustPolicy } from './policies';
+import { AUDIT_ROLE } from './audit-role';
 
 export const AUDIT_ROLE_TEMPLATE_PATH = path.join(__dirname, 'templates', 'audit-role.json');
 
@@ -24,7 +24,7 @@ export interface CloudFormationTemplate {
 
 function trustPolicyWithParameterReferences(): Record<string, unknown> {
   // Built by the same function as the management account's trust policy, then pointed at the parameters.
-  const trust = auditRoleTrustPolicy([], '');
+  const trust = AUDIT_ROLE.trust([], '');
   return {
     ...trust,
     Statement: trust.Statement.map((statement) => ({
@@ -62,11 +62,11 @@ export function buildAuditRoleTemplate(): CloudFormationTemplate {
         Type: 'AWS::IAM::Role',
         Properties: {
           RoleName: { Ref: p.roleName },
-          Description: 'Read-only IAM and CloudTrail access for the IAM Audit Kit auditor.',
-          MaxSessionDuration: 3600,
+          Description: AUDIT_ROLE.description,
+          MaxSessionDuration: AUDIT_ROLE.maxSessionDurationSeconds,
           AssumeRolePolicyDocument: trustPolicyWithParameterReferences(),
-          Policies: [{ PolicyName: 'iam-audit-reads', PolicyDocument: auditRolePermissionsPolicy() }],
-          Tags: [{ Key: 'iam-audit-kit', Value: 'audit-role' }],
+          Policies: [{ PolicyName: AUDIT_ROLE.inlinePolicyName, PolicyDocument: AUDIT_ROLE.permissions() }],
+          Tags: Object.entries(AUDIT_ROLE.tags).map(([Key, Value]) => ({ Key, Value })),
         },
       },
     },

@@ -2,7 +2,8 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { ENV_CONCURRENCY, ENV_ROLE_NAME, ENV_S3_URI } from '../auditor/cli/audit-config';
 import { componentType } from './component-type';
-import { auditorTaskRolePolicy, PolicyStatement, serviceTrustPolicy, taskExecutionRolePolicy } from './policies';
+import { ENV_SNS_TOPIC_ARN } from '../auditor/publish/notify';
+import { auditorTaskRolePolicy, serviceTrustPolicy, taskExecutionRolePolicy } from './policies';
 
 export interface AuditorTaskDefinitionArgs {
   auditRoleName: string;
@@ -19,9 +20,9 @@ export interface AuditorTaskDefinitionArgs {
   accountId: pulumi.Input<string>;
   partition: pulumi.Input<string>;
   region: pulumi.Input<string>;
-  /** More permissions for the auditor, e.g. publishing to a notification topic. */
-  additionalTaskRoleStatements?: pulumi.Input<PolicyStatement[]>;
-  /** More environment for the auditor container, e.g. a notification topic ARN. */
+  /** The topic the auditor publishes each run's summary to (AUDIT_SNS_TOPIC_ARN). */
+  notificationTopicArn: pulumi.Input<string>;
+  /** More environment for the auditor container. */
   additionalEnvironment?: Record<string, pulumi.Input<string>>;
 }
 
@@ -58,9 +59,9 @@ export class AuditorTaskDefinition extends pulumi.ComponentResource {
     }, parent);
     new aws.iam.RolePolicy(`${name}-task-policy`, {
       role: this.taskRole.name,
-      policy: pulumi.all([args.partition, args.reportsBucketArn, args.additionalTaskRoleStatements ?? []])
-        .apply(([partition, bucketArn, additionalStatements]) => JSON.stringify(auditorTaskRolePolicy({
-          partition, auditRoleName: args.auditRoleName, bucketArn, additionalStatements,
+      policy: pulumi.all([args.partition, args.reportsBucketArn, args.notificationTopicArn])
+        .apply(([partition, bucketArn, notificationTopicArn]) => JSON.stringify(auditorTaskRolePolicy({
+          partition, auditRoleName: args.auditRoleName, bucketArn, notificationTopicArn,
         }))),
     }, parent);
 
@@ -78,6 +79,7 @@ export class AuditorTaskDefinition extends pulumi.ComponentResource {
       [ENV_ROLE_NAME]: pulumi.output(args.auditRoleName),
       [ENV_S3_URI]: pulumi.output(args.reportsS3Uri),
       [ENV_CONCURRENCY]: pulumi.output(String(args.auditorConcurrency)),
+      [ENV_SNS_TOPIC_ARN]: pulumi.output(args.notificationTopicArn),
       // Node sizes its heap from the host, not the task: capped at three quarters of the task's
       // memory, it collects garbage before the container is killed for using too much.
       NODE_OPTIONS: pulumi.output(`--max-old-space-size=${Math.floor(args.memory * 0.75)}`),

@@ -3,8 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { AuditRoleRollout } from './audit-role-rollout';
 import { AuditorTask } from './auditor-task';
 import { DeploymentConfig } from './config';
-import { NotificationTopic, publishToTopicStatement } from './notification-topic';
-import { ENV_SNS_TOPIC_ARN } from '../auditor/publish/notify';
+import { NotificationTopic } from './notification-topic';
 import { ReportsBucket } from './reports-bucket';
 
 /** What `pulumi up` reports back (the stack outputs). */
@@ -81,8 +80,7 @@ export function deployAuditKit(config: DeploymentConfig): AuditKitDeployment {
     accountId,
     partition,
     region,
-    additionalTaskRoleStatements: notifications.topicArn.apply((topicArn) => [publishToTopicStatement(topicArn)]),
-    additionalEnvironment: { [ENV_SNS_TOPIC_ARN]: notifications.topicArn },
+    notificationTopicArn: notifications.topicArn,
     shards: config.shards,
   });
 

@@ -1,7 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { componentType } from './component-type';
-import { PolicyStatement } from './policies';
 
 export interface NotificationTopicArgs {
   /** Given: an email subscription (AWS mails a confirmation link first). */
@@ -31,9 +30,4 @@ export class NotificationTopic extends pulumi.ComponentResource {
     }, parent);
     this.registerOutputs({ topicArn: this.topicArn });
   }
-}
-
-/** What the auditor's task role needs to publish the run summary: sns:Publish on this topic only. */
-export function publishToTopicStatement(topicArn: string): PolicyStatement {
-  return { Sid: 'PublishRunSummary', Effect: 'Allow', Action: 'sns:Publish', Resource: topicArn };
 }

@@ -1,6 +1,10 @@
 // Every IAM document the deployment creates, as pure functions of plain values, so the tests can feed
 // the very same documents to a policy evaluator. Resources turn them into JSON with pulumi.jsonStringify.
 import { ASSUME_ROLE_ACTION, AUDIT_ROLE_ACTIONS, MANAGEMENT_ACTIONS } from '../auditor/permissions';
+import { PREVIOUS_RUN_S3_ACTIONS } from '../auditor/publish/previous-run';
+import { NOTIFY_ACTIONS } from '../auditor/publish/notify';
+import { S3_UPLOAD_ACTIONS } from '../auditor/publish/sinks/s3';
+import { SHARD_PARTS_S3_ACTIONS } from '../auditor/shard/shard-reports';
 
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 
@@ -55,39 +59,75 @@ export function serviceTrustPolicy(service: string, accountId: string): PolicyDo
   });
 }
 
+/** Actions an auditor module declares next to the code that calls them, and where they are allowed. */
+export interface ActionGrant {
+  sid: string;
+  actions: readonly string[];
+  resource: string | string[];
+  condition?: ConditionBlock;
+}
+
+function grantStatement(grant: ActionGrant): PolicyStatement {
+  const actions = [...new Set(grant.actions)].sort();
+  return {
+    Sid: grant.sid,
+    Effect: 'Allow',
+    Action: actions.length === 1 ? actions[0] : actions,
+    Resource: grant.resource,
+    ...(grant.condition === undefined ? {} : { Condition: grant.condition }),
+  };
+}
+
+// S3 evaluates these against the bucket's ARN, every other S3 action against an object's.
+const S3_BUCKET_LEVEL_ACTIONS: ReadonlySet<string> = new Set(['s3:ListBucket', 's3:ListBucketVersions', 's3:ListBucketMultipartUploads']);
+
+/**
+ * S3 actions confined to the reports prefix: object actions on the objects under it, and listing on
+ * the bucket for that prefix only (`<sid>List`).
+ */
+export function reportsPrefixGrants(sid: string, actions: readonly string[], bucketArn: string): ActionGrant[] {
+  const bucketActions = actions.filter((action) => S3_BUCKET_LEVEL_ACTIONS.has(action));
+  const objectActions = actions.filter((action) => !S3_BUCKET_LEVEL_ACTIONS.has(action));
+  const grants: ActionGrant[] = [];
+  if (objectActions.length > 0) grants.push({ sid, actions: objectActions, resource: `${bucketArn}/${REPORTS_PREFIX}*` });
+  if (bucketActions.length > 0) {
+    grants.push({
+      sid: `${sid}List`,
+      actions: bucketActions,
+      resource: bucketArn,
+      condition: { StringLike: { 's3:prefix': [REPORTS_PREFIX, `${REPORTS_PREFIX}*`] } },
+    });
+  }
+  return grants;
+}
+
 export interface AuditorTaskPolicyInput {
   partition: string;
   auditRoleName: string;
   bucketArn: string;
-  /** Room for later additions such as publishing to a notification topic. */
-  additionalStatements?: PolicyStatement[];
+  /** The topic each run's summary is published to. */
+  notificationTopicArn: string;
 }
 
 /**
- * The auditor's own credentials in Fargate: list the organization, hop into each account's audit
- * role (and no other role), read its previous run and write the new one under the reports prefix.
+ * What the auditor's own credentials may do in Fargate, each grant built from the action list the
+ * auditor declares next to the code that calls it: list the organization, hop into each account's
+ * audit role (and no other role), write the reports and read earlier runs and shard parts under
+ * the reports prefix, and publish the run summary to this deployment's topic.
  */
+export function auditorTaskRoleGrants(input: AuditorTaskPolicyInput): ActionGrant[] {
+  return [
+    { sid: 'ListTheOrganization', actions: MANAGEMENT_ACTIONS, resource: '*' },
+    { sid: 'AssumeTheAuditRoleInEveryAccount', actions: [ASSUME_ROLE_ACTION], resource: `arn:${input.partition}:iam::*:role/${input.auditRoleName}` },
+    ...reportsPrefixGrants('UploadReports', S3_UPLOAD_ACTIONS, input.bucketArn),
+    ...reportsPrefixGrants('ReadPreviousRuns', PREVIOUS_RUN_S3_ACTIONS, input.bucketArn),
+    ...reportsPrefixGrants('ReadShardParts', SHARD_PARTS_S3_ACTIONS, input.bucketArn),
+    { sid: 'PublishRunSummary', actions: NOTIFY_ACTIONS, resource: input.notificationTopicArn },
+  ];
+}
+
 export function auditorTaskRolePolicy(input: AuditorTaskPolicyInput): PolicyDocument {
-  const reportObjects = `${input.bucketArn}/${REPORTS_PREFIX}*`;
-  return policy(
-    { Sid: 'ListTheOrganization', Effect: 'Allow', Action: [...MANAGEMENT_ACTIONS], Resource: '*' },
-    {
-      Sid: 'AssumeTheAuditRoleInEveryAccount',
-      Effect: 'Allow',
-      Action: ASSUME_ROLE_ACTION,
-      Resource: `arn:${input.partition}:iam::*:role/${input.auditRoleName}`,
-    },
-    { Sid: 'WriteReports', Effect: 'Allow', Action: 's3:PutObject', Resource: reportObjects },
-    { Sid: 'ReadPreviousReports', Effect: 'Allow', Action: 's3:GetObject', Resource: reportObjects },
-    {
-      Sid: 'ListPreviousReports',
-      Effect: 'Allow',
-      Action: 's3:ListBucket',
-      Resource: input.bucketArn,
-      Condition: { StringLike: { 's3:prefix': [REPORTS_PREFIX, `${REPORTS_PREFIX}*`] } },
-    },
-    ...(input.additionalStatements ?? []),
-  );
+  return policy(...auditorTaskRoleGrants(input).map(grantStatement));
 }
 
 export interface ExecutionRolePolicyInput {

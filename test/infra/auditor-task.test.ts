@@ -24,6 +24,7 @@ function auditorTaskArgs(overrides: Partial<AuditorTaskArgs> = {}): AuditorTaskA
     accountId: '111111111111',
     partition: 'aws',
     region: 'eu-west-1',
+    notificationTopicArn: TOPIC_ARN,
     ...overrides,
   };
 }
@@ -35,22 +36,20 @@ async function parentAndType(resource: pulumi.Resource): Promise<string[]> {
 }
 
 describe('AuditorTask component', () => {
-  it('takes extra task permissions and environment, e.g. for a notification topic', async () => {
+  it('lets the auditor publish to the notification topic, tells it the ARN, and takes extra environment', async () => {
     const run = await installMocks();
-    const task = new AuditorTask('auditor', auditorTaskArgs({
-      additionalTaskRoleStatements: [{ Sid: 'PublishFindings', Effect: 'Allow', Action: 'sns:Publish', Resource: TOPIC_ARN }],
-      additionalEnvironment: { AUDIT_SNS_TOPIC_ARN: TOPIC_ARN },
-    }));
+    const task = new AuditorTask('auditor', auditorTaskArgs({ additionalEnvironment: { AUDIT_EXTRA_SETTING: 'on' } }));
     const clusterUrn = await valueOf(task.cluster.urn);
     await settle(run);
 
     assert.match(clusterUrn, /::iam-audit-kit:auditor:AuditorTask\$aws:ecs\/cluster:Cluster::/, 'children belong to the component');
     const taskPolicy = jsonInput<PolicyDocument>(resourceNamed(run, 'aws:iam/rolePolicy:RolePolicy', 'auditor-task-policy'), 'policy');
-    assert.deepEqual(taskPolicy.Statement.find((statement) => statement.Sid === 'PublishFindings')?.Resource, TOPIC_ARN);
+    assert.deepEqual(taskPolicy.Statement.find((statement) => statement.Sid === 'PublishRunSummary')?.Resource, TOPIC_ARN);
     const [container] = jsonInput<Array<{ environment: Array<{ name: string; value: string }> }>>(
       onlyResourceOfType(run, 'aws:ecs/taskDefinition:TaskDefinition'), 'containerDefinitions');
     assert.ok(container.environment.some(({ name, value }) => name === 'AUDIT_SNS_TOPIC_ARN' && value === TOPIC_ARN));
     assert.ok(container.environment.some(({ name }) => name === 'AUDIT_ROLE_NAME'));
+    assert.ok(container.environment.some(({ name, value }) => name === 'AUDIT_EXTRA_SETTING' && value === 'on'));
 
     // An image outside ECR: the execution role gets no ECR permissions at all.
     const executionPolicy = jsonInput<PolicyDocument>(resourceNamed(run, 'aws:iam/rolePolicy:RolePolicy', 'auditor-execution-policy'), 'policy');

@@ -141,6 +141,27 @@ describe('deployment program: default configuration', () => {
     assert.deepEqual(jsonInput(reads, 'policy'), auditRolePermissionsPolicy());
   });
 
+  it('gives the management-account role everything the member template gives its role', () => {
+    const role = resourceNamed(run, ROLE, 'audit-role-deploying-account');
+    const reads = resourceNamed(run, ROLE_POLICY, 'audit-role-deploying-account-reads');
+    const template = JSON.parse(renderAuditRoleTemplate()) as {
+      Resources: { AuditRole: { Properties: {
+        Description: string; MaxSessionDuration: number; Tags: Array<{ Key: string; Value: string }>;
+        Policies: Array<{ PolicyName: string; PolicyDocument: PolicyDocument }>;
+        AssumeRolePolicyDocument: PolicyDocument;
+      } } };
+    };
+    const member = template.Resources.AuditRole.Properties;
+    assert.equal(role.inputs.description, member.Description);
+    assert.equal(role.inputs.maxSessionDuration, member.MaxSessionDuration);
+    assert.deepEqual(role.inputs.tags, Object.fromEntries(member.Tags.map(({ Key, Value }) => [Key, Value])));
+    assert.deepEqual([[reads.inputs.name, jsonInput(reads, 'policy')]],
+      member.Policies.map((memberPolicy) => [memberPolicy.PolicyName, memberPolicy.PolicyDocument]));
+    const trust = jsonInput<PolicyDocument>(role, 'assumeRolePolicy');
+    assert.deepEqual(trust.Statement.map(({ Sid, Effect, Action }) => [Sid, Effect, Action]),
+      member.AssumeRolePolicyDocument.Statement.map(({ Sid, Effect, Action }) => [Sid, Effect, Action]));
+  });
+
   it('makes the reports bucket private, encrypted, versioned, TLS-only and expiring', () => {
     const bucket = onlyResourceOfType(run, 'aws:s3/bucket:Bucket');
     const bucketName = stateOf(bucket, 'bucket');

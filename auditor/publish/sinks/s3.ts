@@ -8,6 +8,12 @@ import type { S3Location } from '../../cli/parsers';
 import type { ReportFile } from '../../reports';
 import { errorMessage, type SinkOutcome } from './sink-outcome';
 
+/**
+ * What the task role needs to upload the reports: `s3:PutObject` also covers a multipart upload's
+ * creation, parts and completion; `s3:AbortMultipartUpload` lets a failed one be cleaned up.
+ */
+export const S3_UPLOAD_ACTIONS = ['s3:PutObject', 's3:AbortMultipartUpload'] as const;
+
 /** The key prefix (ending in `/`) of one run's reports. */
 export function s3RunPrefix(location: S3Location, runTimestamp: string): string {
   const match = /^(\d{4})(\d{2})(\d{2})T/.exec(runTimestamp);
