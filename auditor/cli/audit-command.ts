@@ -3,23 +3,21 @@
 // audited (the reports say which); 3 a finding at or above --fail-on (before 2); 1 usage or set-up
 // errors, reports that could not be written where they were asked to go, and a notification that
 // could not be published. `--shard` runs write their part only; `merge` reports the whole run.
-import { STSClient } from '@aws-sdk/client-sts';
+//
+// Start-up: only commander and the flag checks are loaded before the flags are parsed. The AWS SDK
+// and everything that reaches it are imported once a run is really going to happen, so `--help`,
+// `--version` and a bad flag answer at once (`npm run bench:startup` measures it).
 import { Command, CommanderError, type Option } from 'commander';
-import { runAudit, AuditSetupError } from '../run/run-audit';
-import { defaultClientFactory, DEFAULT_REGION, type AwsClientFactory } from '../aws/clients';
+import type { AwsClientFactory } from '../aws/clients';
 import { defineAuditOptions, readAuditConfig, type AuditConfig } from './audit-config';
 import { ConfigError, type Environment } from './parsers';
 import { EXIT_COMPLETE, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from './exit-codes';
-import { defineMergeCommand, runMerge } from './merge-command';
-import { prepareReporting, publishRun, reportWriteFailures, writeReports } from '../publish/publish-run';
+import { defineMergeCommand } from './merge-options';
 import { defineReportOptions, readReportConfig, type ReportConfig } from './report-config';
-import { progressHooks, terminalSafe } from './progress';
-import { JSON_CONTENT_TYPE, reportFileInPieces } from '../reports';
-import { jsonReportChunks } from '../reports/json-report';
-import { formatShard, shardReportFileName } from '../shard/shard';
-import { errorMessage } from '../publish/sinks/sink-outcome';
+import { CommandOutput, defineOutputOptions, readOutputSettings, type OutputStream } from './command-output';
 import type { AuditRun } from '../model';
-import { formatSummary, summarizeRun } from '../analysis/summary';
+import type { PreviousRun } from '../publish/previous-run';
+import { version as PACKAGE_VERSION } from '../../package.json';
 
 export { EXIT_COMPLETE, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from './exit-codes';
 
@@ -27,11 +25,17 @@ export { EXIT_COMPLETE, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } fr
 export interface CliIo {
   /** Builds the AWS clients; default: the SDK default credential chain. */
   clientFactory?: (options: { profile?: string; region?: string }) => AwsClientFactory;
-  stdout?: (text: string) => void;
-  stderr?: (text: string) => void;
+  /** A function receives the text as a pipe would; a stream with `isTTY` is treated as a terminal. */
+  stdout?: ((text: string) => void) | OutputStream;
+  stderr?: ((text: string) => void) | OutputStream;
   env?: Environment;
   /** The run's clock (its timestamp and key ages). */
   now?: () => Date;
+}
+
+function outputStream(given: CliIo['stdout'], fallback: NodeJS.WriteStream): OutputStream {
+  if (given === undefined) return fallback;
+  return typeof given === 'function' ? { write: given } : given;
 }
 
 export function buildAuditCommand(): Command {
@@ -42,13 +46,14 @@ export function buildAuditCommand(): Command {
         '(fully) audited, 3 a finding at or above --fail-on, 1 usage or set-up error.',
     )
     .helpOption('-h, --help', 'show this help')
+    .version(PACKAGE_VERSION, '-V, --version', 'print the version')
     .allowExcessArguments(false)
     // The audit's own flags go before `merge`; merge's own after it.
     .enablePositionalOptions()
     // With a subcommand defined, commander runs the audit only when the command has an action.
     .action(() => undefined);
   defineMergeCommand(command);
-  return defineReportOptions(defineAuditOptions(command));
+  return defineOutputOptions(defineReportOptions(defineAuditOptions(command)));
 }
 
 /**
@@ -57,6 +62,8 @@ export function buildAuditCommand(): Command {
  * SDK's own resolution order applies; nothing is sent.
  */
 export async function resolveSdkRegion(profile: string | undefined): Promise<string> {
+  const { STSClient } = await import('@aws-sdk/client-sts');
+  const { DEFAULT_REGION } = await import('../aws/clients');
   const probe = new STSClient(profile === undefined ? {} : { profile });
   try {
     return await probe.config.region();
@@ -105,59 +112,116 @@ export function flagGivenAsValue(command: Command, argv: readonly string[]): str
 async function buildClients(profile: string | undefined, io: CliIo): Promise<AwsClientFactory> {
   const clientOptions: { profile?: string; region?: string } = { region: await resolveSdkRegion(profile) };
   if (profile !== undefined) clientOptions.profile = profile;
-  return (io.clientFactory ?? defaultClientFactory)(clientOptions);
+  return (io.clientFactory ?? (await import('../aws/clients')).defaultClientFactory)(clientOptions);
+}
+
+/** The profile the SDK would use (`--profile`, else AWS_PROFILE) and where it came from, checked to exist. */
+async function checkProfile(profile: string | undefined, env: Environment): Promise<string | null> {
+  const given = profile !== undefined ? { name: profile, source: '--profile' } : env.AWS_PROFILE ? { name: env.AWS_PROFILE, source: 'AWS_PROFILE' } : null;
+  if (given === null) return null;
+  const { missingProfileMessage } = await import('../aws/profiles');
+  return missingProfileMessage(given.name, given.source, env);
 }
 
 /**
  * A shard's run: its part (the JSON report of its slice, tagged) to the local directory and S3,
  * and its summary. No analysis, history or notification: those belong to the merged run.
  */
-async function writeShardPart(run: AuditRun, config: AuditConfig, clients: AwsClientFactory, stderr: (text: string) => void): Promise<number> {
+async function writeShardPart(run: AuditRun, config: AuditConfig, clients: AwsClientFactory, output: CommandOutput): Promise<number> {
   const shard = run.shard;
   if (shard === undefined) throw new Error('a shard run without its shard tag');
+  const [{ JSON_CONTENT_TYPE, reportFileInPieces }, { jsonReportChunks }, { formatShard, shardReportFileName }, { reportWriteFailures, writeReports }, { formatSummary, summarizeRun }] = await Promise.all([
+    import('../reports'),
+    import('../reports/json-report'),
+    import('../shard/shard'),
+    import('../publish/publish-run'),
+    import('../analysis/summary'),
+  ]);
   // In pieces, as the reports are: a large shard's part never has to be one string either.
   const part = reportFileInPieces(shardReportFileName(run.runTimestamp, shard), JSON_CONTENT_TYPE, () => jsonReportChunks(run));
   const { outcomes, locations } = await writeReports([part], run.runTimestamp, { outDir: config.outDir, s3: config.s3 }, clients);
   const summary = summarizeRun(run);
-  stderr(`shard ${formatShard(shard)}: ${run.accounts.length} of the ${shard.accountIds.length} accounts listed; merge the parts of all ${shard.count} shards for the reports\n`);
-  stderr(formatSummary(summary, locations));
-  if (reportWriteFailures(outcomes, stderr)) return EXIT_USAGE_OR_SETUP;
-  return summary.complete ? EXIT_COMPLETE : EXIT_INCOMPLETE;
+  output.info(`shard ${formatShard(shard)}: ${run.accounts.length} of the ${shard.accountIds.length} accounts listed; merge the parts of all ${shard.count} shards for the reports\n`);
+  output.info(formatSummary(summary, locations));
+  const exitCode = reportWriteFailures(outcomes, output) ? EXIT_USAGE_OR_SETUP : summary.complete ? EXIT_COMPLETE : EXIT_INCOMPLETE;
+  output.result(`iam-audit shard ${formatShard(shard)} of run ${run.runTimestamp}: ${summary.accounts.audited} of ${summary.accounts.listed - summary.accounts.skipped} accounts audited; part in ${locations.join(', ')}`);
+  return exitCode;
+}
+
+/** The audit itself and its publication, once the flags are good and the output directory is ready. */
+async function auditAndPublish(config: AuditConfig, reportConfig: ReportConfig, comparedWith: PreviousRun | undefined, output: CommandOutput, io: CliIo): Promise<number> {
+  const [{ runAudit, AuditSetupError }, { runProgress }, { errorMessage }, { publishRun }] = await Promise.all([
+    import('../run/run-audit'),
+    import('./progress'),
+    import('../publish/sinks/sink-outcome'),
+    import('../publish/publish-run'),
+  ]);
+  const fail = (message: string): number => {
+    output.error(message);
+    return EXIT_USAGE_OR_SETUP;
+  };
+  let clients: AwsClientFactory;
+  try {
+    clients = await buildClients(config.profile, io);
+  } catch (error) {
+    return fail(`cannot set up the AWS clients: ${errorMessage(error)}`);
+  }
+  const progress = runProgress(output, config);
+  let run: AuditRun;
+  try {
+    run = await runAudit(config, clients, progress, io.now);
+  } catch (error) {
+    if (error instanceof AuditSetupError) return fail(error.message);
+    return fail(`the audit could not run: ${errorMessage(error)}`);
+  } finally {
+    progress.finish();
+  }
+  if (config.shard !== undefined) return writeShardPart(run, config, clients, output);
+  return publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith, output });
 }
 
 export async function main(argv: string[], io: CliIo = {}): Promise<number> {
-  const stdout = io.stdout ?? ((text: string) => void process.stdout.write(text));
-  const stderr = io.stderr ?? ((text: string) => void process.stderr.write(text));
+  const stdout = outputStream(io.stdout, process.stdout);
+  const stderr = outputStream(io.stderr, process.stderr);
   const env = io.env ?? process.env;
-  const fail = (message: string): number => {
-    stderr(`error: ${terminalSafe(message)}\n`);
-    return EXIT_USAGE_OR_SETUP;
-  };
+  const writeOut = (text: string) => void stdout.write(text);
+  const writeErr = (text: string) => void stderr.write(text);
 
   const command = buildAuditCommand();
   let invoked: Command = command;
   for (const candidate of [command, ...command.commands]) {
     candidate
       .exitOverride()
-      .configureOutput({ writeOut: stdout, writeErr: stderr })
+      .configureOutput({ writeOut, writeErr })
       .showHelpAfterError('(run with --help for the flags)')
       .action(() => {
         invoked = candidate;
       });
   }
+  // Until the flags are read, errors are plain: there is no --quiet or --format yet.
+  const early = new CommandOutput(stdout, stderr, { format: 'text', quiet: false }, env);
   const missingValue = flagGivenAsValue(command, argv);
-  if (missingValue !== null) return fail(missingValue);
+  if (missingValue !== null) {
+    early.error(missingValue);
+    return EXIT_USAGE_OR_SETUP;
+  }
   try {
     await command.parseAsync(argv, { from: 'user' });
   } catch (error) {
-    // commander has already written its message (or the help text).
-    if (error instanceof CommanderError) return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' ? EXIT_COMPLETE : EXIT_USAGE_OR_SETUP;
+    // commander has already written its message (or the help text, or the version).
+    if (error instanceof CommanderError) return ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code) ? EXIT_COMPLETE : EXIT_USAGE_OR_SETUP;
     throw error;
   }
+  const output = new CommandOutput(stdout, stderr, readOutputSettings(invoked), env);
+  const fail = (message: string): number => {
+    output.error(message);
+    return EXIT_USAGE_OR_SETUP;
+  };
   if (invoked !== command) {
     const misplaced = flagsGivenOnTheCommandLine(command, command.options);
     if (misplaced.length > 0) return fail(`${misplaced.join(', ')}: give merge's flags after "merge" (the flags before it are the audit's)`);
-    return runMerge(invoked, { env, stderr, clients: (profile) => buildClients(profile, io) });
+    const { runMerge } = await import('./merge-command');
+    return runMerge(invoked, { env, output, clients: (profile) => buildClients(profile, io) });
   }
 
   let config: AuditConfig;
@@ -176,25 +240,16 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     if (reportFlags.length > 0) return fail(`${reportFlags.join(', ')}: not used by a shard; give ${reportFlags.length === 1 ? 'it' : 'them'} to merge, which reports the whole run`);
   }
 
+  // A profile that does not exist is a typo to name, not missing credentials to hunt for.
+  const profileProblem = await checkProfile(config.profile, env);
+  if (profileProblem !== null) return fail(profileProblem);
+
+  const [{ prepareReporting }, { removeCreatedDirectoryIfEmpty }] = await Promise.all([import('../publish/publish-run'), import('../publish/sinks/local')]);
   // Checked before the audit, so a long run never ends with nowhere to write.
   const prepared = await prepareReporting(config.outDir, reportConfig);
   if ('error' in prepared) return fail(prepared.error);
-
-  let clients: AwsClientFactory;
-  try {
-    clients = await buildClients(config.profile, io);
-  } catch (error) {
-    return fail(`cannot set up the AWS clients: ${errorMessage(error)}`);
-  }
-
-  let run: AuditRun;
-  try {
-    run = await runAudit(config, clients, progressHooks(stderr), io.now);
-  } catch (error) {
-    if (error instanceof AuditSetupError) return fail(error.message);
-    return fail(`the audit could not run: ${errorMessage(error)}`);
-  }
-
-  if (config.shard !== undefined) return writeShardPart(run, config, clients, stderr);
-  return publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith: prepared.comparedWith, stderr });
+  const exitCode = await auditAndPublish(config, reportConfig, prepared.comparedWith, output, io);
+  // A run that failed before writing anything leaves no empty directory of its own behind.
+  if (exitCode === EXIT_USAGE_OR_SETUP && prepared.createdDirectory !== undefined) await removeCreatedDirectoryIfEmpty(config.outDir, prepared.createdDirectory);
+  return exitCode;
 }

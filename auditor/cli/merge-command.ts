@@ -1,40 +1,21 @@
 // `iam-audit merge`: reads the parts that `--shard <i>/<n>` runs wrote, checks that they are every
 // shard of one run, and reports the merged run through the same path as a single run (reports,
 // analysis, history, notification, exit codes). Nothing is written when a check fails.
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import type { AwsClientFactory } from '../aws/clients';
-import { DEFAULT_OUT_DIR, ENV_RUN_TIME, ENV_S3_URI } from './audit-config';
-import { ConfigError, flagOrEnvironment, parseRunTime, parseS3Uri, singleValueParser, type Environment, type S3Location } from './parsers';
+import { ENV_RUN_TIME, ENV_S3_URI } from './audit-config';
+import { ConfigError, flagOrEnvironment, parseS3Uri, parseRunTime, type Environment, type S3Location } from './parsers';
 import { formatRunTimestamp } from '../run/run-audit';
 import { EXIT_USAGE_OR_SETUP } from './exit-codes';
 import { prepareReporting, publishRun } from '../publish/publish-run';
-import { defineReportOptions, readReportConfig, type ReportConfig } from './report-config';
+import { readReportConfig, type ReportConfig } from './report-config';
 import { formatShard } from '../shard/shard';
 import { mergeShardParts, parseShardPart, ShardMergeError, type ShardPart } from '../shard/shard-merge';
 import { describeShardSource, findShardReports, parseShardSource, type ShardSource } from '../shard/shard-reports';
-import { terminalSafe } from './progress';
+import type { CommandOutput } from './command-output';
 import { errorMessage } from '../publish/sinks/sink-outcome';
 
-export const MERGE_COMMAND_NAME = 'merge';
-
-/** Adds `merge` with its flags (the report flags of a normal run included) to the audit command. */
-export function defineMergeCommand(program: Command): Command {
-  const merge = program
-    .command(MERGE_COMMAND_NAME)
-    .description(
-      'Merge the parts written by `--shard <i>/<n>` runs into the usual reports, as one run over the whole ' +
-        'organization would have written them. Exit codes as for a run; 1 also when a part is missing, ' +
-        'found twice or does not belong to the same run (nothing is written then).',
-    )
-    .helpOption('-h, --help', 'show this help')
-    .allowExcessArguments(false)
-    .addOption(new Option('--from <location...>', 'directories or s3://<bucket>/<prefix>/ holding the parts (repeatable; required)'))
-    .addOption(new Option('--run-time <iso>', `merge the run with this reference time (the shards' --run-time); needed when the locations hold parts of several runs (env ${ENV_RUN_TIME})`).argParser(singleValueParser('--run-time', (value, source) => parseRunTime(value, source))))
-    .addOption(new Option('--profile <name>', 'AWS profile for reading and writing S3 and publishing (default: the SDK default chain)'))
-    .addOption(new Option('--out-dir <dir>', 'directory the reports are written to (created if missing)').default(DEFAULT_OUT_DIR))
-    .addOption(new Option('--s3-uri <uri>', `also upload every report under s3://<bucket>/<prefix>/<YYYY>/<MM>/<DD>/<timestamp>/ (env ${ENV_S3_URI})`).argParser(singleValueParser('--s3-uri', parseS3Uri)));
-  return defineReportOptions(merge);
-}
+export { defineMergeCommand, MERGE_COMMAND_NAME } from './merge-options';
 
 export interface MergeConfig {
   sources: ShardSource[];
@@ -69,7 +50,7 @@ export function readMergeConfig(command: Command, env: Environment): MergeConfig
 
 export interface MergeIo {
   env: Environment;
-  stderr(text: string): void;
+  output: CommandOutput;
   /** Builds the AWS clients (S3 for parts and reports, SNS); throws when it cannot. */
   clients(profile: string | undefined): Promise<AwsClientFactory>;
 }
@@ -98,7 +79,7 @@ async function readParts(config: MergeConfig, clients: AwsClientFactory): Promis
 /** Runs `merge` once its flags are parsed; returns the exit code. */
 export async function runMerge(command: Command, io: MergeIo): Promise<number> {
   const fail = (message: string): number => {
-    io.stderr(`error: ${terminalSafe(message)}\n`);
+    io.output.error(message);
     return EXIT_USAGE_OR_SETUP;
   };
   let config: MergeConfig;
@@ -129,6 +110,6 @@ export async function runMerge(command: Command, io: MergeIo): Promise<number> {
     if (error instanceof ShardMergeError) return fail(`merge: ${error.message}`);
     throw error;
   }
-  io.stderr(`merged ${parts.length} shard parts of run ${run.runTimestamp} from ${config.sources.map(describeShardSource).join(', ')}\n`);
-  return publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith: prepared.comparedWith, stderr: io.stderr });
+  io.output.info(`merged ${parts.length} shard parts of run ${run.runTimestamp} from ${config.sources.map(describeShardSource).join(', ')}\n`);
+  return publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith: prepared.comparedWith, output: io.output });
 }

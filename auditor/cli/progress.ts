@@ -1,20 +1,16 @@
-// One line per account on stderr as each finishes, so a long run shows it is moving and a failing
-// account is visible at once, not only in the coverage report at the end.
-import type { AuditHooks } from '../run/run-audit';
-import type { AccountAudit } from '../model';
+// What the command shows while accounts are audited. On a terminal: one live line (accounts done
+// of total, audited/partial/failed so far, elapsed and ETA) drawn by cli-progress, with a line
+// above it for each account that failed or was audited in part, so a problem is seen at once.
+// Off a terminal (CI, Fargate, pipes): one plain line per account as it finishes, since logs need
+// them. Accounts left out by --accounts/--exclude-accounts are summed in one line, never listed.
+import { Format, MultiBar, type GenericFormatter, type Options, type Params, type SingleBar } from 'cli-progress';
+import type { AccountFilters, AuditHooks } from '../run/run-audit';
+import { skipDecision } from '../run/run-audit';
+import type { AccountAudit, OrgAccount } from '../model';
 import { coverageMessages, ERROR_SEPARATOR } from '../reports/coverage-report';
+import { terminalSafe, type CommandOutput } from './command-output';
 
-// Account names and AWS error messages go to a terminal: control characters (escape sequences,
-// carriage returns that overwrite the line) are replaced so they cannot disguise the output, and so
-// are the Unicode controls that reorder or break text on display (bidirectional embeddings,
-// overrides and isolates, the directional marks, line and paragraph separators), with which a name
-// can make a line read differently from what it holds.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
-
-export function terminalSafe(text: string): string {
-  return text.replace(CONTROL_CHARACTERS, ' ');
-}
+export { terminalSafe } from './command-output';
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
@@ -35,21 +31,97 @@ export function describeAccountOutcome(audit: AccountAudit): string {
   }
 }
 
-/**
- * Hooks for runAudit that write `[<n>/<total>] <id> <name>: <outcome>` for every account as it
- * finishes (`[<n>]` alone if the total is not known).
- */
-export function progressHooks(write: (text: string) => void): AuditHooks {
+/** `9,999 of 10,000 accounts skipped: not in --accounts`: the accounts the filters leave out, in one line. */
+export function describeFilteredAccounts(accounts: readonly OrgAccount[], filters: AccountFilters): string | null {
+  const reasons = new Map<string, number>();
+  for (const account of accounts) {
+    const decision = skipDecision(account, filters);
+    if (decision?.skipped !== 'filter') continue;
+    const reason = decision.error.replace(/^skipped: /, '');
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  const skipped = [...reasons.values()].reduce((total, count) => total + count, 0);
+  if (skipped === 0) return null;
+  const why = [...reasons].map(([reason, count]) => (reasons.size === 1 ? reason : `${count.toLocaleString('en-US')} ${reason}`)).join(', ');
+  return `${skipped.toLocaleString('en-US')} of ${plural(accounts.length, 'account').replace(/^\d+/, accounts.length.toLocaleString('en-US'))} skipped: ${why}`;
+}
+
+export interface RunProgress extends AuditHooks {
+  /** Ends the live line (if any) once the run is over. */
+  finish(): void;
+}
+
+interface Tally {
+  audited: number;
+  partial: number;
+  failed: number;
+  skipped: number;
+}
+
+const LIVE_FORMAT = '{bar} {value}/{total} accounts | {tally} | {duration_formatted} elapsed, ETA {eta_formatted}';
+const LIVE_FORMAT_BEFORE_ESTIMATE = '{bar} {value}/{total} accounts | {tally} | {duration_formatted} elapsed';
+
+// No estimate before the first account is done: cli-progress would print "NULL" there.
+const liveLine: GenericFormatter = (options: Options, params: Params, payload: Record<string, unknown>) =>
+  Format.Formatter({ ...options, format: params.value === 0 ? LIVE_FORMAT_BEFORE_ESTIMATE : LIVE_FORMAT }, params, payload);
+
+/** Progress for runAudit, live on a terminal, line by line elsewhere, nothing with `--quiet`. */
+export function runProgress(output: CommandOutput, filters: AccountFilters): RunProgress {
+  const { colors } = output;
+  const tally: Tally = { audited: 0, partial: 0, failed: 0, skipped: 0 };
   let finished = 0;
   let total: number | null = null;
+  let live: { bars: MultiBar; bar: SingleBar } | null = null;
+
+  const tallyText = (): string =>
+    [colors.green(`${tally.audited} audited`), colors.yellow(`${tally.partial} partial`), colors.red(`${tally.failed} failed`), ...(tally.skipped > 0 ? [`${tally.skipped} skipped`] : [])].join(', ');
+
+  const accountLine = (audit: AccountAudit): string => {
+    const position = total === null ? `${finished}` : `${finished}/${total}`;
+    const outcome = terminalSafe(describeAccountOutcome(audit));
+    const coloured = audit.coverage.skipped !== null ? colors.dim(outcome) : audit.coverage.audited === 'yes' ? outcome : audit.coverage.audited === 'partial' ? colors.yellow(outcome) : colors.red(outcome);
+    return `[${position}] ${terminalSafe(`${audit.account.id} ${audit.account.name}`)}: ${coloured}\n`;
+  };
+
   return {
     onAccountsListed(accounts) {
-      total = accounts.length;
+      const filtered = describeFilteredAccounts(accounts, filters);
+      if (filtered !== null) output.info(`${filtered}\n`);
+      total = accounts.filter((account) => skipDecision(account, filters)?.skipped !== 'filter').length;
+      if (output.interactive) {
+        const bars = new MultiBar({
+          stream: output.stderr as NodeJS.WritableStream,
+          format: liveLine,
+          barsize: 20,
+          hideCursor: true,
+          // The command stops gracefully on SIGINT/SIGTERM itself; the bar must not take the signals.
+          gracefulExit: false,
+          clearOnComplete: true,
+          autopadding: true,
+        });
+        live = { bars, bar: bars.create(total, 0, { tally: tallyText() }) };
+      }
     },
     onAccountDone(audit) {
+      if (audit.coverage.skipped === 'filter') return;
       finished += 1;
-      const position = total === null ? `${finished}` : `${finished}/${total}`;
-      write(terminalSafe(`[${position}] ${audit.account.id} ${audit.account.name}: ${describeAccountOutcome(audit)}`) + '\n');
+      if (audit.coverage.skipped !== null) tally.skipped += 1;
+      else if (audit.coverage.audited === 'yes') tally.audited += 1;
+      else if (audit.coverage.audited === 'partial') tally.partial += 1;
+      else tally.failed += 1;
+      if (live === null) {
+        output.info(accountLine(audit));
+        return;
+      }
+      // Only what needs attention is kept above the live line; audited accounts are in its count.
+      if (audit.coverage.skipped === null && audit.coverage.audited !== 'yes') live.bars.log(accountLine(audit));
+      live.bar.update(finished, { tally: tallyText() });
+    },
+    finish() {
+      if (live === null) return;
+      live.bars.stop();
+      output.info(`${finished} of ${total ?? finished} accounts done: ${tallyText()}\n`);
+      live = null;
     },
   };
 }

@@ -12,6 +12,11 @@ export interface ReportConfig {
   thresholds: FindingThresholds;
   /** `--compare`: a previous iam_audit_*.json on disk. */
   comparePath?: string;
+  /**
+   * Without `--compare`, the newest earlier JSON report (in the bucket with `--s3-uri`, else in
+   * `--out-dir`) is compared with; `--no-compare` turns that off.
+   */
+  findPrevious: boolean;
   /** `--fail-on`: exit 3 when a finding is at or above this severity. */
   failOn?: Severity;
   snsTopicArn?: string;
@@ -28,7 +33,8 @@ export function defineReportOptions(command: Command): Command {
     .addOption(new Option('--key-critical-age-days <n>', 'an active access key older than this is a high finding').default(DEFAULT_THRESHOLDS.keyCriticalAgeDays).argParser(daysParser('--key-critical-age-days')))
     .addOption(new Option('--unused-days <n>', 'a password or key unused this long should be disabled').default(DEFAULT_THRESHOLDS.unusedDays).argParser(daysParser('--unused-days')))
     .addOption(new Option('--recent-login-days <n>', 'a console user without MFA who signed in within this many days is critical').default(DEFAULT_THRESHOLDS.recentLoginDays).argParser(daysParser('--recent-login-days')))
-    .addOption(new Option('--compare <file>', 'a previous iam_audit_*.json: report new and removed keys, users who gained MFA, new and resolved findings (with --s3-uri the previous run in the bucket is used when this is not given)'))
+    .addOption(new Option('--compare <file>', 'a previous iam_audit_*.json: report new and removed keys, users who gained MFA, new and resolved findings (default: the newest earlier report in the bucket with --s3-uri, else in --out-dir)'))
+    .addOption(new Option('--no-compare', 'do not compare with an earlier run'))
     .addOption(new Option('--fail-on <severity>', 'exit with code 3 when any finding is at or above this severity').choices([...SEVERITIES]))
     .addOption(new Option('--sns-topic-arn <arn>', `publish a short run summary to this SNS topic (env ${ENV_SNS_TOPIC_ARN})`).argParser(singleValueParser('--sns-topic-arn', parseTopicArn)));
 }
@@ -38,7 +44,8 @@ interface ParsedReportOptions {
   keyCriticalAgeDays: number;
   unusedDays: number;
   recentLoginDays: number;
-  compare?: string;
+  /** A file, or false for `--no-compare`. */
+  compare?: string | false;
   failOn?: Severity;
   snsTopicArn?: string;
 }
@@ -55,8 +62,8 @@ export function readReportConfig(command: Command, env: Environment): ReportConf
   if (thresholds.keyCriticalAgeDays <= thresholds.keyMaxAgeDays) {
     throw new ConfigError(`--key-critical-age-days (${thresholds.keyCriticalAgeDays}) must be greater than --key-max-age-days (${thresholds.keyMaxAgeDays})`);
   }
-  const config: ReportConfig = { thresholds };
-  if (options.compare !== undefined) {
+  const config: ReportConfig = { thresholds, findPrevious: options.compare !== false };
+  if (typeof options.compare === 'string') {
     if (options.compare.trim() === '') throw new ConfigError('--compare: the file name may not be empty');
     config.comparePath = options.compare;
   }

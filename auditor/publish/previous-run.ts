@@ -1,7 +1,7 @@
-// Where earlier runs are found: a `--compare` file on disk, or, with `--s3-uri`, the newest
-// iam_audit_*.json in the bucket from before this run; and where the run history is kept
-// (`history.json` in the output directory and at the top of the S3 prefix).
-import { open, readFile } from 'node:fs/promises';
+// Where earlier runs are found: a `--compare` file on disk, or else the newest iam_audit_*.json from
+// before this run, in the bucket with `--s3-uri` and in the output directory without it; and where
+// the run history is kept (`history.json` in the output directory and at the top of the S3 prefix).
+import { open, readdir, readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -72,6 +72,26 @@ export interface PreviousRun {
   source: string;
 }
 
+/** The newest JSON report in the directory from before `runTimestamp`, or null (also when the directory does not exist). */
+export async function findPreviousRunInDirectory(directory: string, runTimestamp: string): Promise<PreviousRun | null> {
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
+  }
+  let best: { name: string; timestamp: string } | null = null;
+  for (const name of names) {
+    const match = JSON_REPORT_KEY.exec(name);
+    if (!match || match[1] >= runTimestamp) continue;
+    if (best === null || match[1] > best.timestamp) best = { name, timestamp: match[1] };
+  }
+  if (best === null) return null;
+  const source = path.join(directory, best.name);
+  return { run: await readPreviousRunFile(source), source };
+}
+
 export async function findPreviousRunInS3(s3: S3Client, location: S3Location, runTimestamp: string): Promise<PreviousRun | null> {
   const key = await findPreviousRunKey(s3, location, runTimestamp);
   if (key === null) return null;
@@ -135,21 +155,27 @@ export interface EarlierRunsOptions {
   outDir: string;
   /** The auditor's own S3 client and the reports location, with `--s3-uri`. */
   s3?: { client: S3Client; location: S3Location };
-  /** From `--compare`, read before the audit; when absent the bucket is searched. */
+  /** From `--compare`, read before the audit; when absent the bucket or the directory is searched. */
   previous?: PreviousRun;
+  /** False with `--no-compare`: no previous run is looked for. */
+  findPrevious: boolean;
   warn(message: string): void;
 }
 
 /**
  * The previous run and the history. In S3 (the scheduled task) both live in the bucket; locally
- * the history sits in the output directory. Nothing here stops the run: a problem is a warning
- * and the run goes on without the comparison or the trend.
+ * both sit in the output directory. Nothing here stops the run: a problem is a warning and the run
+ * goes on without the comparison or the trend.
  */
 export async function loadEarlierRuns(options: EarlierRunsOptions): Promise<EarlierRuns> {
   let previous = options.previous;
-  if (previous === undefined && options.s3 !== undefined) {
+  if (previous === undefined && options.findPrevious) {
+    const { s3 } = options;
     try {
-      previous = (await findPreviousRunInS3(options.s3.client, options.s3.location, options.runTimestamp)) ?? undefined;
+      const found = s3 !== undefined
+        ? await findPreviousRunInS3(s3.client, s3.location, options.runTimestamp)
+        : await findPreviousRunInDirectory(options.outDir, options.runTimestamp);
+      previous = found ?? undefined;
     } catch (error) {
       options.warn(`no comparison with the previous run: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -11,9 +11,10 @@ import { EXIT_COMPLETE, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } fr
 import { countBySeverity } from '../analysis/findings';
 import { HISTORY_FILE_NAME, serializeHistory } from '../analysis/history';
 import type { AuditRun } from '../model';
-import { buildNotification, publishNotification } from './notify';
+import { buildNotification, publishNotification, s3ConsoleObjectUrl, type NotificationReports } from './notify';
 import { loadEarlierRuns, readPreviousRunFile, saveHistoryToS3, type PreviousRun } from './previous-run';
-import { terminalSafe } from '../cli/progress';
+import { terminalSafe, type CommandOutput } from '../cli/command-output';
+import { comparisonCounts, coverageGaps, formatResultLine, RUN_RESULT_SCHEMA_VERSION, type RunResult } from '../cli/run-result';
 import type { ReportConfig } from '../cli/report-config';
 import { buildReportFiles, type ReportFile } from '../reports';
 import { analyseRun, formatAnalysis, reachesFailOn } from '../analysis/run-analysis';
@@ -27,24 +28,38 @@ export interface ReportDestinations {
   s3?: S3Location;
 }
 
+export interface PreparedReporting {
+  comparedWith?: PreviousRun;
+  /** The topmost directory created for `--out-dir`, removed again if the run fails before writing into it. */
+  createdDirectory?: string;
+}
+
 /**
  * Checks done before any time is spent: the output directory is writable and `--compare` reads.
  * Temporary files that killed runs left in the directory are removed on the way.
  */
-export async function prepareReporting(outDir: string, reportConfig: ReportConfig): Promise<{ comparedWith?: PreviousRun } | { error: string }> {
+export async function prepareReporting(outDir: string, reportConfig: ReportConfig): Promise<PreparedReporting | { error: string }> {
+  // `--compare` first: a file that cannot be read must not leave a new empty directory behind.
+  let comparedWith: PreviousRun | undefined;
+  if (reportConfig.comparePath !== undefined) {
+    try {
+      comparedWith = { run: await readPreviousRunFile(reportConfig.comparePath), source: reportConfig.comparePath };
+    } catch (error) {
+      if (error instanceof PreviousReportError) return { error: error.message };
+      throw error;
+    }
+  }
+  let createdDirectory: string | undefined;
   try {
-    await prepareOutputDirectory(outDir);
+    createdDirectory = await prepareOutputDirectory(outDir);
   } catch (error) {
     return { error: `--out-dir: cannot write reports to ${outDir}: ${errorMessage(error)}` };
   }
   await removeLeftoverTemporaryFiles(outDir);
-  if (reportConfig.comparePath === undefined) return {};
-  try {
-    return { comparedWith: { run: await readPreviousRunFile(reportConfig.comparePath), source: reportConfig.comparePath } };
-  } catch (error) {
-    if (error instanceof PreviousReportError) return { error: error.message };
-    throw error;
-  }
+  const prepared: PreparedReporting = {};
+  if (comparedWith !== undefined) prepared.comparedWith = comparedWith;
+  if (createdDirectory !== undefined) prepared.createdDirectory = createdDirectory;
+  return prepared;
 }
 
 export interface WrittenReports {
@@ -73,12 +88,12 @@ export async function writeReports(files: readonly ReportFile[], runTimestamp: s
 }
 
 /** Names every file that could not be written; true when there was one. */
-export function reportWriteFailures(outcomes: readonly SinkOutcome[], stderr: (text: string) => void): boolean {
+export function reportWriteFailures(outcomes: readonly SinkOutcome[], output: CommandOutput): boolean {
   const failures = outcomes.flatMap((outcome) => outcome.failed);
-  for (const failure of failures) stderr(`error: could not write ${terminalSafe(failure.location)}: ${terminalSafe(failure.reason)}\n`);
+  for (const failure of failures) output.error(`could not write ${failure.location}: ${failure.reason}`);
   if (failures.length === 0) return false;
   const saved = outcomes.flatMap((outcome) => outcome.written);
-  stderr(saved.length > 0 ? `the other reports were written: ${saved.map((file) => file.location).join(', ')}\n` : 'no report could be written\n');
+  output.error(saved.length > 0 ? `the other reports were written: ${saved.map((file) => file.location).join(', ')}` : 'no report could be written');
   return true;
 }
 
@@ -87,18 +102,37 @@ export interface PublishContext extends ReportDestinations {
   reportConfig: ReportConfig;
   /** From `--compare`, read by `prepareReporting`. */
   comparedWith?: PreviousRun;
-  stderr(text: string): void;
+  output: CommandOutput;
+}
+
+const DASHBOARD_FILE = /^iam_audit_.*\.html$/;
+
+/** Where the notification sends its reader: the S3 run prefix and the dashboard in the console, else the local directory. */
+async function notificationReports(run: AuditRun, context: PublishContext, outcomes: readonly SinkOutcome[]): Promise<NotificationReports> {
+  const { s3 } = context;
+  if (s3 === undefined) return { localDirectory: path.resolve(context.outDir) };
+  const prefix = s3RunPrefix(s3, run.runTimestamp);
+  const reports: NotificationReports = { s3RunPrefix: s3Uri(s3.bucket, prefix) };
+  const uploadedDashboard = outcomes.slice(1).flatMap((outcome) => outcome.written).find((file) => DASHBOARD_FILE.test(file.fileName));
+  if (uploadedDashboard !== undefined) {
+    const client = context.clients.s3();
+    const region = await client.config.region();
+    const url = s3ConsoleObjectUrl(run.partition, region, s3.bucket, `${prefix}${uploadedDashboard.fileName}`);
+    if (url !== null) reports.dashboardConsoleUrl = url;
+  }
+  return reports;
 }
 
 /** Reports a whole run (single or merged) and returns the command's exit code. */
 export async function publishRun(run: AuditRun, context: PublishContext): Promise<number> {
-  const { clients, reportConfig, stderr } = context;
-  const warn = (message: string) => stderr(`warning: ${terminalSafe(message)}\n`);
+  const { clients, reportConfig, output } = context;
+  const warn = (message: string) => output.warn(message);
   const earlier = await loadEarlierRuns({
     runTimestamp: run.runTimestamp,
     outDir: context.outDir,
     s3: context.s3 === undefined ? undefined : { client: clients.s3(), location: context.s3 },
     previous: context.comparedWith,
+    findPrevious: reportConfig.findPrevious,
     warn,
   });
   const analysis = analyseRun(run, reportConfig.thresholds, earlier.previous?.run, earlier.history);
@@ -113,31 +147,57 @@ export async function publishRun(run: AuditRun, context: PublishContext): Promis
   }
 
   const summary = summarizeRun(run);
-  stderr(formatSummary(summary, locations));
-  if (earlier.previous !== undefined) stderr(`compared with ${terminalSafe(earlier.previous.source)}\n`);
-  stderr(formatAnalysis(analysis));
+  const findings = countBySeverity(analysis.findings);
+  const changes = earlier.previous !== undefined && analysis.comparison !== undefined ? comparisonCounts(analysis.comparison, earlier.previous.source) : undefined;
+  output.info(formatSummary(summary, locations));
+  if (earlier.previous !== undefined) output.info(`compared with ${terminalSafe(earlier.previous.source)}\n`);
+  output.info(formatAnalysis(analysis));
   const failOnReached = reachesFailOn(analysis, reportConfig.failOn);
-  if (failOnReached) stderr(`at least one finding is ${reportConfig.failOn} or worse (--fail-on ${reportConfig.failOn})\n`);
+  if (failOnReached) output.info(`at least one finding is ${reportConfig.failOn} or worse (--fail-on ${reportConfig.failOn})\n`);
   let notificationFailed = false;
   if (reportConfig.snsTopicArn !== undefined) {
     const notification = buildNotification({
       runTimestamp: run.runTimestamp,
       summary,
-      findings: countBySeverity(analysis.findings),
+      findings,
       maturity: analysis.maturity,
-      reportLocations: locations,
+      reports: await notificationReports(run, context, outcomes),
+      changes,
       failedOn: failOnReached ? reportConfig.failOn : undefined,
     });
     try {
       await publishNotification(clients.sns(), reportConfig.snsTopicArn, notification, run.runTimestamp);
-      stderr(`summary published to ${reportConfig.snsTopicArn}\n`);
+      output.info(`summary published to ${reportConfig.snsTopicArn}\n`);
     } catch (error) {
       notificationFailed = true;
-      stderr(`error: could not publish to ${reportConfig.snsTopicArn}: ${terminalSafe(errorMessage(error))}\n`);
+      output.error(`could not publish to ${reportConfig.snsTopicArn}: ${errorMessage(error)}`);
     }
   }
-  if (reportWriteFailures(outcomes, stderr)) return EXIT_USAGE_OR_SETUP;
-  if (notificationFailed) return EXIT_USAGE_OR_SETUP;
-  if (failOnReached) return EXIT_FINDINGS;
-  return summary.complete ? EXIT_COMPLETE : EXIT_INCOMPLETE;
+  const writeFailed = reportWriteFailures(outcomes, output);
+  let exitCode: number;
+  if (writeFailed || notificationFailed) exitCode = EXIT_USAGE_OR_SETUP;
+  else if (failOnReached) exitCode = EXIT_FINDINGS;
+  else exitCode = summary.complete ? EXIT_COMPLETE : EXIT_INCOMPLETE;
+
+  const dashboard = outcomes[0].written.find((file) => DASHBOARD_FILE.test(file.fileName));
+  const { complete, ...counts } = summary;
+  const result: RunResult = {
+    schemaVersion: RUN_RESULT_SCHEMA_VERSION,
+    runTimestamp: run.runTimestamp,
+    exitCode,
+    complete,
+    summary: counts,
+    coverageGaps: coverageGaps(run),
+    findings,
+    maturity: { mfa: analysis.maturity.organization.mfa.level, temporaryCredentials: analysis.maturity.organization.temporaryCredentials.level },
+    reports: {
+      locations,
+      dashboard: dashboard === undefined ? null : path.resolve(dashboard.location),
+      failed: outcomes.flatMap((outcome) => outcome.failed.map(({ location, reason }) => ({ location, reason }))),
+    },
+    comparison: changes ?? null,
+  };
+  output.result(formatResultLine(result));
+  if (output.settings.format === 'json') output.document(result);
+  return exitCode;
 }

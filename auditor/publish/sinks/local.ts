@@ -3,7 +3,7 @@
 // files of this process are removed on any exit; those a killed run left behind, by the next run.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { access, constants, mkdir, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
+import { access, constants, mkdir, open, readdir, rename, rm, rmdir, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReportFile } from '../../reports';
 import { errorMessage, type SinkOutcome } from './sink-outcome';
@@ -62,7 +62,8 @@ async function existingAncestor(directory: string): Promise<{ existing: string; 
   }
 }
 
-async function probeOutputDirectory(directory: string): Promise<void> {
+/** Returns the topmost directory it created, if any. */
+async function probeOutputDirectory(directory: string): Promise<string | undefined> {
   const absolute = path.resolve(directory);
   const { existing, missing } = await existingAncestor(absolute);
   const filesystem = PSEUDO_FILESYSTEMS.get((await statfs(existing)).type);
@@ -77,15 +78,17 @@ async function probeOutputDirectory(directory: string): Promise<void> {
     });
   }
   await access(absolute, constants.W_OK);
+  return missing.length > 0 ? path.join(existing, missing[0]) : undefined;
 }
 
 /**
  * Creates the directory if needed and checks it can be written, before the audit spends any time:
  * the first existing ancestor must be a writable directory on an ordinary filesystem, and the whole
- * probe ends within OUTPUT_DIRECTORY_PROBE_MS.
+ * probe ends within OUTPUT_DIRECTORY_PROBE_MS. Returns the topmost directory it created, if any,
+ * for `removeCreatedDirectoryIfEmpty`.
  */
-export async function prepareOutputDirectory(directory: string, probeMs = OUTPUT_DIRECTORY_PROBE_MS): Promise<void> {
-  await withinTime(probeOutputDirectory(directory), probeMs, directory);
+export async function prepareOutputDirectory(directory: string, probeMs = OUTPUT_DIRECTORY_PROBE_MS): Promise<string | undefined> {
+  return withinTime(probeOutputDirectory(directory), probeMs, directory);
 }
 
 // `.<file name>.<pid>.<8 hex>.tmp`: the pid says whose file it is, the random part keeps two writes
@@ -152,6 +155,26 @@ export async function removeLeftoverTemporaryFiles(directory: string, now = Date
     }
   }
   return removed;
+}
+
+/**
+ * A run that failed before writing anything leaves no empty `--out-dir` behind: the directories
+ * `prepareOutputDirectory` created, from `directory` up to `createdRoot`, are removed while empty.
+ * Anything written into them, by this run or another, keeps them.
+ */
+export async function removeCreatedDirectoryIfEmpty(directory: string, createdRoot: string): Promise<void> {
+  const root = path.resolve(createdRoot);
+  let current = path.resolve(directory);
+  for (;;) {
+    try {
+      await rmdir(current);
+    } catch {
+      return;
+    }
+    const parent = path.dirname(current);
+    if (current === root || parent === current) return;
+    current = parent;
+  }
 }
 
 /** Pieces are gathered up to this size before a write, so small pieces do not mean many small writes. */

@@ -1,7 +1,8 @@
 // The audit command end to end against the simulated organization: real SDK clients, real
 // paginators and retries, files on disk, exit codes.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
@@ -10,6 +11,8 @@ import { parse } from 'csv-parse/sync';
 import { main } from '../../../auditor/cli/audit-command';
 import type { Environment } from '../../../auditor/cli/parsers';
 import type { JsonReport } from '../../../auditor/reports/json-report';
+import type { RunResult } from '../../../auditor/cli/run-result';
+import { countBySeverity } from '../../../auditor/analysis/findings';
 import { SimulatedOrganization, simulatedClientFactory, type SimulatedClientFactoryOptions, type SimulatedUserSpec } from '../../../simulator/simulated-aws';
 
 const MANAGEMENT = '111111111111';
@@ -67,14 +70,23 @@ interface CliRun {
   stderr: string;
 }
 
-async function runAuditCommand(org: SimulatedOrganization, argv: string[], options: { env?: Environment; clients?: SimulatedClientFactoryOptions } = {}): Promise<CliRun> {
+interface RunAuditOptions {
+  env?: Environment;
+  clients?: SimulatedClientFactoryOptions;
+  now?: Date;
+  /** Makes stderr a terminal of this width. */
+  terminalColumns?: number;
+}
+
+async function runAuditCommand(org: SimulatedOrganization, argv: string[], options: RunAuditOptions = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
+  const writeErr = (text: string) => (stderr += text);
   const code = await main(argv, {
     env: options.env ?? {},
-    now: () => RUN_CLOCK,
+    now: () => options.now ?? RUN_CLOCK,
     stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
+    stderr: options.terminalColumns === undefined ? writeErr : { isTTY: true, columns: options.terminalColumns, write: writeErr },
     clientFactory: () => simulatedClientFactory(org, { maxAttempts: 2, ...options.clients }),
   });
   return { code, stdout, stderr };
@@ -211,7 +223,105 @@ describe('audit command against a simulated organization', () => {
     const result = await runAuditCommand(org, ['--role', 'IamAudit', '--out-dir', outDir]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /error: Organizations denied ListAccounts: run the auditor with credentials of the management account/);
+    // The directory this run created is gone again: a failed run leaves no empty --out-dir behind.
+    assert.equal(existsSync(outDir), false);
+    assert.equal(existsSync(scratch), true, 'only what the run created is removed');
+  });
+
+  it('keeps an --out-dir that existed before a failed run', async () => {
+    const org = organization(false).injectFault({ operation: 'ListAccounts', error: 'AccessDenied' });
+    const outDir = path.join(scratch, 'existing');
+    await mkdir(outDir);
+    const result = await runAuditCommand(org, ['--role', 'IamAudit', '--out-dir', outDir]);
+    assert.equal(result.code, 1);
     assert.deepEqual(await readdir(outDir), []);
+  });
+
+  it('--format json prints the run summary on stdout as one document, the human lines on stderr', async () => {
+    const outDir = path.join(scratch, 'out');
+    const result = await runAuditCommand(organization(true), ['--role', 'IamAudit', '--out-dir', outDir, '--format', 'json']);
+    assert.equal(result.code, 2, result.stderr);
+    const summary = JSON.parse(result.stdout) as RunResult;
+    assert.equal(summary.runTimestamp, RUN_TIMESTAMP);
+    assert.equal(summary.exitCode, 2);
+    assert.equal(summary.complete, false);
+    assert.deepEqual(summary.summary.accounts, { listed: 4, audited: 2, partial: 0, notAudited: 1, skipped: 1 });
+    assert.deepEqual(summary.coverageGaps.map((gap) => [gap.accountId, gap.audited]), [[NO_ROLE, 'no']]);
+    const json = JSON.parse(await readFile(path.join(outDir, `iam_audit_${RUN_TIMESTAMP}.json`), 'utf8')) as JsonReport;
+    assert.deepEqual(summary.findings, countBySeverity(json.findings ?? []));
+    assert.equal(summary.reports.dashboard, path.resolve(outDir, `iam_audit_${RUN_TIMESTAMP}.html`));
+    assert.deepEqual(summary.reports.locations, [path.resolve(outDir)]);
+    assert.equal(summary.comparison, null);
+    assert.match(result.stderr, /Audit summary/);
+  });
+
+  it('compares a local run with the newest earlier report in --out-dir, unless --no-compare', async () => {
+    const outDir = path.join(scratch, 'out');
+    const first = await runAuditCommand(organization(false), ['--role', 'IamAudit', '--out-dir', outDir]);
+    assert.equal(first.code, 0, first.stderr);
+    const later = new Date(RUN_CLOCK.getTime() + 7 * 24 * 3600 * 1000);
+    // A week later, a new key appears and the root access key has been removed.
+    const changed = organization(false);
+    changed.account(MEMBER)!.root = { mfa: 'none' };
+    changed.account(MANAGEMENT)!.users = [...MANAGEMENT_USERS, { name: 'newcomer', accessKeys: [{ id: 'AKIANEWCOMER00000001', created: '2024-03-05T00:00:00Z' }] }];
+    const second = await runAuditCommand(changed, ['--role', 'IamAudit', '--out-dir', outDir, '--format', 'json'], { now: later });
+    const summary = JSON.parse(second.stdout) as RunResult;
+    assert.ok(summary.comparison !== null);
+    assert.equal(summary.comparison.previousRun, path.join(outDir, `iam_audit_${RUN_TIMESTAMP}.json`));
+    assert.equal(summary.comparison.previousRunTimestamp, RUN_TIMESTAMP);
+    assert.equal(summary.comparison.newAccessKeys, 1);
+    assert.ok(summary.comparison.resolvedFindings >= 1, 'the root access key finding is resolved');
+    assert.match(second.stderr, new RegExp(`compared with .*iam_audit_${RUN_TIMESTAMP}\\.json`));
+
+    const third = await runAuditCommand(changed, ['--role', 'IamAudit', '--out-dir', outDir, '--format', 'json', '--no-compare'], { now: new Date(later.getTime() + 3600_000) });
+    assert.equal((JSON.parse(third.stdout) as RunResult).comparison, null);
+    assert.doesNotMatch(third.stderr, /compared with/);
+  });
+
+  it('--quiet prints only the one-line result, and errors', async () => {
+    const outDir = path.join(scratch, 'out');
+    const result = await runAuditCommand(organization(true), ['--role', 'IamAudit', '--out-dir', outDir, '--quiet']);
+    assert.equal(result.code, 2);
+    const lines = result.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0], new RegExp(`^iam-audit ${RUN_TIMESTAMP}: incomplete; 2 of 3 accounts audited \\(0 partial, 1 not audited\\); findings \\d+ critical, \\d+ high, \\d+ medium, \\d+ low; dashboard .*iam_audit_${RUN_TIMESTAMP}\\.html$`));
+    assert.equal(result.stdout, '');
+
+    const failed = await runAuditCommand(organization(false).injectFault({ operation: 'ListAccounts', error: 'AccessDenied' }), ['--role', 'IamAudit', '--out-dir', outDir, '-q']);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /^error: Organizations denied ListAccounts/);
+  });
+
+  it('sums the accounts left out by --accounts in one line instead of one line each', async () => {
+    const outDir = path.join(scratch, 'out');
+    const result = await runAuditCommand(organization(true), ['--role', 'IamAudit', '--out-dir', outDir, '--accounts', MEMBER]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^3 of 4 accounts skipped: not in --accounts$/m);
+    assert.match(result.stderr, new RegExp(`^\\[1/1\\] ${MEMBER} `, 'm'));
+    for (const id of [MANAGEMENT, SUSPENDED, NO_ROLE]) assert.doesNotMatch(result.stderr, new RegExp(`\\] ${id} `));
+  });
+
+  it('on a terminal draws one live progress line, keeps failed accounts above it, and colours unless NO_COLOR', async () => {
+    const outDir = path.join(scratch, 'out');
+    const result = await runAuditCommand(organization(true), ['--role', 'IamAudit', '--out-dir', outDir], { terminalColumns: 100 });
+    assert.equal(result.code, 2, result.stderr);
+    // No per-account line for the accounts audited cleanly; the failed one is listed, in red.
+    assert.doesNotMatch(result.stderr, new RegExp(`${MEMBER} Prod, "EU": audited`));
+    assert.match(result.stderr, new RegExp(`${NO_ROLE} Sandbox: \\u001b\\[31mnot audited`));
+    assert.match(result.stderr, /\d\/4 accounts \| .*audited.*partial.*failed.* \| +\d+s elapsed/);
+    assert.match(result.stderr, /4 of 4 accounts done: /);
+    assert.doesNotMatch(result.stderr, /Management: audited/);
+
+    const plain = await runAuditCommand(organization(true), ['--role', 'IamAudit', '--out-dir', outDir], { terminalColumns: 100, env: { NO_COLOR: '1' }, now: new Date(RUN_CLOCK.getTime() + 60_000) });
+    assert.doesNotMatch(plain.stderr, /\u001b\[\d+m/);
+    assert.match(plain.stderr, new RegExp(`${NO_ROLE} Sandbox: not audited`));
+  });
+
+  it('off a terminal writes one plain line per account, without colour', async () => {
+    const outDir = path.join(scratch, 'out');
+    const result = await runAuditCommand(organization(true), ['--role', 'IamAudit', '--out-dir', outDir]);
+    assert.match(result.stderr, new RegExp(`^\\[\\d/4\\] ${MEMBER} Prod, "EU": audited`, 'm'));
+    assert.doesNotMatch(result.stderr, /\u001b/);
   });
 
   it('exits 1 without credentials', async () => {

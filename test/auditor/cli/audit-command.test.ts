@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { AwsClientFactory } from '../../../auditor/aws/clients';
 import { buildAuditCommand, flagGivenAsValue, main } from '../../../auditor/cli/audit-command';
 import type { Environment } from '../../../auditor/cli/parsers';
-import { progressHooks } from '../../../auditor/cli/progress';
+import { runProgress } from '../../../auditor/cli/progress';
+import { CommandOutput } from '../../../auditor/cli/command-output';
 import { auditRunFixture } from '../../support/audit-run-fixture';
+import { version as PACKAGE_VERSION } from '../../../package.json';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
 
 interface CliResult {
   code: number;
@@ -96,10 +102,70 @@ describe('audit command line: usage errors', () => {
   });
 });
 
+describe('audit command line: version, profile and start-up', () => {
+  let scratch: string;
+  beforeEach(async () => {
+    scratch = await mkdtemp(path.join(os.tmpdir(), 'iam-audit-cli-'));
+  });
+  afterEach(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('--version prints the package version on stdout and exits 0', async () => {
+    for (const flag of ['--version', '-V']) {
+      const result = await runCli([flag]);
+      assert.equal(result.code, 0);
+      assert.equal(result.stdout, `${PACKAGE_VERSION}\n`);
+      assert.equal(result.awsClientsRequested, 0);
+    }
+  });
+
+  it('says that a --profile or AWS_PROFILE does not exist, naming the files, before any directory or AWS client', async () => {
+    const config = path.join(scratch, 'config');
+    const credentials = path.join(scratch, 'credentials');
+    await writeFile(config, '[default]\nregion = eu-west-1\n[profile audit-prod]\nregion = us-east-1\n[sso-session corp]\nsso_region = us-east-1\n');
+    await writeFile(credentials, '[ci]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = example\n');
+    const env = { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials };
+    const outDir = path.join(scratch, 'out');
+    const result = await runCli(['--role', 'Audit', '--profile', 'audit-prd', '--out-dir', outDir], env);
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.stderr,
+      `error: --profile: the profile "audit-prd" does not exist in ${config} or ${credentials} (profiles there: audit-prod, ci, default)\n`,
+    );
+    assert.equal(result.awsClientsRequested, 0);
+    assert.equal(existsSync(outDir), false);
+
+    const fromEnvironment = await runCli(['--role', 'Audit', '--out-dir', outDir], { ...env, AWS_PROFILE: 'nope' });
+    assert.match(fromEnvironment.stderr, /^error: AWS_PROFILE: the profile "nope" does not exist/);
+
+    // A profile of either file passes the check and goes on to the clients.
+    for (const profile of ['audit-prod', 'ci']) {
+      const known = await runCli(['--role', 'Audit', '--profile', profile, '--out-dir', outDir], env);
+      assert.equal(known.awsClientsRequested, 1, known.stderr);
+    }
+  });
+
+  it('loads no AWS SDK module for --help, --version or a bad flag', function () {
+    this.timeout(60_000);
+    const script = `
+      require('ts-node').register({ transpileOnly: true, project: ${JSON.stringify(path.join(REPO, 'tsconfig.json'))} });
+      const { main } = require(${JSON.stringify(path.join(REPO, 'auditor', 'cli', 'audit-command.ts'))});
+      (async () => {
+        for (const argv of [['--help'], ['--version'], ['--concurrency', '0']]) await main(argv, { stdout: () => undefined, stderr: () => undefined, env: {} });
+        const loaded = Object.keys(require.cache).filter((file) => /[\\/]node_modules[\\/]@(aws-sdk|smithy)[\\/]/.test(file));
+        process.stdout.write(JSON.stringify(loaded));
+      })();`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: REPO });
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(JSON.parse(child.stdout), []);
+  });
+});
+
 describe('audit command line: progress lines', () => {
   it('describes each outcome and replaces control characters of hostile names and errors', async () => {
     let written = '';
-    const hooks = progressHooks((text) => (written += text));
+    const hooks = runProgress(new CommandOutput({ write: () => true }, { write: (text: string) => (written += text) }, { format: 'text', quiet: false }, {}), {});
     const accounts = auditRunFixture().accounts;
     hooks.onAccountsListed?.(accounts.map((audit) => audit.account));
     for (const audit of accounts) await hooks.onAccountDone?.(audit);
@@ -114,7 +180,7 @@ describe('audit command line: progress lines', () => {
 
   it('numbers lines without a total when the accounts were never announced', async () => {
     let written = '';
-    const hooks = progressHooks((text) => (written += text));
+    const hooks = runProgress(new CommandOutput({ write: () => true }, { write: (text: string) => (written += text) }, { format: 'text', quiet: false }, {}), {});
     await hooks.onAccountDone?.(auditRunFixture().accounts[0]);
     assert.equal(written, '[1] 111111111111 Management: audited (5 users, 3 keys)\n');
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { progressHooks, terminalSafe } from '../../../auditor/cli/progress';
+import { runProgress, terminalSafe } from '../../../auditor/cli/progress';
+import { CommandOutput } from '../../../auditor/cli/command-output';
 import type { AccountAudit } from '../../../auditor/model';
 
 describe('terminal output', () => {
@@ -16,7 +17,7 @@ describe('terminal output', () => {
 
   it('writes an account whose name hides a right-to-left override with the override neutralised', async () => {
     let written = '';
-    const hooks = progressHooks((text) => (written += text));
+    const hooks = runProgress(new CommandOutput({ write: () => true }, { write: (text: string) => (written += text) }, { format: 'text', quiet: false }, {}), {});
     const audit: AccountAudit = {
       account: { id: '222222222222', name: 'prod\u202egnp.exe', email: 'a@example.com', state: 'ACTIVE', isManagementAccount: false },
       coverage: { accountId: '222222222222', accountName: 'prod\u202egnp.exe', state: 'ACTIVE', audited: 'yes', errors: [], skipped: null, userSource: 'credential-report' },

@@ -1,0 +1,96 @@
+// How the command talks: human lines on stderr (progress, summary, warnings, errors), stdout kept
+// for what a script reads (`--format json`, `--help`, `--version`). `--quiet` keeps only the errors
+// and the one-line result. Colour only on a terminal, and never with NO_COLOR (no-color.org).
+import { createColors } from 'picocolors';
+import { Option, type Command } from 'commander';
+import type { Environment } from './parsers';
+
+/** What the command writes to: a process stream, or anything with `write` in tests. */
+export interface OutputStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export type Colors = ReturnType<typeof createColors>;
+
+export const OUTPUT_FORMATS = ['text', 'json'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface OutputSettings {
+  format: OutputFormat;
+  quiet: boolean;
+}
+
+export const DEFAULT_OUTPUT_SETTINGS: Readonly<OutputSettings> = { format: 'text', quiet: false };
+
+// Account names and AWS error messages go to a terminal: control characters (escape sequences,
+// carriage returns that overwrite the line) are replaced so they cannot disguise the output, and so
+// are the Unicode controls that reorder or break text on display (bidirectional embeddings,
+// overrides and isolates, the directional marks, line and paragraph separators), with which a name
+// can make a line read differently from what it holds.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
+export function terminalSafe(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, ' ');
+}
+
+/** Adds `--format` and `--quiet`, shared by the audit and `merge`. */
+export function defineOutputOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--format <format>', 'text: the summary for people, on stderr; json: also the run\'s summary as one JSON document on stdout').choices([...OUTPUT_FORMATS]).default('text'))
+    .addOption(new Option('-q, --quiet', 'print only errors and the one-line result'));
+}
+
+export function readOutputSettings(command: Command): OutputSettings {
+  const options = command.opts<{ format?: OutputFormat; quiet?: boolean }>();
+  return { format: options.format ?? 'text', quiet: options.quiet === true };
+}
+
+/** Colour on a terminal unless NO_COLOR is set to anything but an empty string. */
+export function colorsFor(stream: OutputStream, env: Environment): Colors {
+  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+  return createColors(stream.isTTY === true && !noColor);
+}
+
+export class CommandOutput {
+  readonly colors: Colors;
+
+  constructor(
+    readonly stdout: OutputStream,
+    readonly stderr: OutputStream,
+    readonly settings: OutputSettings,
+    env: Environment,
+  ) {
+    this.colors = colorsFor(stderr, env);
+  }
+
+  /** A live progress line makes sense only for a person watching a terminal. */
+  get interactive(): boolean {
+    return this.stderr.isTTY === true && !this.settings.quiet;
+  }
+
+  /** Progress, summaries and other lines for people; dropped with `--quiet`. */
+  info(text: string): void {
+    if (!this.settings.quiet) this.stderr.write(text);
+  }
+
+  warn(message: string): void {
+    if (!this.settings.quiet) this.stderr.write(`${this.colors.yellow('warning:')} ${terminalSafe(message)}\n`);
+  }
+
+  error(message: string): void {
+    this.stderr.write(`${this.colors.red('error:')} ${terminalSafe(message)}\n`);
+  }
+
+  /** The one line that says how the run ended, printed even with `--quiet`. */
+  result(line: string): void {
+    this.stderr.write(`${line}\n`);
+  }
+
+  /** A document for scripts, on stdout (`--format json`). */
+  document(value: unknown): void {
+    this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+}
