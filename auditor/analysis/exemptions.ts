@@ -1,0 +1,236 @@
+// The exemptions file: findings a team has accepted for a while (a sealed break-glass key), each
+// with a reason and a last day. The same entries are honoured by the audit (a matching finding is
+// muted: kept in every report, apart from the open ones) and by the guardrails pack (a matching
+// user may be given what the pack would otherwise stop), so this module is pure and has no I/O.
+//
+//   exemptions:
+//     - account: "015197090613"      # an account id, or "*"
+//       user: break-glass-*          # an IAM user name or a glob; "root" for the root user
+//       rule: "*"                    # a rule id of the catalogue, or "*"
+//       reason: Sealed break-glass key, rotated by the platform team
+//       expires: 2027-06-30          # the last day it is in force (UTC)
+import { Minimatch } from 'minimatch';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
+import { RULE_IDS } from './findings/rule-catalogue';
+
+/** Matches any account, user or rule. */
+export const ANY = '*';
+/** The `user` that root findings are matched by (besides `*`). */
+export const ROOT_USER = 'root';
+/** The rule of the finding an expired entry gives; it is never muted itself. */
+export const EXEMPTION_EXPIRED_RULE = 'exemption-expired';
+
+export const EXEMPTION_FIELDS = ['account', 'user', 'rule', 'reason', 'expires'] as const;
+type ExemptionField = (typeof EXEMPTION_FIELDS)[number];
+
+export interface Exemption {
+  /** A 12-digit account id, or `*`. */
+  account: string;
+  /** An IAM user name or a glob (`break-glass-*`). */
+  user: string;
+  /** A rule id of the catalogue, or `*`. */
+  rule: string;
+  reason: string;
+  /** The last day the entry is in force, `YYYY-MM-DD` (through 23:59:59 UTC of that day). */
+  expires: string;
+  /** Where the entry was declared: `exemptions.yaml line 4`, or `exemptions[2]` for inline entries. */
+  declaredAt: string;
+}
+
+export interface ExemptionList {
+  /** The file (a path or an s3:// URI), or the config the entries came from. */
+  source: string;
+  entries: Exemption[];
+}
+
+/** A malformed exemptions file or entry; the message names the source, the line and the field. */
+export class ExemptionsError extends Error {
+  override readonly name = 'ExemptionsError';
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const KNOWN_RULES: ReadonlySet<string> = new Set(RULE_IDS);
+
+/** A value as read from the file, with where it was read and, for YAML scalars, its text. */
+interface LocatedValue {
+  value: unknown;
+  where: string;
+  /** The scalar as written (`015197090613`), when it came from YAML. */
+  text?: string;
+}
+
+type LocatedEntry = { where: string; fields: Map<string, LocatedValue> };
+
+function describeText(value: LocatedValue): string {
+  return value.text ?? JSON.stringify(value.value);
+}
+
+function requireText(value: LocatedValue, field: ExemptionField, source: string): string {
+  if (typeof value.value === 'string') return value.value.trim();
+  const hint = typeof value.value === 'number' || typeof value.value === 'boolean' ? `; write it in quotes ("${describeText(value)}")` : '';
+  throw new ExemptionsError(`${source} ${value.where}: ${field} should be text, got ${describeText(value)}${hint}`);
+}
+
+function checkAccount(value: LocatedValue, source: string): string {
+  if (typeof value.value === 'number' || typeof value.value === 'bigint') {
+    // YAML reads 015197090613 unquoted as the number 15197090613: the leading zero is lost.
+    throw new ExemptionsError(`${source} ${value.where}: account ${describeText(value)} must be quoted ("${describeText(value)}"); unquoted, YAML reads it as a number and drops leading zeros`);
+  }
+  const account = requireText(value, 'account', source);
+  if (account !== ANY && !ACCOUNT_ID.test(account)) {
+    throw new ExemptionsError(`${source} ${value.where}: account should be a 12-digit AWS account id in quotes, or "*", got ${JSON.stringify(account)}`);
+  }
+  return account;
+}
+
+function checkRule(value: LocatedValue, source: string): string {
+  const rule = requireText(value, 'rule', source);
+  if (rule === EXEMPTION_EXPIRED_RULE) throw new ExemptionsError(`${source} ${value.where}: rule ${EXEMPTION_EXPIRED_RULE} cannot be exempted: renew or remove the expired entry instead`);
+  if (rule !== ANY && !KNOWN_RULES.has(rule)) {
+    throw new ExemptionsError(`${source} ${value.where}: rule ${JSON.stringify(rule)} is not a rule of the audit; use "*" or one of ${RULE_IDS.join(', ')}`);
+  }
+  return rule;
+}
+
+/** `YYYY-MM-DD` of a real calendar day (no 2027-02-30). */
+export function isCalendarDate(text: string): boolean {
+  const match = CALENDAR_DATE.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+function checkExpires(value: LocatedValue, source: string): string {
+  // A YAML 1.1 parser would have made a date of it; keep the text as written.
+  const text = value.value instanceof Date ? value.value.toISOString().slice(0, 10) : requireText(value, 'expires', source);
+  if (!isCalendarDate(text)) throw new ExemptionsError(`${source} ${value.where}: expires should be a calendar date YYYY-MM-DD (the last day the exemption holds), got ${describeText(value)}`);
+  return text;
+}
+
+function checkEntry(entry: LocatedEntry, source: string): Exemption {
+  const unknown = [...entry.fields.keys()].filter((key) => !(EXEMPTION_FIELDS as readonly string[]).includes(key));
+  if (unknown.length > 0) {
+    const first = entry.fields.get(unknown[0]);
+    throw new ExemptionsError(`${source} ${first?.where ?? entry.where}: unknown field ${JSON.stringify(unknown[0])}; an exemption has exactly ${EXEMPTION_FIELDS.join(', ')}`);
+  }
+  const field = (name: ExemptionField): LocatedValue => {
+    const value = entry.fields.get(name);
+    if (value === undefined || value.value === null || value.value === undefined) {
+      const why = name === 'expires' ? ' (every exemption ends: give the last day it holds, YYYY-MM-DD)' : '';
+      throw new ExemptionsError(`${source} ${value?.where ?? entry.where}: the exemption has no ${name}${why}`);
+    }
+    return value;
+  };
+  const account = checkAccount(field('account'), source);
+  const userValue = field('user');
+  const user = requireText(userValue, 'user', source);
+  if (user === '') throw new ExemptionsError(`${source} ${userValue.where}: user is empty; give an IAM user name, a glob such as break-glass-*, or "*"`);
+  const rule = checkRule(field('rule'), source);
+  const reasonValue = field('reason');
+  const reason = requireText(reasonValue, 'reason', source);
+  if (reason === '') throw new ExemptionsError(`${source} ${reasonValue.where}: reason is empty; say why the finding is accepted, for whoever reads the report`);
+  const expires = checkExpires(field('expires'), source);
+  return { account, user, rule, reason, expires, declaredAt: entry.where };
+}
+
+// ---- the YAML file --------------------------------------------------------------------------------
+
+function lineOf(lines: LineCounter, node: { range?: [number, number, number] | null } | null | undefined): string {
+  const offset = node?.range?.[0];
+  return offset === undefined ? 'line ?' : `line ${lines.linePos(offset).line}`;
+}
+
+function yamlEntry(node: unknown, lines: LineCounter, source: string): LocatedEntry {
+  const where = lineOf(lines, node as YamlNode);
+  if (!isMap(node)) throw new ExemptionsError(`${source} ${where}: an exemption should be a mapping of ${EXEMPTION_FIELDS.join(', ')}`);
+  const fields = new Map<string, LocatedValue>();
+  for (const pair of node.items as Pair<unknown, unknown>[]) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    const value = pair.value;
+    const at = lineOf(lines, (value ?? pair.key) as YamlNode);
+    if (isScalar(value)) fields.set(key, { value: value.value, where: at, text: typeof value.source === 'string' ? value.source : undefined });
+    else fields.set(key, { value: value === null ? null : (value as YamlNode).toJSON(), where: at });
+  }
+  return { where, fields };
+}
+
+/** Parses the exemptions file; a malformed one throws an ExemptionsError naming `source`, the line and the field. */
+export function parseExemptionsYaml(text: string, source: string): ExemptionList {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (document.errors.length > 0) {
+    const [error] = document.errors;
+    const line = lines.linePos(error.pos[0]).line;
+    const hint = error.code === 'BAD_ALIAS' ? ' (a bare * starts a YAML alias: write "*" in quotes)' : '';
+    throw new ExemptionsError(`${source} line ${line}: not valid YAML: ${error.message.split('\n')[0]}${hint}`);
+  }
+  const root = document.contents;
+  const shape = `the file should hold "exemptions:", a list of entries with ${EXEMPTION_FIELDS.join(', ')}`;
+  if (root === null) return { source, entries: [] };
+  if (!isMap(root)) throw new ExemptionsError(`${source} ${lineOf(lines, root)}: ${shape}`);
+  const list = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'exemptions');
+  const other = root.items.find((pair) => !(isScalar(pair.key) && pair.key.value === 'exemptions'));
+  if (other !== undefined) throw new ExemptionsError(`${source} ${lineOf(lines, other.key as YamlNode)}: unknown key ${JSON.stringify(isScalar(other.key) ? other.key.value : other.key)}; ${shape}`);
+  if (list === undefined) throw new ExemptionsError(`${source}: ${shape}`);
+  if (list.value === null || (isScalar(list.value) && list.value.value === null)) return { source, entries: [] };
+  if (!isSeq(list.value)) throw new ExemptionsError(`${source} ${lineOf(lines, list.value as YamlNode)}: "exemptions" should be a list ("- account: ..." entries)`);
+  return { source, entries: list.value.items.map((item) => checkEntry(yamlEntry(item, lines, source), source)) };
+}
+
+// ---- entries given as JSON (the policy pack's config) -------------------------------------------
+
+/** Checks entries given as plain values (the pack's `exemptions` config): the same rules as the file. */
+export function parseExemptionEntries(value: unknown, source: string): ExemptionList {
+  if (!Array.isArray(value)) throw new ExemptionsError(`${source}: "exemptions" should be a list of entries with ${EXEMPTION_FIELDS.join(', ')}`);
+  const entries = value.map((item: unknown, index) => {
+    const where = `exemptions[${index}]`;
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new ExemptionsError(`${source} ${where}: an exemption should be an object with ${EXEMPTION_FIELDS.join(', ')}`);
+    const fields = new Map(Object.entries(item).map(([key, field]) => [key, { value: field, where: `${where}.${key}` }]));
+    return checkEntry({ where, fields }, source);
+  });
+  return { source, entries };
+}
+
+// ---- matching -----------------------------------------------------------------------------------
+
+/** True while the entry holds at `reference` (ms since the epoch): through the end of its `expires` day, UTC. */
+export function isInForce(entry: Pick<Exemption, 'expires'>, reference: number): boolean {
+  return reference < Date.parse(`${entry.expires}T00:00:00Z`) + DAY_MS;
+}
+
+/**
+ * What an entry is matched against. `user` is the IAM user name (of a key's owner too), `root` for
+ * the root user, or null for a finding about the account itself, which only `user: "*"` matches.
+ */
+export interface ExemptionSubject {
+  accountId: string;
+  user: string | null;
+  ruleId: string;
+}
+
+const GLOB_OPTIONS = { dot: true, nocomment: true, nonegate: true, noext: true } as const;
+
+/** An entry ready to be matched many times (its glob compiled once). */
+export class ExemptionMatcher {
+  private readonly user: Minimatch;
+
+  constructor(readonly entry: Exemption) {
+    this.user = new Minimatch(entry.user, GLOB_OPTIONS);
+  }
+
+  matches(subject: ExemptionSubject): boolean {
+    const { entry } = this;
+    if (entry.account !== ANY && entry.account !== subject.accountId) return false;
+    if (entry.rule !== ANY && entry.rule !== subject.ruleId) return false;
+    if (subject.user === null) return entry.user === ANY;
+    return this.user.match(subject.user);
+  }
+}
+
+/** How an entry is named in messages and reports. */
+export function describeExemption(entry: Exemption): string {
+  return `account ${entry.account}, user ${entry.user}, rule ${entry.rule}`;
+}
