@@ -150,7 +150,7 @@ async function writeShardPart(run: AuditRun, config: AuditConfig, clients: AwsCl
 
 /** The audit itself and its publication, once the flags are good and the output directory is ready. */
 async function auditAndPublish(config: AuditConfig, reportConfig: ReportConfig, comparedWith: PreviousRun | undefined, output: CommandOutput, io: CliIo): Promise<number> {
-  const [{ runAudit, AuditSetupError }, { runProgress }, { errorMessage }, { publishRun }] = await Promise.all([
+  const [{ runAudit, AuditSetupError }, { runProgress }, { errorMessage }, { loadExemptions, publishRun }] = await Promise.all([
     import('../run/run-audit'),
     import('./progress'),
     import('../publish/sinks/sink-outcome'),
@@ -166,6 +166,9 @@ async function auditAndPublish(config: AuditConfig, reportConfig: ReportConfig, 
   } catch (error) {
     return fail(`cannot set up the AWS clients: ${errorMessage(error)}`);
   }
+  // A shard does not analyse; the exemptions are read by merge.
+  const loaded = config.shard === undefined ? await loadExemptions(reportConfig, clients) : {};
+  if ('error' in loaded) return fail(loaded.error);
   const progress = runProgress(output, config);
   let run: AuditRun;
   try {
@@ -177,7 +180,7 @@ async function auditAndPublish(config: AuditConfig, reportConfig: ReportConfig, 
     progress.finish();
   }
   if (config.shard !== undefined) return writeShardPart(run, config, clients, output);
-  return publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith, output });
+  return publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith, exemptions: loaded.exemptions, output });
 }
 
 export async function main(argv: string[], io: CliIo = {}): Promise<number> {

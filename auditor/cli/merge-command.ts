@@ -7,7 +7,7 @@ import { ENV_RUN_TIME, ENV_S3_URI } from './audit-config';
 import { ConfigError, flagOrEnvironment, parseS3Uri, parseRunTime, type Environment, type S3Location } from './parsers';
 import { formatRunTimestamp } from '../run/run-audit';
 import { EXIT_USAGE_OR_SETUP } from './exit-codes';
-import { prepareReporting, publishRun } from '../publish/publish-run';
+import { loadExemptions, prepareReporting, publishRun } from '../publish/publish-run';
 import { readReportConfig, type ReportConfig } from './report-config';
 import { formatShard } from '../shard/shard';
 import { mergeShardParts, parseShardPart, ShardMergeError, type ShardPart } from '../shard/shard-merge';
@@ -101,6 +101,9 @@ export async function runMerge(command: Command, io: MergeIo): Promise<number> {
     return fail(`cannot set up the AWS clients: ${errorMessage(error)}`);
   }
 
+  const loaded = await loadExemptions(reportConfig, clients);
+  if ('error' in loaded) return fail(loaded.error);
+
   let parts: ShardPart[];
   let run;
   try {
@@ -111,5 +114,5 @@ export async function runMerge(command: Command, io: MergeIo): Promise<number> {
     throw error;
   }
   io.output.info(`merged ${parts.length} shard parts of run ${run.runTimestamp} from ${config.sources.map(describeShardSource).join(', ')}\n`);
-  return publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith: prepared.comparedWith, output: io.output });
+  return publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith: prepared.comparedWith, exemptions: loaded.exemptions, output: io.output });
 }

@@ -1,9 +1,12 @@
 // The flags of the findings, comparison and notification step, kept beside the audit's own flags
 // (audit-config.ts) and added to the same command. Values are checked before anything is sent to AWS.
 import { Command, Option } from 'commander';
-import { ConfigError, flagOrEnvironment, parseIntegerInRange, parseTopicArn, singleValueParser, type Environment } from './parsers';
+import { ConfigError, flagOrEnvironment, parseIntegerInRange, parseS3Uri, parseTopicArn, singleValueParser, type Environment } from './parsers';
 import { DEFAULT_THRESHOLDS, SEVERITIES, type FindingThresholds, type Severity } from '../analysis/findings';
+import type { ExemptionsSource } from '../publish/exemptions-source';
 import { ENV_SNS_TOPIC_ARN } from '../publish/notify';
+
+export const ENV_EXEMPTIONS = 'AUDIT_EXEMPTIONS';
 
 /** Ten years: a longer limit is a typo, not a policy. */
 export const MAX_THRESHOLD_DAYS = 3650;
@@ -20,6 +23,18 @@ export interface ReportConfig {
   /** `--fail-on`: exit 3 when a finding is at or above this severity. */
   failOn?: Severity;
   snsTopicArn?: string;
+  /** `--exemptions`: the exemptions file, on disk or in S3 (read before the audit starts). */
+  exemptions?: ExemptionsSource;
+}
+
+/** A path, or `s3://<bucket>/<key>` of one object. */
+export function parseExemptionsSource(value: string, source: string): ExemptionsSource {
+  const trimmed = value.trim();
+  if (trimmed === '') throw new ConfigError(`${source}: the file name may not be empty`);
+  if (!/^s3:\/\//i.test(trimmed)) return { kind: 'file', path: trimmed };
+  const location = parseS3Uri(trimmed, source);
+  if (location.prefix === '' || trimmed.endsWith('/')) throw new ConfigError(`${source}: expected s3://<bucket>/<key> of the exemptions file, got ${JSON.stringify(value)}`);
+  return { kind: 's3', bucket: location.bucket, key: location.prefix };
 }
 
 function daysParser(flag: string) {
@@ -36,7 +51,10 @@ export function defineReportOptions(command: Command): Command {
     .addOption(new Option('--compare <file>', 'a previous iam_audit_*.json: report new and removed keys, users who gained MFA, new and resolved findings (default: the newest earlier report in the bucket with --s3-uri, else in --out-dir)'))
     .addOption(new Option('--no-compare', 'do not compare with an earlier run'))
     .addOption(new Option('--fail-on <severity>', 'exit with code 3 when any finding is at or above this severity').choices([...SEVERITIES]))
-    .addOption(new Option('--sns-topic-arn <arn>', `publish a short run summary to this SNS topic (env ${ENV_SNS_TOPIC_ARN})`).argParser(singleValueParser('--sns-topic-arn', parseTopicArn)));
+    .addOption(new Option('--sns-topic-arn <arn>', `publish a short run summary to this SNS topic (env ${ENV_SNS_TOPIC_ARN})`).argParser(singleValueParser('--sns-topic-arn', parseTopicArn)))
+    .addOption(new Option('--exemptions <file>', `YAML file of accepted findings (account, user, rule, reason, expires), a path or s3://<bucket>/<key>: matching findings are muted (env ${ENV_EXEMPTIONS})`).argParser(
+      singleValueParser('--exemptions', parseExemptionsSource),
+    ));
 }
 
 interface ParsedReportOptions {
@@ -48,6 +66,7 @@ interface ParsedReportOptions {
   compare?: string | false;
   failOn?: Severity;
   snsTopicArn?: string;
+  exemptions?: ExemptionsSource;
 }
 
 /** Flags first, then the environment. Throws ConfigError naming the flag or variable. */
@@ -70,5 +89,7 @@ export function readReportConfig(command: Command, env: Environment): ReportConf
   if (options.failOn !== undefined) config.failOn = options.failOn;
   const snsTopicArn = flagOrEnvironment(options.snsTopicArn, env, ENV_SNS_TOPIC_ARN, parseTopicArn);
   if (snsTopicArn !== undefined) config.snsTopicArn = snsTopicArn;
+  const exemptions = flagOrEnvironment(options.exemptions, env, ENV_EXEMPTIONS, parseExemptionsSource);
+  if (exemptions !== undefined) config.exemptions = exemptions;
   return config;
 }

@@ -37,7 +37,10 @@ export interface RunResult {
   summary: Omit<RunSummary, 'complete'>;
   /** The accounts that were listed and meant to be audited but were not, or only in part, and why. */
   coverageGaps: AccountNotAudited[];
+  /** Open findings by severity: those no exemption mutes. */
   findings: FindingCounts;
+  /** Findings muted by `--exemptions`; null without an exemptions file. */
+  mutedFindings: number | null;
   maturity: { mfa: MaturityLevel; temporaryCredentials: MaturityLevel };
   reports: {
     /** The local directory and, with `--s3-uri`, the run's S3 prefix. */
@@ -87,7 +90,7 @@ export function formatResultLine(result: RunResult): string {
   const findings = SEVERITIES.map((severity) => `${result.findings[severity]} ${severity}`).join(', ');
   const parts = [
     `${accounts.audited} of ${inScope} accounts audited${accounts.partial + accounts.notAudited > 0 ? ` (${accounts.partial} partial, ${accounts.notAudited} not audited)` : ''}`,
-    `findings ${findings}`,
+    `findings ${findings}${result.mutedFindings === null ? '' : ` (${result.mutedFindings} muted)`}`,
   ];
   if (result.comparison !== null) parts.push(`since ${result.comparison.previousRunTimestamp}: ${result.comparison.newFindings} new, ${result.comparison.resolvedFindings} resolved`);
   if (result.reports.dashboard !== null) parts.push(`dashboard ${result.reports.dashboard}`);

@@ -32,7 +32,10 @@ export interface NotificationReports {
 export interface NotificationInput {
   runTimestamp: string;
   summary: RunSummary;
+  /** Open findings: those no exemption mutes. */
   findings: FindingCounts;
+  /** Findings muted by the exemptions file; undefined without one. */
+  mutedFindings?: number;
   maturity: MaturitySummary;
   reports: NotificationReports;
   /** What changed since the previous run, when there was one. */
@@ -86,7 +89,7 @@ export function buildNotification(input: NotificationInput): RunNotification {
   const lines = [
     `IAM audit ${input.runTimestamp}`,
     '',
-    `Findings: ${counts}.`,
+    `Findings: ${counts}${input.mutedFindings === undefined ? '' : ` open; ${input.mutedFindings} more muted by exemptions`}.`,
     `Coverage: ${accounts.audited} of ${accounts.listed - accounts.skipped} accounts audited completely, ${accounts.partial} partial, ${accounts.notAudited} not audited, ${accounts.skipped} skipped.`,
     `Console users without MFA: ${summary.consoleUsersWithoutMfa} of ${summary.consoleUsers}. Active access keys: ${summary.accessKeys.active}.`,
     `Maturity: MFA ${maturity.organization.mfa.level}, temporary credentials ${maturity.organization.temporaryCredentials.level}.`,

@@ -8,9 +8,12 @@ import type { AwsClientFactory } from '../aws/clients';
 import { PreviousReportError } from '../analysis/comparison';
 import type { S3Location } from '../cli/parsers';
 import { EXIT_COMPLETE, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from '../cli/exit-codes';
+import { openFindings } from '../analysis/apply-exemptions';
+import { describeExemption, ExemptionsError, type ExemptionList } from '../analysis/exemptions';
 import { countBySeverity } from '../analysis/findings';
 import { HISTORY_FILE_NAME, serializeHistory } from '../analysis/history';
 import type { AuditRun } from '../model';
+import { readExemptions } from './exemptions-source';
 import { buildNotification, publishNotification, s3ConsoleObjectUrl, type NotificationReports } from './notify';
 import { loadEarlierRuns, readPreviousRunFile, saveHistoryToS3, type PreviousRun } from './previous-run';
 import { terminalSafe, type CommandOutput } from '../cli/command-output';
@@ -62,6 +65,20 @@ export async function prepareReporting(outDir: string, reportConfig: ReportConfi
   return prepared;
 }
 
+/**
+ * `--exemptions`, read and checked once the clients exist (a file in S3 is read with them) and
+ * before the audit: a malformed file stops the run before anything is asked of the organization.
+ */
+export async function loadExemptions(reportConfig: ReportConfig, clients: AwsClientFactory): Promise<{ exemptions?: ExemptionList } | { error: string }> {
+  if (reportConfig.exemptions === undefined) return {};
+  try {
+    return { exemptions: await readExemptions(reportConfig.exemptions, '--exemptions', () => clients.s3()) };
+  } catch (error) {
+    if (error instanceof ExemptionsError) return { error: error.message };
+    throw error;
+  }
+}
+
 export interface WrittenReports {
   outcomes: SinkOutcome[];
   /** The local directory and, with S3, the run's prefix there. */
@@ -102,6 +119,8 @@ export interface PublishContext extends ReportDestinations {
   reportConfig: ReportConfig;
   /** From `--compare`, read by `prepareReporting`. */
   comparedWith?: PreviousRun;
+  /** From `--exemptions`, read by `loadExemptions`. */
+  exemptions?: ExemptionList;
   output: CommandOutput;
 }
 
@@ -135,7 +154,7 @@ export async function publishRun(run: AuditRun, context: PublishContext): Promis
     findPrevious: reportConfig.findPrevious,
     warn,
   });
-  const analysis = analyseRun(run, reportConfig.thresholds, earlier.previous?.run, earlier.history);
+  const analysis = analyseRun(run, reportConfig.thresholds, earlier.previous?.run, earlier.history, context.exemptions);
   const files = buildReportFiles(run, analysis);
   const { outcomes, locations } = await writeReports(files, run.runTimestamp, context, clients);
 
@@ -147,11 +166,15 @@ export async function publishRun(run: AuditRun, context: PublishContext): Promis
   }
 
   const summary = summarizeRun(run);
-  const findings = countBySeverity(analysis.findings);
+  const findings = countBySeverity(openFindings(analysis.findings));
+  const mutedFindings = analysis.exemptions === undefined ? null : analysis.findings.length - openFindings(analysis.findings).length;
   const changes = earlier.previous !== undefined && analysis.comparison !== undefined ? comparisonCounts(analysis.comparison, earlier.previous.source) : undefined;
   output.info(formatSummary(summary, locations));
   if (earlier.previous !== undefined) output.info(`compared with ${terminalSafe(earlier.previous.source)}\n`);
   output.info(formatAnalysis(analysis));
+  for (const entry of analysis.exemptions?.unused ?? []) {
+    warn(`${analysis.exemptions?.source} ${entry.declaredAt}: the exemption for ${describeExemption(entry)} matched no finding; remove it, or fix its account, user or rule`);
+  }
   const failOnReached = reachesFailOn(analysis, reportConfig.failOn);
   if (failOnReached) output.info(`at least one finding is ${reportConfig.failOn} or worse (--fail-on ${reportConfig.failOn})\n`);
   let notificationFailed = false;
@@ -160,6 +183,7 @@ export async function publishRun(run: AuditRun, context: PublishContext): Promis
       runTimestamp: run.runTimestamp,
       summary,
       findings,
+      mutedFindings: mutedFindings ?? undefined,
       maturity: analysis.maturity,
       reports: await notificationReports(run, context, outcomes),
       changes,
@@ -189,6 +213,7 @@ export async function publishRun(run: AuditRun, context: PublishContext): Promis
     summary: counts,
     coverageGaps: coverageGaps(run),
     findings,
+    mutedFindings,
     maturity: { mfa: analysis.maturity.organization.mfa.level, temporaryCredentials: analysis.maturity.organization.temporaryCredentials.level },
     reports: {
       locations,

@@ -7,6 +7,7 @@ export const FINDINGS_CSV_HEADER = [
   'severity', 'rule_id', 'title', 'account_id', 'account_name', 'resource_type', 'resource', 'evidence', 'remediation', 'cis', 'security_hub', 'smm',
   // The finding's identity across runs, as in the JSON report: a spreadsheet can match two runs on it.
   'key',
+  'muted', 'muted_reason', 'muted_expires',
 ] as const;
 
 function findingRow(finding: Finding): string[] {
@@ -24,6 +25,9 @@ function findingRow(finding: Finding): string[] {
     finding.controls.securityHub.join(' '),
     finding.controls.smm.join('; '),
     finding.key,
+    finding.muted === undefined ? 'no' : 'yes',
+    finding.muted?.reason ?? '',
+    finding.muted?.expires ?? '',
   ];
 }
 

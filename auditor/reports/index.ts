@@ -60,8 +60,8 @@ const REPORT_BUILDERS: readonly ReportBuilder[] = [
     contentType: HTML_CONTENT_TYPE,
     needsAnalysis: true,
     chunks: (run, analysis) => {
-      const { findings, maturity, thresholds, comparison, history } = requireAnalysis(analysis);
-      return renderDashboardChunks({ run, findings, maturity, thresholds, comparison, history: history.entries });
+      const { findings, maturity, thresholds, comparison, history, exemptions } = requireAnalysis(analysis);
+      return renderDashboardChunks({ run, findings, maturity, thresholds, comparison, history: history.entries, exemptions });
     },
   },
 ];

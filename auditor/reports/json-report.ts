@@ -1,5 +1,6 @@
 // iam_audit_<ts>.json: the whole run as the model holds it (with its schemaVersion), plus the
 // summary, so one file carries everything the CSV files do.
+import type { ExemptionsOutcome } from '../analysis/apply-exemptions';
 import type { RunComparison } from '../analysis/comparison';
 import type { Finding, FindingThresholds } from '../analysis/findings';
 import type { MaturitySummary } from '../analysis/maturity';
@@ -15,6 +16,7 @@ export type JsonReport = AuditRun & {
   findings?: Finding[];
   maturity?: MaturitySummary;
   comparison?: RunComparison;
+  exemptions?: ExemptionsOutcome;
 };
 
 function buildJsonReport(run: AuditRun, analysis?: RunAnalysis): JsonReport {
@@ -24,6 +26,7 @@ function buildJsonReport(run: AuditRun, analysis?: RunAnalysis): JsonReport {
     report.findings = analysis.findings;
     report.maturity = analysis.maturity;
     if (analysis.comparison !== undefined) report.comparison = analysis.comparison;
+    if (analysis.exemptions !== undefined) report.exemptions = analysis.exemptions;
   }
   return report;
 }

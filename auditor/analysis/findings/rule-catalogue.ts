@@ -16,6 +16,7 @@ export const RULE_IDS = [
   'root-signing-certificate-active',
   'account-not-audited',
   'account-partially-audited',
+  'exemption-expired',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -119,5 +120,12 @@ export const RULE_CATALOGUE: Readonly<Record<RuleId, RuleDescription>> = {
     severity: 'medium',
     controls: { cis: [], securityHub: [], smm: [SMM_MFA, SMM_TEMPORARY_CREDENTIALS] },
     remediation: 'Fix the failed step named in the evidence (usually a missing permission of the audit role) and run the audit again.',
+  },
+  'exemption-expired': {
+    id: 'exemption-expired',
+    title: 'Exemption expired',
+    severity: 'low',
+    controls: { cis: [], securityHub: [], smm: [] },
+    remediation: 'Fix what the exemption covered and delete the entry from the exemptions file, or, if the risk is still accepted, give the entry a new expires date (and a reason that still holds).',
   },
 };

@@ -26,15 +26,26 @@ function finding(
   resource: string,
   evidence: string,
 ): Finding {
+  return buildFinding(context.account.account, ruleId, severity, resourceType, resource, evidence);
+}
+
+/** A finding of `ruleId` in `account`, with the catalogue's title, remediation and controls. */
+export function buildFinding(
+  account: { id: string; name: string },
+  ruleId: RuleId,
+  severity: Severity,
+  resourceType: FindingResourceType,
+  resource: string,
+  evidence: string,
+): Finding {
   const rule = RULE_CATALOGUE[ruleId];
-  const { id: accountId, name: accountName } = context.account.account;
   return {
-    key: `${ruleId}|${accountId}|${resource}`,
+    key: `${ruleId}|${account.id}|${resource}`,
     ruleId,
     title: rule.title(context.thresholds),
     severity,
-    accountId,
-    accountName,
+    accountId: account.id,
+    accountName: account.name,
     resourceType,
     resource,
     evidence,

@@ -1,6 +1,7 @@
 // The figures the HTML dashboard shows, computed from the run, its findings and maturity, and
 // optionally the comparison with the previous run and the run history. Pure: the HTML writer only
 // formats what this returns, so the numbers can be tested without a browser.
+import { openFindings, type ExemptionsOutcome } from '../../analysis/apply-exemptions';
 import type { RunComparison } from '../../analysis/comparison';
 import { countBySeverity, type Finding, type FindingCounts, type FindingThresholds } from '../../analysis/findings';
 import type { HistoryEntry } from '../../analysis/history';
@@ -15,6 +16,8 @@ export interface DashboardInput {
   comparison?: RunComparison;
   /** Earlier runs and this one, oldest first (see `auditor/history.ts`). */
   history?: readonly HistoryEntry[];
+  /** What the exemptions file did, when one was given. */
+  exemptions?: ExemptionsOutcome;
 }
 
 export interface DashboardKpis {
@@ -29,7 +32,9 @@ export interface DashboardKpis {
   mfaCoveragePercent: number | null;
   activeAccessKeys: number;
   keysOlderThanMaxAge: number;
+  /** Open findings: muted ones are counted apart. */
   findings: FindingCounts;
+  mutedFindings: number;
 }
 
 export interface AgeBucket {
@@ -89,9 +94,13 @@ export interface DashboardData {
   history: HistoryEntry[];
   comparison: RunComparison | null;
   maturity: MaturitySummary;
-  /** Every finding of the run; the table holds at most DASHBOARD_FINDINGS_LIMIT of them. */
+  /** The exemptions file, its expired and unused entries; null without one. */
+  exemptions: ExemptionsOutcome | null;
+  /** Findings muted by an exemption, worst first, at most DASHBOARD_FINDINGS_LIMIT: shown apart from the open ones. */
+  mutedFindings: Finding[];
+  /** Every open finding of the run; the table holds at most DASHBOARD_FINDINGS_LIMIT of them. */
   findingsTotal: number;
-  /** The most severe findings, worst first; last, so the page can write it in pieces. */
+  /** The most severe open findings, worst first; last, so the page can write it in pieces. */
   findings: Finding[];
 }
 
@@ -174,7 +183,10 @@ function coverageGaps(run: AuditRun): CoverageGap[] {
 }
 
 export function buildDashboardData(input: DashboardInput): DashboardData {
-  const { run, findings, maturity, thresholds } = input;
+  const { run, maturity, thresholds } = input;
+  // Muted findings are shown in their own table and weigh on no count, score or chart.
+  const findings = openFindings(input.findings);
+  const muted = input.findings.filter((finding) => finding.muted !== undefined);
   const mfaByType: Record<MfaType, number> = { SecurityKey: 0, Hardware: 0, Virtual: 0, Unknown: 0, None: 0 };
   const accounts: AccountRisk[] = [];
   // Grouped once: filtering every finding for every account is quadratic, minutes at 10,000 accounts.
@@ -224,6 +236,7 @@ export function buildDashboardData(input: DashboardInput): DashboardData {
       activeAccessKeys: indicators.activeAccessKeys,
       keysOlderThanMaxAge: indicators.keysOlderThanMaxAge,
       findings: countBySeverity(findings),
+      mutedFindings: muted.length,
     },
     mfaByType,
     keyAges: keyAgeBuckets(run, thresholds),
@@ -235,6 +248,8 @@ export function buildDashboardData(input: DashboardInput): DashboardData {
     history: [...(input.history ?? [])],
     comparison: input.comparison ?? null,
     maturity,
+    exemptions: input.exemptions ?? null,
+    mutedFindings: muted.slice(0, DASHBOARD_FINDINGS_LIMIT),
     findingsTotal: findings.length,
     // The run's findings come worst first (evaluateFindings sorts them).
     findings: findings.slice(0, DASHBOARD_FINDINGS_LIMIT),

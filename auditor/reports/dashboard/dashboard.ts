@@ -98,6 +98,7 @@ function kpiSection(data: DashboardData): SafeHtml {
     ${kpi('active-keys', 'active access keys', kpis.activeAccessKeys)}
     ${kpi('old-keys', `active keys older than ${data.thresholds.keyMaxAgeDays} days`, kpis.keysOlderThanMaxAge, kpis.keysOlderThanMaxAge > 0 ? 'bad' : 'good')}
     ${kpi('critical-high', 'critical and high findings', worst, worst > 0 ? 'bad' : 'good')}
+    ${data.exemptions === null ? null : kpi('muted', 'findings muted by exemptions', kpis.mutedFindings)}
   </div></section>`;
 }
 
@@ -260,6 +261,24 @@ function findingsSection(data: DashboardData): SafeHtml {
   </section>`;
 }
 
+function mutedSection(data: DashboardData): SafeHtml | null {
+  const { exemptions } = data;
+  if (exemptions === null) return null;
+  const rows = data.mutedFindings.map((finding) => html`<tr data-key="${finding.key}"><td><span class="badge sev-${finding.severity}">${finding.severity}</span></td><td class="long">${finding.accountName}<span class="sub">${finding.accountId}</span></td><td class="long">${finding.title}<span class="sub">${finding.ruleId}</span></td><td class="long">${finding.resource}</td><td class="long">${finding.muted?.reason ?? ''}</td><td>${finding.muted?.expires ?? ''}</td></tr>`);
+  const table = rows.length === 0
+    ? html`<p class="empty">No finding of this run is muted.</p>`
+    : html`<table id="muted-table"><thead><tr><th>severity</th><th>account</th><th>finding</th><th>resource</th><th>why muted</th><th>until</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const more = data.kpis.mutedFindings > data.mutedFindings.length
+    ? html`<p class="muted">The table holds ${data.mutedFindings.length.toLocaleString('en-US')} of ${data.kpis.mutedFindings.toLocaleString('en-US')} muted findings; every one is in findings_${data.runTimestamp}.csv.</p>`
+    : null;
+  const unused = exemptions.unused.length === 0
+    ? null
+    : html`<h3>Unused entries</h3><ul>${exemptions.unused.map((entry) => html`<li data-unused="${entry.declaredAt}">${entry.declaredAt}: account ${entry.account}, user ${entry.user}, rule ${entry.rule} matched no finding</li>`)}</ul>`;
+  return html`<section class="findings" id="muted" aria-labelledby="muted-title"><h2 id="muted-title">Muted by exemptions</h2>
+    <p>${data.kpis.mutedFindings} findings muted by ${exemptions.source} (${exemptions.entries} entries, ${exemptions.expired.length} expired, ${exemptions.unused.length} unused). They are counted in no figure above; an expired entry mutes nothing and is a finding of its own.</p>
+    ${table}${more}${unused}</section>`;
+}
+
 export function renderDashboard(input: DashboardInput): string {
   const data = buildDashboardData(input);
   return renderPage(input, data, data);
@@ -322,6 +341,7 @@ ${rootSection(data)}
 ${trendSection(data)}
 ${historySection(data)}
 ${findingsSection(data)}
+${mutedSection(data)}
 </main>
 <script type="application/json" id="dashboard-data">${new SafeHtml(jsonForScriptBlock(scriptData))}</script>
 <script>${new SafeHtml(DASHBOARD_SCRIPT)}</script>

@@ -105,6 +105,8 @@ describe('evaluateFindings', () => {
     for (const id of RULE_IDS) {
       const rule = RULE_CATALOGUE[id];
       assert.ok(rule.remediation.length > 20, id);
+      // An expired exemption is about the exemptions file; the findings it let back in carry the controls.
+      if (id === 'exemption-expired') continue;
       assert.ok(rule.controls.cis.length + rule.controls.securityHub.length + rule.controls.smm.length > 0, id);
     }
   });

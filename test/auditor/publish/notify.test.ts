@@ -40,6 +40,20 @@ describe('run notification', () => {
     assert.doesNotMatch(notification.message, /alice/);
   });
 
+  it('says how many findings exemptions muted, beside the open ones, only when a file was given', () => {
+    const withFile = buildNotification({
+      runTimestamp: auditRun.runTimestamp,
+      summary: summarizeRun(auditRun),
+      findings: { critical: 0, high: 1, medium: 0, low: 0 },
+      mutedFindings: 1,
+      maturity: assessMaturity(auditRun),
+      reports: { localDirectory: '/tmp/output' },
+    });
+    assert.match(withFile.message, /Findings: 0 critical, 1 high, 0 medium, 0 low open; 1 more muted by exemptions\./);
+    assert.equal(withFile.subject, 'IAM audit 20240630T120000Z: 0 critical, 1 high, coverage incomplete');
+    assert.doesNotMatch(notification.message, /muted/);
+  });
+
   it('publishes to the topic, with a group and deduplication id for FIFO topics', async () => {
     const sns = mockClient(SNSClient);
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });

@@ -25,6 +25,18 @@ describe('findingsCsv', () => {
     assert.match(high[7], /AssumeRole: AccessDenied/);
   });
 
+  it('keeps the earlier columns in place and says in three trailing columns whether, why and until when a finding is muted', () => {
+    const [open, muted] = evaluateFindings(run([account('111111111111', 'prod', { users: [
+      user('alice', { passwordEnabled: true, passwordLastUsed: daysAgo(1) }),
+      user('break-glass', { passwordEnabled: true, passwordLastUsed: daysAgo(60) }),
+    ] })]));
+    const rows: string[][] = parse(findingsCsv([open, { ...muted, muted: { reason: 'Sealed, opened twice a year', expires: '2027-06-30' } }]));
+    assert.deepEqual(rows[0].slice(0, 12), ['severity', 'rule_id', 'title', 'account_id', 'account_name', 'resource_type', 'resource', 'evidence', 'remediation', 'cis', 'security_hub', 'smm']);
+    assert.deepEqual(rows[0].slice(-3), ['muted', 'muted_reason', 'muted_expires']);
+    assert.deepEqual([rows[1][6], ...rows[1].slice(-3)], ['alice', 'no', '', '']);
+    assert.deepEqual([rows[2][6], ...rows[2].slice(-3)], ['break-glass', 'yes', 'Sealed, opened twice a year', '2027-06-30']);
+  });
+
   it('writes the header alone when there is nothing to report', () => {
     assert.equal(findingsCsv([]), `${FINDINGS_CSV_HEADER.join(',')}\n`);
   });

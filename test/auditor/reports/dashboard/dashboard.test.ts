@@ -1,5 +1,7 @@
 import { strict as assert } from 'assert';
 import { createHash } from 'node:crypto';
+import { applyExemptions } from '../../../../auditor/analysis/apply-exemptions';
+import { parseExemptionsYaml } from '../../../../auditor/analysis/exemptions';
 import { DEFAULT_THRESHOLDS, evaluateFindings } from '../../../../auditor/analysis/findings';
 import { assessMaturity } from '../../../../auditor/analysis/maturity';
 import type { AuditRun, CloudTrailEventRecord } from '../../../../auditor/model';
@@ -128,3 +130,48 @@ describe('dashboard of an organization with more findings than the table holds',
   });
 });
 
+
+describe('dashboard with an exemptions file', () => {
+  const auditRun = run([account('111111111111', 'prod', { users: [
+    user('alice', { passwordEnabled: true, passwordLastUsed: daysAgo(1) }),
+    user('break-glass', { passwordEnabled: true, passwordLastUsed: daysAgo(2) }),
+  ] })]);
+  const exemptions = parseExemptionsYaml(`exemptions:
+  - account: "111111111111"
+    user: break-glass
+    rule: "*"
+    reason: Sealed <envelope> in the safe
+    expires: 2027-06-30
+  - account: "*"
+    user: nobody
+    rule: "*"
+    reason: stale
+    expires: 2027-06-30
+`, 'exemptions.yaml');
+  const applied = applyExemptions(evaluateFindings(auditRun), exemptions, auditRun);
+  const input = { run: auditRun, findings: applied.findings, maturity: assessMaturity(auditRun), thresholds: DEFAULT_THRESHOLDS, exemptions: applied.outcome };
+
+  it('counts muted findings in no figure and keeps them out of the findings table', () => {
+    const data = buildDashboardData(input);
+    assert.equal(data.kpis.findings.critical, 1);
+    assert.equal(data.kpis.mutedFindings, 1);
+    assert.equal(data.accounts[0].findings.critical, 1);
+    assert.deepEqual(data.findings.map((finding) => finding.resource), ['alice']);
+    assert.equal(data.findingsTotal, 1);
+    assert.deepEqual(data.mutedFindings.map((finding) => finding.resource), ['break-glass']);
+  });
+
+  it('shows the muted findings apart, with why and until when, and the unused entries', () => {
+    const page = renderDashboard(input);
+    assert.match(page, /data-kpi="muted"><span class="kpi-value">1</);
+    const section = /<section class="findings" id="muted"[^]*?<\/section>/.exec(page)?.[0] ?? '';
+    assert.match(section, /1 findings muted by exemptions\.yaml \(2 entries, 0 expired, 1 unused\)/);
+    assert.match(section, /<td class="long">break-glass<\/td><td class="long">Sealed &lt;envelope&gt; in the safe<\/td><td>2027-06-30<\/td>/);
+    assert.match(section, /line 7: account \*, user nobody, rule \* matched no finding/);
+    assert.equal([...renderDashboardChunks(input)].join(''), page);
+  });
+
+  it('shows no muted section without a file', () => {
+    assert.doesNotMatch(render(auditRun), /id="muted"|data-kpi="muted"/);
+  });
+});
