@@ -3,7 +3,7 @@
 // its own, so the accepted risk comes back to someone's desk; an entry in force that matched
 // nothing is listed as unused, since it is either stale or mistyped.
 import { ANY, describeExemption, EXEMPTION_EXPIRED_RULE, ExemptionMatcher, isInForce, ROOT_USER, type Exemption, type ExemptionList, type ExemptionSubject } from './exemptions';
-import { buildFinding, compareFindings, type Finding } from './findings';
+import { buildFinding, compareFindings, type Finding, type FindingThresholds } from './findings';
 import type { AuditRun } from '../model';
 
 /** What the exemptions did in a run: in the JSON report, the summary and the dashboard. */
@@ -40,12 +40,13 @@ export function exemptionSubject(finding: Pick<Finding, 'accountId' | 'ruleId' |
   return { accountId: finding.accountId, user, ruleId: finding.ruleId };
 }
 
-function expiredFinding(entry: Exemption, source: string, run: Pick<AuditRun, 'accounts' | 'managementAccountId'>): Finding {
+function expiredFinding(entry: Exemption, source: string, run: Pick<AuditRun, 'accounts' | 'managementAccountId'>, thresholds: FindingThresholds): Finding {
   // An entry for every account belongs to whoever runs the organization: its management account.
   const accountId = entry.account === ANY ? run.managementAccountId ?? ANY : entry.account;
   const accountName = run.accounts.find((audit) => audit.account.id === accountId)?.account.name ?? '';
   return buildFinding(
     { id: accountId, name: accountName },
+    thresholds,
     EXEMPTION_EXPIRED_RULE,
     'low',
     'account',
@@ -63,6 +64,7 @@ export function applyExemptions(
   findings: readonly Finding[],
   exemptions: ExemptionList,
   run: Pick<AuditRun, 'startedAt' | 'accounts' | 'managementAccountId'>,
+  thresholds: FindingThresholds,
 ): { findings: Finding[]; outcome: ExemptionsOutcome } {
   const reference = Date.parse(run.startedAt);
   const inForce = exemptions.entries.filter((entry) => isInForce(entry, reference)).map((entry) => new ExemptionMatcher(entry));
@@ -80,7 +82,7 @@ export function applyExemptions(
   });
   const expiredKeys = new Set<string>();
   for (const entry of expired) {
-    const finding = expiredFinding(entry, exemptions.source, run);
+    const finding = expiredFinding(entry, exemptions.source, run, thresholds);
     // Two entries alike are one finding: the key says which entry, not which line.
     if (expiredKeys.has(finding.key)) continue;
     expiredKeys.add(finding.key);

@@ -22,7 +22,7 @@ export interface RunAnalysis {
 
 export function analyseRun(run: AuditRun, thresholds: FindingThresholds, previous?: AuditRun, history: RunHistory = emptyHistory(), exemptions?: ExemptionList): RunAnalysis {
   const ruleFindings = evaluateFindings(run, thresholds);
-  const applied = exemptions === undefined ? undefined : applyExemptions(ruleFindings, exemptions, run);
+  const applied = exemptions === undefined ? undefined : applyExemptions(ruleFindings, exemptions, run, thresholds);
   const findings = applied?.findings ?? ruleFindings;
   const maturity = assessMaturity(run, thresholds.keyMaxAgeDays);
   let runs = history;

@@ -123,7 +123,7 @@ export const RULE_CATALOGUE: Readonly<Record<RuleId, RuleDescription>> = {
   },
   'exemption-expired': {
     id: 'exemption-expired',
-    title: 'Exemption expired',
+    title: () => 'Exemption expired',
     severity: 'low',
     controls: { cis: [], securityHub: [], smm: [] },
     remediation: 'Fix what the exemption covered and delete the entry from the exemptions file, or, if the risk is still accepted, give the entry a new expires date (and a reason that still holds).',

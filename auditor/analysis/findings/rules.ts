@@ -26,12 +26,13 @@ function finding(
   resource: string,
   evidence: string,
 ): Finding {
-  return buildFinding(context.account.account, ruleId, severity, resourceType, resource, evidence);
+  return buildFinding(context.account.account, context.thresholds, ruleId, severity, resourceType, resource, evidence);
 }
 
-/** A finding of `ruleId` in `account`, with the catalogue's title, remediation and controls. */
+/** A finding of `ruleId` in `account`, with the catalogue's title (as the thresholds make it), remediation and controls. */
 export function buildFinding(
   account: { id: string; name: string },
+  thresholds: FindingThresholds,
   ruleId: RuleId,
   severity: Severity,
   resourceType: FindingResourceType,
@@ -42,7 +43,7 @@ export function buildFinding(
   return {
     key: `${ruleId}|${account.id}|${resource}`,
     ruleId,
-    title: rule.title(context.thresholds),
+    title: rule.title(thresholds),
     severity,
     accountId: account.id,
     accountName: account.name,

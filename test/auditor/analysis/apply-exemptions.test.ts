@@ -44,7 +44,7 @@ describe('applying the exemptions', () => {
     reason: Sealed break-glass key
     expires: 2027-06-30
 `);
-    const { findings: applied, outcome } = applyExemptions(findings, list, organization());
+    const { findings: applied, outcome } = applyExemptions(findings, list, organization(), DEFAULT_THRESHOLDS);
     assert.deepEqual(keys(applied), keys(findings));
     const muted = applied.filter((finding) => finding.muted !== undefined);
     assert.deepEqual(muted.map((finding) => finding.resource), ['break-glass-admin/AKIABREAKGLASS']);
@@ -71,7 +71,7 @@ describe('applying the exemptions', () => {
     rule: account-not-audited
     reason: closing this account
     expires: 2027-01-01
-`), organization());
+`), organization(), DEFAULT_THRESHOLDS);
     const muted = applied.filter((finding) => finding.muted !== undefined).map((finding) => `${finding.ruleId} ${finding.resource}`);
     assert.deepEqual(muted.sort(), ['account-not-audited 333333333333', `root-virtual-mfa-only root`]);
     assert.deepEqual(outcome.unused.map((entry) => entry.declaredAt), ['line 7']);
@@ -91,11 +91,11 @@ describe('applying the exemptions', () => {
     expires: ${expires}
 `);
     const findings = evaluateFindings(organization());
-    const lastDay = applyExemptions(findings, entry(TODAY), organization());
+    const lastDay = applyExemptions(findings, entry(TODAY), organization(), DEFAULT_THRESHOLDS);
     assert.equal(lastDay.outcome.mutedFindings, 2);
     assert.ok(!lastDay.findings.some((finding) => finding.ruleId === 'exemption-expired'));
 
-    const dayAfter = applyExemptions(findings, entry(YESTERDAY), organization());
+    const dayAfter = applyExemptions(findings, entry(YESTERDAY), organization(), DEFAULT_THRESHOLDS);
     assert.equal(dayAfter.outcome.mutedFindings, 0);
     assert.deepEqual(openFindings(dayAfter.findings).length, dayAfter.findings.length);
     assert.deepEqual(dayAfter.outcome.expired.map((expired) => expired.expires), [YESTERDAY]);
@@ -115,7 +115,7 @@ describe('applying the exemptions', () => {
     rule: console-user-without-mfa
     reason: onboarding
     expires: 2024-01-01
-`), organization()).findings;
+`), organization(), DEFAULT_THRESHOLDS).findings;
     const first = expiredIn('');
     const moved = expiredIn(`  - account: "*"\n    user: nobody\n    rule: "*"\n    reason: r\n    expires: 2030-01-01\n`);
     assert.deepEqual(first.map((finding) => [finding.accountId, finding.accountName]), [[PROD, 'prod']]);
@@ -128,7 +128,7 @@ describe('applying the exemptions', () => {
     rule: "*"
     reason: typo in the user name
     expires: 2030-01-01
-`), organization());
+`), organization(), DEFAULT_THRESHOLDS);
     assert.deepEqual(outcome.unused.map((entry) => [entry.declaredAt, entry.user]), [['line 2', 'breakglass']]);
   });
 });

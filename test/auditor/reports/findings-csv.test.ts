@@ -18,10 +18,10 @@ describe('findingsCsv', () => {
       'critical', 'console-user-without-mfa', '111111111111', `'=HYPERLINK("http://evil")`, 'alice, "the admin"', '1.10', 'IAM.5 IAM.19',
     ]);
     assert.deepEqual([high[0], high[1], high[6]], ['high', 'account-not-audited', '222222222222']);
-    // The stable key is the last column, after the columns the file always had.
-    assert.equal(FINDINGS_CSV_HEADER[FINDINGS_CSV_HEADER.length - 1], 'key');
-    assert.equal(critical[critical.length - 1], findings[0].key);
-    assert.equal(high[high.length - 1], 'account-not-audited|222222222222|222222222222');
+    // The stable key follows the columns the file always had.
+    assert.equal(FINDINGS_CSV_HEADER[12], 'key');
+    assert.equal(critical[12], findings[0].key);
+    assert.equal(high[12], 'account-not-audited|222222222222|222222222222');
     assert.match(high[7], /AssumeRole: AccessDenied/);
   });
 
@@ -31,10 +31,10 @@ describe('findingsCsv', () => {
       user('break-glass', { passwordEnabled: true, passwordLastUsed: daysAgo(60) }),
     ] })]));
     const rows: string[][] = parse(findingsCsv([open, { ...muted, muted: { reason: 'Sealed, opened twice a year', expires: '2027-06-30' } }]));
-    assert.deepEqual(rows[0].slice(0, 12), ['severity', 'rule_id', 'title', 'account_id', 'account_name', 'resource_type', 'resource', 'evidence', 'remediation', 'cis', 'security_hub', 'smm']);
-    assert.deepEqual(rows[0].slice(-3), ['muted', 'muted_reason', 'muted_expires']);
-    assert.deepEqual([rows[1][6], ...rows[1].slice(-3)], ['alice', 'no', '', '']);
-    assert.deepEqual([rows[2][6], ...rows[2].slice(-3)], ['break-glass', 'yes', 'Sealed, opened twice a year', '2027-06-30']);
+    assert.deepEqual(rows[0].slice(0, 13), ['severity', 'rule_id', 'title', 'account_id', 'account_name', 'resource_type', 'resource', 'evidence', 'remediation', 'cis', 'security_hub', 'smm', 'key']);
+    assert.deepEqual(rows[0].slice(13), ['muted', 'muted_reason', 'muted_expires']);
+    assert.deepEqual([rows[1][6], ...rows[1].slice(13)], ['alice', 'no', '', '']);
+    assert.deepEqual([rows[2][6], ...rows[2].slice(13)], ['break-glass', 'yes', 'Sealed, opened twice a year', '2027-06-30']);
   });
 
   it('writes the header alone when there is nothing to report', () => {

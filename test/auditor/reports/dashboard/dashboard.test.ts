@@ -148,7 +148,7 @@ describe('dashboard with an exemptions file', () => {
     reason: stale
     expires: 2027-06-30
 `, 'exemptions.yaml');
-  const applied = applyExemptions(evaluateFindings(auditRun), exemptions, auditRun);
+  const applied = applyExemptions(evaluateFindings(auditRun), exemptions, auditRun, DEFAULT_THRESHOLDS);
   const input = { run: auditRun, findings: applied.findings, maturity: assessMaturity(auditRun), thresholds: DEFAULT_THRESHOLDS, exemptions: applied.outcome };
 
   it('counts muted findings in no figure and keeps them out of the findings table', () => {
