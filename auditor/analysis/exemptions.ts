@@ -11,6 +11,7 @@
 //       expires: 2027-06-30          # the last day it is in force (UTC)
 import { Minimatch } from 'minimatch';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
+import { isAccountId } from '../cli/parsers';
 import { RULE_IDS } from './findings/rule-catalogue';
 
 /** Matches any account, user or rule. */
@@ -48,7 +49,6 @@ export class ExemptionsError extends Error {
   override readonly name = 'ExemptionsError';
 }
 
-const ACCOUNT_ID = /^\d{12}$/;
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const KNOWN_RULES: ReadonlySet<string> = new Set(RULE_IDS);
@@ -79,7 +79,7 @@ function checkAccount(value: LocatedValue, source: string): string {
     throw new ExemptionsError(`${source} ${value.where}: account ${describeText(value)} must be quoted ("${describeText(value)}"); unquoted, YAML reads it as a number and drops leading zeros`);
   }
   const account = requireText(value, 'account', source);
-  if (account !== ANY && !ACCOUNT_ID.test(account)) {
+  if (account !== ANY && !isAccountId(account)) {
     throw new ExemptionsError(`${source} ${value.where}: account should be a 12-digit AWS account id in quotes, or "*", got ${JSON.stringify(account)}`);
   }
   return account;

@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { GetObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import { main } from '../../../auditor/cli/audit-command';
 import type { Environment } from '../../../auditor/cli/parsers';
@@ -149,34 +148,34 @@ describe('audit command with an exemptions file', () => {
   });
 
   describe('kept in S3', () => {
-    let s3Mock: AwsClientStub<S3Client>;
-    before(() => {
-      s3Mock = mockClient(S3Client);
-    });
-    afterEach(() => s3Mock.reset());
-    after(() => s3Mock.restore());
+    async function organizationWithFile(): Promise<SimulatedOrganization> {
+      const org = organization().addBucket('audit-reports');
+      await simulatedClientFactory(org).s3().send(new PutObjectCommand({ Bucket: 'audit-reports', Key: 'config/exemptions.yaml', Body: EXEMPTIONS }));
+      return org;
+    }
 
     it('reads s3://<bucket>/<key> (env AUDIT_EXEMPTIONS) with the auditor\'s credentials', async () => {
-      const body = { transformToString: async () => EXEMPTIONS } as unknown as GetObjectCommandOutput['Body'];
-      s3Mock.on(GetObjectCommand, { Bucket: 'audit-reports', Key: 'config/exemptions.yaml' }).resolves({ Body: body });
-      const result = await runAudit(organization(), ['--role', 'IamAudit', '--out-dir', outDir, '--no-cloudtrail'], { AUDIT_EXEMPTIONS: 's3://audit-reports/config/exemptions.yaml' });
+      const org = await organizationWithFile();
+      const result = await runAudit(org, ['--role', 'IamAudit', '--out-dir', outDir, '--no-cloudtrail'], { AUDIT_EXEMPTIONS: 's3://audit-reports/config/exemptions.yaml' });
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stderr, /Exemptions \(s3:\/\/audit-reports\/config\/exemptions\.yaml\): 4 entries, 2 findings muted/);
+      assert.equal(org.calls('GetObject'), 1);
     });
 
     it('stops before the audit when the object cannot be read', async () => {
-      s3Mock.on(GetObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
-      const org = organization();
-      const result = await runAudit(org, ['--role', 'IamAudit', '--out-dir', outDir, '--exemptions', 's3://audit-reports/config/exemptions.yaml']);
+      const org = await organizationWithFile();
+      const result = await runAudit(org, ['--role', 'IamAudit', '--out-dir', outDir, '--exemptions', 's3://audit-reports/config/missing.yaml']);
       assert.equal(result.code, 1);
-      assert.match(result.stderr, /^error: --exemptions: cannot read s3:\/\/audit-reports\/config\/exemptions\.yaml: AccessDenied: Access Denied/m);
-      assert.equal(org.calls(), 0);
+      assert.match(result.stderr, /^error: --exemptions: cannot read s3:\/\/audit-reports\/config\/missing\.yaml: NoSuchKey/m);
+      assert.equal(org.calls('ListAccounts'), 0);
     });
 
     it('refuses an s3:// URI without a key', async () => {
       const result = await runAudit(organization(), ['--role', 'IamAudit', '--out-dir', outDir, '--exemptions', 's3://audit-reports/']);
       assert.equal(result.code, 1);
-      assert.match(result.stderr, /--exemptions: expected s3:\/\/<bucket>\/<key> of the exemptions file/);
+      assert.match(result.stderr, /'--exemptions <file>' argument 's3:\/\/audit-reports\/' is invalid\. Expected s3:\/\/<bucket>\/<key> of the exemptions file/);
+      const fromEnvironment = await runAudit(organization(), ['--role', 'IamAudit', '--out-dir', outDir], { AUDIT_EXEMPTIONS: 's3://audit-reports' });
+      assert.match(fromEnvironment.stderr, /^error: AUDIT_EXEMPTIONS: expected s3:\/\/<bucket>\/<key> of the exemptions file/m);
     });
   });
 });
