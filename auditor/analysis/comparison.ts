@@ -7,6 +7,7 @@ import { evaluateFindings, type Finding, type FindingThresholds } from './findin
 import { DEFAULT_THRESHOLDS } from './findings/thresholds';
 import { auditRunWith, SCHEMA_VERSION, type AccessKeyRecord, type AccountAudit, type AuditRun } from '../model';
 import { parseJsonFile } from '../publish/json-text';
+import { hasMfa } from './facts';
 
 export class PreviousReportError extends Error {
   override readonly name = 'PreviousReportError';
@@ -190,12 +191,11 @@ export function compareRuns(previous: AuditRun, current: AuditRun, thresholds: F
   const removedAccessKeys = [...previousKeys].filter(([id, key]) => !currentKeys.has(id) && readNow.has(key.accountId)).map(([, key]) => key);
 
   const previousMfa = new Map<string, boolean>();
-  for (const account of previous.accounts) for (const user of account.users) previousMfa.set(`${account.account.id}|${user.userName}`, user.mfaActive || user.mfaType !== 'None');
+  for (const account of previous.accounts) for (const user of account.users) previousMfa.set(`${account.account.id}|${user.userName}`, hasMfa(user));
   const usersWhoGainedMfa: UserChange[] = [];
   for (const account of current.accounts) {
     for (const user of account.users) {
-      const hasMfa = user.mfaActive || user.mfaType !== 'None';
-      if (hasMfa && previousMfa.get(`${account.account.id}|${user.userName}`) === false) {
+      if (hasMfa(user) && previousMfa.get(`${account.account.id}|${user.userName}`) === false) {
         usersWhoGainedMfa.push({ accountId: account.account.id, accountName: account.account.name, userName: user.userName, mfaType: user.mfaType });
       }
     }

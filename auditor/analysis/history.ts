@@ -3,6 +3,7 @@
 import { countBySeverity, type Finding, type FindingCounts } from './findings';
 import type { MaturitySummary } from './maturity';
 import type { AuditRun } from '../model';
+import { coverageCounts } from './facts';
 import { parseJsonFile } from '../publish/json-text';
 
 export const HISTORY_FILE_NAME = 'history.json';
@@ -28,13 +29,13 @@ export interface RunHistory {
 }
 
 export function historyEntry(run: AuditRun, findings: readonly Finding[], maturity: MaturitySummary): HistoryEntry {
-  const inScope = run.accounts.filter((account) => account.coverage.skipped === null);
+  const coverage = coverageCounts(run.accounts);
   const { indicators } = maturity.organization;
   return {
     runTimestamp: run.runTimestamp,
     startedAt: run.startedAt,
-    accountsInScope: inScope.length,
-    accountsAudited: inScope.filter((account) => account.coverage.audited === 'yes').length,
+    accountsInScope: coverage.inScope,
+    accountsAudited: coverage.audited,
     consoleUsers: indicators.consoleUsers,
     consoleUsersWithoutMfa: indicators.consoleUsers - indicators.consoleUsersWithMfa,
     activeAccessKeys: indicators.activeAccessKeys,

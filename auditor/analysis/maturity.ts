@@ -4,7 +4,7 @@
 // | level       | Phase 1: MFA                                   | Phase 2: temporary credentials                  |
 // | Not Started | no visibility into MFA coverage                | no inventory of long-term credentials           |
 // | In Progress | audits run, gaps identified                    | access keys identified and catalogued           |
-// | Complete    | 100% of console users have MFA                 | keys older than 90 days eliminated              |
+// | Complete    | 100% of console users have MFA                 | keys older than --key-max-age-days eliminated   |
 // | Advanced    | policy prevents console access without MFA     | temporary credentials for all programmatic use  |
 //
 // "Visibility" needs the account's users: an account that was not audited is Not Started, and a
@@ -13,6 +13,7 @@
 // claims it; the guardrails policy pack is the way to get there.
 import type { AccountAudit, AuditRun } from '../model';
 import { DEFAULT_THRESHOLDS } from './findings/thresholds';
+import { coverageCounts, credentialCounts, isInScope, runReference } from './facts';
 
 export const MATURITY_LEVELS = ['Not Started', 'In Progress', 'Complete', 'Advanced'] as const;
 export type MaturityLevel = (typeof MATURITY_LEVELS)[number];
@@ -24,7 +25,7 @@ export interface MaturityIndicators {
   mfaCoveragePercent: number | null;
   /** Active IAM user access keys. */
   activeAccessKeys: number;
-  /** Active IAM user access keys older than the rotation limit (90 days by default). */
+  /** Active IAM user access keys older than the configured maximum (`--key-max-age-days`). */
   keysOlderThanMaxAge: number;
   /** Active user access keys plus root access keys: every long-term programmatic credential. */
   longTermCredentials: number;
@@ -55,30 +56,17 @@ export interface MaturitySummary {
   accounts: AccountMaturity[];
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 function indicatorsOf(accounts: readonly AccountAudit[], reference: number, keyMaxAgeDays: number): MaturityIndicators {
-  const indicators: MaturityIndicators = {
-    consoleUsers: 0, consoleUsersWithMfa: 0, mfaCoveragePercent: null, activeAccessKeys: 0, keysOlderThanMaxAge: 0, longTermCredentials: 0, rootAccessKeys: 0,
+  const counts = credentialCounts(accounts, reference, keyMaxAgeDays);
+  return {
+    consoleUsers: counts.consoleUsers,
+    consoleUsersWithMfa: counts.consoleUsersWithMfa,
+    mfaCoveragePercent: counts.consoleUsers > 0 ? Math.floor((counts.consoleUsersWithMfa / counts.consoleUsers) * 100) : null,
+    activeAccessKeys: counts.activeAccessKeys,
+    keysOlderThanMaxAge: counts.activeKeysOlderThanMaxAge,
+    longTermCredentials: counts.activeAccessKeys + counts.rootAccessKeys,
+    rootAccessKeys: counts.rootAccessKeys,
   };
-  for (const account of accounts) {
-    for (const user of account.users) {
-      if (user.passwordEnabled) {
-        indicators.consoleUsers += 1;
-        if (user.mfaActive || user.mfaType !== 'None') indicators.consoleUsersWithMfa += 1;
-      }
-      for (const key of user.accessKeys) {
-        if (key.status !== 'Active') continue;
-        indicators.activeAccessKeys += 1;
-        if (reference - Date.parse(key.createdDate) > keyMaxAgeDays * DAY_MS) indicators.keysOlderThanMaxAge += 1;
-      }
-    }
-    // The credential report says a root key is active but not how many: count at least one.
-    if (account.root?.accessKeysActive) indicators.rootAccessKeys += Math.max(1, account.root.accessKeysPresent);
-  }
-  indicators.longTermCredentials = indicators.activeAccessKeys + indicators.rootAccessKeys;
-  if (indicators.consoleUsers > 0) indicators.mfaCoveragePercent = Math.floor((indicators.consoleUsersWithMfa / indicators.consoleUsers) * 100);
-  return indicators;
 }
 
 interface Visibility {
@@ -89,13 +77,8 @@ interface Visibility {
 }
 
 function visibilityOf(accounts: readonly AccountAudit[]): Visibility {
-  let seen = 0;
-  let incomplete = 0;
-  for (const account of accounts) {
-    if (account.coverage.audited !== 'no') seen += 1;
-    if (account.coverage.audited !== 'yes') incomplete += 1;
-  }
-  return { seen, incomplete };
+  const counts = coverageCounts(accounts);
+  return { seen: counts.audited + counts.partial, incomplete: counts.partial + counts.notAudited };
 }
 
 function mfaMaturity(indicators: MaturityIndicators, visibility: Visibility): ControlMaturity {
@@ -130,8 +113,8 @@ function assess(accounts: readonly AccountAudit[], reference: number, keyMaxAgeD
 }
 
 export function assessMaturity(run: AuditRun, keyMaxAgeDays: number = DEFAULT_THRESHOLDS.keyMaxAgeDays): MaturitySummary {
-  const reference = Date.parse(run.startedAt);
-  const inScope = run.accounts.filter((account) => account.coverage.skipped === null);
+  const reference = runReference(run);
+  const inScope = run.accounts.filter(isInScope);
   return {
     keyMaxAgeDays,
     organization: assess(inScope, reference, keyMaxAgeDays),

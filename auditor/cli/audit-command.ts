@@ -14,6 +14,7 @@ import { ConfigError, type Environment } from './parsers';
 import { EXIT_COMPLETE, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from './exit-codes';
 import { defineMergeCommand } from './merge-options';
 import { defineReportOptions, readReportConfig, type ReportConfig } from './report-config';
+import { DEFAULT_THRESHOLDS } from '../analysis/findings/thresholds';
 import { CommandOutput, defineOutputOptions, readOutputSettings, type OutputStream } from './command-output';
 import type { AuditRun } from '../model';
 import type { PreviousRun } from '../publish/previous-run';
@@ -140,7 +141,8 @@ async function writeShardPart(run: AuditRun, config: AuditConfig, clients: AwsCl
   // In pieces, as the reports are: a large shard's part never has to be one string either.
   const part = reportFileInPieces(shardReportFileName(run.runTimestamp, shard), JSON_CONTENT_TYPE, () => jsonReportChunks(run));
   const { outcomes, locations } = await writeReports([part], run.runTimestamp, { outDir: config.outDir, s3: config.s3 }, clients);
-  const summary = summarizeRun(run);
+  // A shard takes no report flags (they go to merge), so its figures are judged by the defaults.
+  const summary = summarizeRun(run, DEFAULT_THRESHOLDS.keyMaxAgeDays);
   output.info(`shard ${formatShard(shard)}: ${run.accounts.length} of the ${shard.accountIds.length} accounts listed; merge the parts of all ${shard.count} shards for the reports\n`);
   output.info(formatSummary(summary, locations));
   const exitCode = reportWriteFailures(outcomes, output) ? EXIT_USAGE_OR_SETUP : summary.complete ? EXIT_COMPLETE : EXIT_INCOMPLETE;

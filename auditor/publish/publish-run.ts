@@ -165,7 +165,7 @@ export async function publishRun(run: AuditRun, context: PublishContext): Promis
     if (context.s3 !== undefined) await saveHistoryToS3(clients.s3(), context.s3, analysis.history).catch((error: unknown) => warn(`run history not saved to S3: ${errorMessage(error)}`));
   }
 
-  const summary = summarizeRun(run);
+  const summary = summarizeRun(run, reportConfig.thresholds.keyMaxAgeDays);
   const findings = countBySeverity(openFindings(analysis.findings));
   const mutedFindings = analysis.exemptions === undefined ? null : analysis.findings.length - openFindings(analysis.findings).length;
   const changes = earlier.previous !== undefined && analysis.comparison !== undefined ? comparisonCounts(analysis.comparison, earlier.previous.source) : undefined;

@@ -2,7 +2,7 @@
 // summary, so one file carries everything the CSV files do.
 import type { ExemptionsOutcome } from '../analysis/apply-exemptions';
 import type { RunComparison } from '../analysis/comparison';
-import type { Finding, FindingThresholds } from '../analysis/findings';
+import { DEFAULT_THRESHOLDS, type Finding, type FindingThresholds } from '../analysis/findings';
 import type { MaturitySummary } from '../analysis/maturity';
 import type { AuditRun } from '../model';
 import type { RunAnalysis } from '../analysis/run-analysis';
@@ -20,7 +20,9 @@ export type JsonReport = AuditRun & {
 };
 
 function buildJsonReport(run: AuditRun, analysis?: RunAnalysis): JsonReport {
-  const report: JsonReport = { ...run, summary: summarizeRun(run) };
+  // Without an analysis (a shard's part) no report flags were given: the defaults judge the figures.
+  const thresholds = analysis?.thresholds ?? DEFAULT_THRESHOLDS;
+  const report: JsonReport = { ...run, summary: summarizeRun(run, thresholds.keyMaxAgeDays) };
   if (analysis !== undefined) {
     report.thresholds = analysis.thresholds;
     report.findings = analysis.findings;

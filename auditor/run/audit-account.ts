@@ -8,6 +8,7 @@ import { collectRemediationEvents } from '../collectors/cloudtrail';
 import { collectAccountIam, type AccountIamCollection } from '../collectors/iam';
 import type { AccountAudit, AccountCoverage, CloudTrailEventRecord, OrgAccount } from '../model';
 import type { AuditOptions, SkipDecision } from './run-audit';
+import { daysBefore } from '../analysis/facts';
 
 function coverageFor(account: OrgAccount, fields: Pick<AccountCoverage, 'audited' | 'errors' | 'skipped' | 'userSource'>): AccountCoverage {
   return { accountId: account.id, accountName: account.name, state: account.state, ...fields };
@@ -109,7 +110,7 @@ export async function auditAccount(account: OrgAccount, context: AccountContext)
     ? collectRemediationEvents(clients.cloudTrail(credentials, options.cloudTrail.region), {
         accountId: account.id,
         accountName: account.name,
-        startTime: new Date(now.getTime() - options.cloudTrail.sinceDays * 24 * 60 * 60 * 1000),
+        startTime: daysBefore(now, options.cloudTrail.sinceDays),
         endTime: now,
       })
     : null;

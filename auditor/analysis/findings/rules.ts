@@ -4,18 +4,26 @@ import type { AccessKeyRecord, AccountAudit, AuditRun, IamUserRecord } from '../
 import { compareFindings, type Finding, type FindingResourceType, type Severity } from './finding';
 import { RULE_CATALOGUE, type RuleId } from './rule-catalogue';
 import { DEFAULT_THRESHOLDS, validateThresholds, type FindingThresholds } from './thresholds';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import {
+  ageInDays,
+  hasMfa,
+  isActiveKey,
+  isConsoleUser,
+  isInScope,
+  isOlderThan,
+  isUnusedFor,
+  isWithin,
+  keyAgeDays,
+  keyIdleDays,
+  passwordIdleDays,
+  runReference,
+} from '../facts';
 
 interface RuleContext {
   account: AccountAudit;
   /** Milliseconds since the epoch of the run's start. */
   reference: number;
   thresholds: FindingThresholds;
-}
-
-function daysSince(reference: number, isoDate: string): number {
-  return Math.floor((reference - Date.parse(isoDate)) / DAY_MS);
 }
 
 function finding(
@@ -60,10 +68,10 @@ function keyResource(user: IamUserRecord, key: AccessKeyRecord): string {
 }
 
 function consoleUserWithoutMfa(context: RuleContext, user: IamUserRecord): Finding[] {
-  if (!user.passwordEnabled || user.mfaActive || user.mfaType !== 'None') return [];
+  if (!isConsoleUser(user) || hasMfa(user)) return [];
   const { recentLoginDays } = context.thresholds;
-  const daysSinceLogin = user.passwordLastUsed === null ? null : daysSince(context.reference, user.passwordLastUsed);
-  const recent = daysSinceLogin !== null && daysSinceLogin <= recentLoginDays;
+  const daysSinceLogin = user.passwordLastUsed === null ? null : ageInDays(context.reference, user.passwordLastUsed);
+  const recent = daysSinceLogin !== null && isWithin(daysSinceLogin, recentLoginDays);
   const lastUse = user.passwordLastUsed === null ? 'the password was never used' : `password last used ${user.passwordLastUsed} (${daysSinceLogin} days ago)`;
   return [finding(context, 'console-user-without-mfa', recent ? 'critical' : 'high', 'iam-user', user.userName, `console password enabled, no MFA device; ${lastUse}`)];
 }
@@ -71,22 +79,22 @@ function consoleUserWithoutMfa(context: RuleContext, user: IamUserRecord): Findi
 function accessKeyRules(context: RuleContext, user: IamUserRecord): Finding[] {
   const { keyMaxAgeDays, keyCriticalAgeDays, unusedDays } = context.thresholds;
   const findings: Finding[] = [];
-  const activeKeys = user.accessKeys.filter((key) => key.status === 'Active');
+  const activeKeys = user.accessKeys.filter(isActiveKey);
   for (const key of activeKeys) {
     const resource = keyResource(user, key);
-    const age = daysSince(context.reference, key.createdDate);
+    const age = keyAgeDays(key, context.reference);
     const lastUse = key.lastUsedDate === null ? 'never used' : `last used ${key.lastUsedDate}${key.lastUsedService ? ` (${key.lastUsedService})` : ''}`;
-    if (age > keyCriticalAgeDays) {
+    if (isOlderThan(age, keyCriticalAgeDays)) {
       findings.push(finding(context, 'access-key-very-old', 'high', 'access-key', resource, `active key created ${key.createdDate}, ${age} days old (limit ${keyCriticalAgeDays}); ${lastUse}`));
-    } else if (age > keyMaxAgeDays) {
+    } else if (isOlderThan(age, keyMaxAgeDays)) {
       findings.push(finding(context, 'access-key-not-rotated', 'medium', 'access-key', resource, `active key created ${key.createdDate}, ${age} days old (limit ${keyMaxAgeDays}); ${lastUse}`));
     }
-    if (key.lastUsedDate === null) {
-      const severity: Severity = age > unusedDays ? 'medium' : 'low';
+    const idle = keyIdleDays(key, context.reference);
+    if (idle === null) {
+      const severity: Severity = isOlderThan(age, unusedDays) ? 'medium' : 'low';
       findings.push(finding(context, 'access-key-never-used', severity, 'access-key', resource, `active key created ${key.createdDate} (${age} days ago) and never used`));
     } else {
-      const idle = daysSince(context.reference, key.lastUsedDate);
-      if (idle >= unusedDays) {
+      if (isUnusedFor(idle, unusedDays)) {
         findings.push(finding(context, 'credentials-unused', 'medium', 'access-key', resource, `active key last used ${key.lastUsedDate}, ${idle} days ago (limit ${unusedDays})`));
       }
     }
@@ -98,12 +106,11 @@ function accessKeyRules(context: RuleContext, user: IamUserRecord): Finding[] {
 }
 
 function unusedPassword(context: RuleContext, user: IamUserRecord): Finding[] {
-  if (!user.passwordEnabled) return [];
+  if (!isConsoleUser(user)) return [];
   const { unusedDays } = context.thresholds;
   // A password never used counts from the user's creation: a new user has time to sign in.
-  const since = user.passwordLastUsed ?? user.createdDate;
-  const idle = daysSince(context.reference, since);
-  if (idle < unusedDays) return [];
+  const idle = passwordIdleDays(user, context.reference);
+  if (!isUnusedFor(idle, unusedDays)) return [];
   const evidence = user.passwordLastUsed === null
     ? `console password never used; user created ${user.createdDate}, ${idle} days ago (limit ${unusedDays})`
     : `console password last used ${user.passwordLastUsed}, ${idle} days ago (limit ${unusedDays})`;
@@ -131,8 +138,7 @@ function rootRules(context: RuleContext): Finding[] {
 
 function coverageRules(context: RuleContext): Finding[] {
   const { coverage } = context.account;
-  // Deliberately skipped accounts (suspended, filtered out) are a choice, not a blind spot.
-  if (coverage.skipped !== null || coverage.audited === 'yes') return [];
+  if (!isInScope(context.account) || coverage.audited === 'yes') return [];
   const reasons = coverage.errors.length > 0 ? coverage.errors.join('; ') : 'no reason recorded';
   if (coverage.audited === 'no') {
     return [finding(context, 'account-not-audited', 'high', 'account', coverage.accountId, `not audited: ${reasons}`)];
@@ -152,7 +158,6 @@ export function evaluateAccount(account: AccountAudit, reference: number, thresh
 /** Every finding of the run, worst first. */
 export function evaluateFindings(run: AuditRun, thresholds: FindingThresholds = DEFAULT_THRESHOLDS): Finding[] {
   validateThresholds(thresholds);
-  const reference = Date.parse(run.startedAt);
-  if (Number.isNaN(reference)) throw new Error(`run startedAt ${JSON.stringify(run.startedAt)} is not a date`);
+  const reference = runReference(run);
   return run.accounts.flatMap((account) => evaluateAccount(account, reference, thresholds)).sort(compareFindings);
 }

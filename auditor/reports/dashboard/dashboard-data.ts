@@ -7,6 +7,7 @@ import { countBySeverity, type Finding, type FindingCounts, type FindingThreshol
 import type { HistoryEntry } from '../../analysis/history';
 import type { MaturitySummary } from '../../analysis/maturity';
 import type { AuditedStatus, AuditRun, MfaType } from '../../model';
+import { coverageCounts, isActiveKey, isConsoleUser, isInScope, isOlderThan, keyAgeDays, mfaStrength, runReference } from '../../analysis/facts';
 
 export interface DashboardInput {
   run: AuditRun;
@@ -111,20 +112,23 @@ export interface DashboardData {
  */
 export const DASHBOARD_FINDINGS_LIMIT = 10_000;
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** The first bar of the key age chart: keys of the last month, whatever the thresholds. */
+const RECENT_KEY_AGE_DAYS = 30;
 const RISK_WEIGHTS: FindingCounts = { critical: 10, high: 5, medium: 2, low: 1 };
 
 function keyAgeBuckets(run: AuditRun, thresholds: FindingThresholds): AgeBucket[] {
-  const edges = [...new Set([30, thresholds.keyMaxAgeDays, thresholds.keyCriticalAgeDays])].sort((a, b) => a - b);
+  // A key falls in the first bucket whose edge its age does not exceed: a key in the maximum's
+  // bucket is not older than the maximum, by the same rule as the findings.
+  const edges = [...new Set([RECENT_KEY_AGE_DAYS, thresholds.keyMaxAgeDays, thresholds.keyCriticalAgeDays])].sort((a, b) => a - b);
   const buckets: AgeBucket[] = edges.map((edge, index) => ({ label: index === 0 ? `0-${edge} days` : `${edges[index - 1] + 1}-${edge} days`, count: 0 }));
   buckets.push({ label: `over ${edges[edges.length - 1]} days`, count: 0 });
-  const reference = Date.parse(run.startedAt);
+  const reference = runReference(run);
   for (const account of run.accounts) {
     for (const user of account.users) {
       for (const key of user.accessKeys) {
-        if (key.status !== 'Active') continue;
-        const age = Math.floor((reference - Date.parse(key.createdDate)) / DAY_MS);
-        const index = edges.findIndex((edge) => age <= edge);
+        if (!isActiveKey(key)) continue;
+        const age = keyAgeDays(key, reference);
+        const index = edges.findIndex((edge) => !isOlderThan(age, edge));
         buckets[index === -1 ? edges.length : index].count += 1;
       }
     }
@@ -157,7 +161,7 @@ function weeklyActivity(run: AuditRun): WeeklyActivity[] {
 
 function rootStatus(run: AuditRun): RootStatus[] {
   return run.accounts
-    .filter((account) => account.coverage.skipped === null)
+    .filter(isInScope)
     .map(({ account, root }) => ({
       accountId: account.id,
       accountName: account.name,
@@ -201,8 +205,8 @@ export function buildDashboardData(input: DashboardInput): DashboardData {
     let activeKeys = 0;
     for (const user of audit.users) {
       users += 1;
-      if (user.passwordEnabled) mfaByType[user.mfaActive && user.mfaType === 'None' ? 'Unknown' : user.mfaType] += 1;
-      activeKeys += user.accessKeys.filter((key) => key.status === 'Active').length;
+      if (isConsoleUser(user)) mfaByType[mfaStrength(user)] += 1;
+      activeKeys += user.accessKeys.filter(isActiveKey).length;
     }
     const accountFindings = countBySeverity(findingsByAccount.get(audit.account.id) ?? []);
     accounts.push({
@@ -217,18 +221,18 @@ export function buildDashboardData(input: DashboardInput): DashboardData {
     });
   }
   accounts.sort((a, b) => b.riskScore - a.riskScore || a.accountName.localeCompare(b.accountName));
-  const inScope = run.accounts.filter((account) => account.coverage.skipped === null);
+  const coverage = coverageCounts(run.accounts);
   const { indicators } = maturity.organization;
   return {
     runTimestamp: run.runTimestamp,
     startedAt: run.startedAt,
     thresholds: { ...thresholds },
     kpis: {
-      accountsInScope: inScope.length,
-      accountsAudited: inScope.filter((account) => account.coverage.audited === 'yes').length,
-      accountsPartial: inScope.filter((account) => account.coverage.audited === 'partial').length,
-      accountsNotAudited: inScope.filter((account) => account.coverage.audited === 'no').length,
-      accountsSkipped: run.accounts.length - inScope.length,
+      accountsInScope: coverage.inScope,
+      accountsAudited: coverage.audited,
+      accountsPartial: coverage.partial,
+      accountsNotAudited: coverage.notAudited,
+      accountsSkipped: coverage.skipped,
       users,
       consoleUsers: indicators.consoleUsers,
       consoleUsersWithoutMfa: indicators.consoleUsers - indicators.consoleUsersWithMfa,

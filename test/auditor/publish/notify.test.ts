@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { countBySeverity, evaluateFindings } from '../../../auditor/analysis/findings';
+import { countBySeverity, DEFAULT_THRESHOLDS, evaluateFindings } from '../../../auditor/analysis/findings';
 import { assessMaturity } from '../../../auditor/analysis/maturity';
 import { buildNotification, publishNotification, s3ConsoleObjectUrl } from '../../../auditor/publish/notify';
 import { parseTopicArn } from '../../../auditor/cli/parsers';
@@ -15,7 +15,7 @@ describe('run notification', () => {
   ]);
   const notification = buildNotification({
     runTimestamp: auditRun.runTimestamp,
-    summary: summarizeRun(auditRun),
+    summary: summarizeRun(auditRun, DEFAULT_THRESHOLDS.keyMaxAgeDays),
     findings: countBySeverity(evaluateFindings(auditRun)),
     maturity: assessMaturity(auditRun),
     reports: {
@@ -43,7 +43,7 @@ describe('run notification', () => {
   it('says how many findings exemptions muted, beside the open ones, only when a file was given', () => {
     const withFile = buildNotification({
       runTimestamp: auditRun.runTimestamp,
-      summary: summarizeRun(auditRun),
+      summary: summarizeRun(auditRun, DEFAULT_THRESHOLDS.keyMaxAgeDays),
       findings: { critical: 0, high: 1, medium: 0, low: 0 },
       mutedFindings: 1,
       maturity: assessMaturity(auditRun),
@@ -68,7 +68,7 @@ describe('run notification', () => {
   });
 
   it('names the local directory only when the reports went nowhere else', () => {
-    const local = buildNotification({ runTimestamp: auditRun.runTimestamp, summary: summarizeRun(auditRun), findings: countBySeverity(evaluateFindings(auditRun)), maturity: assessMaturity(auditRun), reports: { localDirectory: '/home/ana/audit' } });
+    const local = buildNotification({ runTimestamp: auditRun.runTimestamp, summary: summarizeRun(auditRun, DEFAULT_THRESHOLDS.keyMaxAgeDays), findings: countBySeverity(evaluateFindings(auditRun)), maturity: assessMaturity(auditRun), reports: { localDirectory: '/home/ana/audit' } });
     assert.match(local.message, /^Reports: \/home\/ana\/audit$/m);
     assert.doesNotMatch(local.message, /Since |Dashboard:/);
   });

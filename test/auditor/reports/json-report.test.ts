@@ -14,13 +14,13 @@ describe('JSON report and the report set', () => {
     assert.equal(summary.complete, false);
   });
 
-  it('summary counts users, console users without MFA, active keys and keys older than 90 days', () => {
+  it('summary counts users, console users without MFA, active keys and keys older than the maximum age (90 days by default)', () => {
     const { summary } = JSON.parse(jsonReport(auditRunFixture())) as JsonReport;
     assert.equal(summary.users, 6);
     // alice (virtual) and carol (hardware) have MFA; erin has none; mallory's type is unknown.
     assert.equal(summary.consoleUsers, 4);
     assert.equal(summary.consoleUsersWithoutMfa, 1);
-    assert.deepEqual(summary.accessKeys, { total: 4, active: 3, activeOlderThan90Days: 2, activeNeverUsed: 1 });
+    assert.deepEqual(summary.accessKeys, { total: 4, active: 3, keyMaxAgeDays: 90, activeOlderThanMaxAge: 2, activeNeverUsed: 1 });
     assert.equal(summary.cloudTrailEvents, 2);
   });
 
