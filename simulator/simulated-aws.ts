@@ -20,6 +20,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { Readable } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MetadataBearer, MiddlewareStack } from '@smithy/types';
@@ -27,9 +28,11 @@ import { auditClientConfig, type AwsClientFactory, type ClientTimeouts } from '.
 import { CONNECTION_FAULT_HEADER, ConnectionFaultServer, type ConnectionFault } from './connection-fault-server';
 import { CREDENTIAL_REPORT_HEADER, rootReportRow, userReportRow } from './simulated-credential-report';
 import { simulatedError, simulatedServiceError, type SimulatedErrorCode, type SimulatedService } from './simulated-errors';
+import { SimulatedSecurityHub, type SimulatedSecurityHubOptions } from './simulated-security-hub';
 
 export type { SimulatedErrorCode, SimulatedService } from './simulated-errors';
 export type { ConnectionFault } from './connection-fault-server';
+export type { SimulatedSecurityHubOptions, StoredSecurityHubFinding } from './simulated-security-hub';
 
 // ---------------------------------------------------------------------------------------------
 // What an organization is made of
@@ -149,6 +152,8 @@ export interface SimulatedOrganizationOptions {
   randomThrottling?: { rate: number; seed: number };
   /** Throttle LookupEvents beyond 2 calls per second per account, as CloudTrail does. */
   enforceLookupEventsRate?: boolean;
+  /** Security Hub in every account (the auditor imports into its own): enabled by default, rate limits not enforced. */
+  securityHub?: SimulatedSecurityHubOptions;
   /** Keep every call (operation, account, input) in `callLog`. */
   recordCalls?: boolean;
   /**
@@ -324,6 +329,8 @@ export class SimulatedOrganization {
   /** The access key id of the auditor's own (management) credentials. */
   readonly managementAccessKeyId: string;
   readonly callLog: SimulatedCall[] = [];
+  /** The findings imported into Security Hub, per account and region. */
+  readonly securityHub: SimulatedSecurityHub;
 
   private readonly options: SimulatedOrganizationOptions;
   private readonly accounts: SimulatedAccountSpec[] = [];
@@ -357,6 +364,7 @@ export class SimulatedOrganization {
     this.auditRoleName = options.auditRoleName ?? 'OrganizationAccountAccessRole';
     this.callerArn = options.callerArn ?? `arn:${this.partition}:iam::${options.managementAccountId}:user/auditor`;
     this.managementAccessKeyId = `AKIA${options.managementAccountId}AUDT`;
+    this.securityHub = new SimulatedSecurityHub(this.partition, () => this.now(), options.securityHub);
   }
 
   now(): Date {
@@ -557,6 +565,7 @@ export class SimulatedOrganization {
 
   private answer(service: SimulatedService, region: string, operation: string, input: Record<string, unknown>, caller: Caller): object {
     const context = { service, action: `${service}:${operation}`, callerArn: caller.arn };
+    if (service === 'securityhub') return this.securityHub.answer(operation, input, caller, region);
     switch (operation) {
       case 'ListAccounts':
         return this.listAccounts(input);
@@ -1193,6 +1202,12 @@ export function simulatedClientFactory(org: SimulatedOrganization, options: Simu
     },
     sns() {
       return new SNSClient(config(ownCredentials, region));
+    },
+    securityHub() {
+      const client = new SecurityHubClient(config(ownCredentials, region));
+      attachSimulatedAws(client, org, 'securityhub', region);
+      keepGenuineSend(client, SecurityHubClient);
+      return client;
     },
   };
 }

@@ -19,10 +19,11 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-organizations';
 import { NoSuchBucket, NoSuchKey, NoSuchUpload, S3ServiceException } from '@aws-sdk/client-s3';
+import { AccessDeniedException as SecurityHubAccessDeniedException, SecurityHubServiceException, ThrottlingException as SecurityHubThrottlingException } from '@aws-sdk/client-securityhub';
 import { ExpiredTokenException, STSServiceException } from '@aws-sdk/client-sts';
 import type { ResponseMetadata } from '@smithy/types';
 
-export type SimulatedService = 'organizations' | 'sts' | 'iam' | 'cloudtrail' | 's3';
+export type SimulatedService = 'organizations' | 'sts' | 'iam' | 'cloudtrail' | 's3' | 'securityhub';
 
 /** Errors a fault can name; each maps to what the service really returns. */
 export type SimulatedErrorCode =
@@ -61,6 +62,8 @@ function serviceException(service: SimulatedService, name: string, message: stri
       return new CloudTrailServiceException(options);
     case 's3':
       return new S3ServiceException(options);
+    case 'securityhub':
+      return new SecurityHubServiceException(options);
   }
 }
 
@@ -107,6 +110,9 @@ function buildSimulatedError(code: SimulatedErrorCode, context: SimulatedErrorCo
       if (service === 'organizations') {
         return new OrganizationsAccessDeniedException({ message: "You don't have permissions to access this resource.", $metadata: metadata(400) });
       }
+      if (service === 'securityhub') {
+        return new SecurityHubAccessDeniedException({ message: `${denied} because no identity-based policy allows the ${action} action`, $metadata: metadata(403) });
+      }
       if (service === 'cloudtrail') {
         return new CloudTrailAccessDeniedException({
           message: `${denied} because no identity-based policy allows the ${action} action`,
@@ -122,6 +128,9 @@ function buildSimulatedError(code: SimulatedErrorCode, context: SimulatedErrorCo
         return new CloudTrailThrottlingException({ message: 'Rate exceeded', $metadata: metadata(400) });
       }
       if (service === 's3') return serviceException(service, 'SlowDown', 'Please reduce your request rate.', 503, 'server');
+      if (service === 'securityhub') {
+        return new SecurityHubThrottlingException({ message: 'Rate exceeded', $metadata: metadata(429) });
+      }
       return serviceException(service, 'Throttling', 'Rate exceeded', 400, 'client');
     case 'ServiceFailure':
       if (service === 'iam') {

@@ -7,6 +7,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
@@ -23,6 +24,8 @@ export interface AwsClientFactory {
   s3(): S3Client;
   /** The auditor's own credentials, for notifications. */
   sns(): SNSClient;
+  /** The auditor's own credentials and region, for importing findings (`--security-hub`). */
+  securityHub(): SecurityHubClient;
 }
 
 export const DEFAULT_REGION = 'us-east-1';
@@ -120,6 +123,7 @@ export function defaultClientFactory(options: { profile?: string; region?: strin
   let sts: STSClient | undefined;
   let s3: S3Client | undefined;
   let sns: SNSClient | undefined;
+  let securityHub: SecurityHubClient | undefined;
   return {
     organizations: () => (organizations ??= new OrganizationsClient(own())),
     sts: () => (sts ??= new STSClient(own())),
@@ -127,6 +131,7 @@ export function defaultClientFactory(options: { profile?: string; region?: strin
     cloudTrail: (credentials, trailRegion) => new CloudTrailClient(auditClientConfig({ region: trailRegion, credentials })),
     s3: () => (s3 ??= new S3Client(own())),
     sns: () => (sns ??= new SNSClient(own())),
+    securityHub: () => (securityHub ??= new SecurityHubClient(own())),
   };
 }
 
