@@ -47,6 +47,14 @@ export function isAccountId(value: string): boolean {
   return ACCOUNT_ID.test(value);
 }
 
+/** `true` or `false`, any case; anything else is a mistake worth stopping for. */
+export function parseBoolean(value: string, source: string): boolean {
+  const normalized = value.trim().toLowerCase();
+  if (normalized === 'true') return true;
+  if (normalized === 'false') return false;
+  throw new ConfigError(`${source}: expected true or false, got ${JSON.stringify(value)}`);
+}
+
 /** Comma separated 12-digit account ids; blanks around commas are ignored. */
 export function parseAccountIds(value: string, source: string): string[] {
   const ids = value.split(',').map((part) => part.trim()).filter((part) => part.length > 0);

@@ -1,12 +1,13 @@
 // The flags of the findings, comparison and notification step, kept beside the audit's own flags
 // (audit-config.ts) and added to the same command. Values are checked before anything is sent to AWS.
 import { Command, Option } from 'commander';
-import { ConfigError, flagOrEnvironment, parseIntegerInRange, parseS3Uri, parseTopicArn, singleValueParser, type Environment } from './parsers';
+import { ConfigError, flagOrEnvironment, parseBoolean, parseIntegerInRange, parseS3Uri, parseTopicArn, singleValueParser, type Environment } from './parsers';
 import { DEFAULT_THRESHOLDS, SEVERITIES, type FindingThresholds, type Severity } from '../analysis/findings';
 import type { ExemptionsSource } from '../publish/exemptions-source';
 import { ENV_SNS_TOPIC_ARN } from '../publish/notify';
 
 export const ENV_EXEMPTIONS = 'AUDIT_EXEMPTIONS';
+export const ENV_SECURITY_HUB = 'AUDIT_SECURITY_HUB';
 
 /** Ten years: a longer limit is a typo, not a policy. */
 export const MAX_THRESHOLD_DAYS = 3650;
@@ -25,6 +26,8 @@ export interface ReportConfig {
   snsTopicArn?: string;
   /** `--exemptions`: the exemptions file, on disk or in S3 (read before the audit starts). */
   exemptions?: ExemptionsSource;
+  /** `--security-hub`: import the findings into Security Hub in the auditor's account and region. */
+  securityHub: boolean;
 }
 
 /** A path, or `s3://<bucket>/<key>` of one object. */
@@ -54,7 +57,8 @@ export function defineReportOptions(command: Command): Command {
     .addOption(new Option('--sns-topic-arn <arn>', `publish a short run summary to this SNS topic (env ${ENV_SNS_TOPIC_ARN})`).argParser(singleValueParser('--sns-topic-arn', parseTopicArn)))
     .addOption(new Option('--exemptions <file>', `YAML file of accepted findings (account, user, rule, reason, expires), a path or s3://<bucket>/<key>: matching findings are muted (env ${ENV_EXEMPTIONS})`).argParser(
       singleValueParser('--exemptions', parseExemptionsSource),
-    ));
+    ))
+    .addOption(new Option('--security-hub', `import the findings into AWS Security Hub in the auditor's own account and region, archiving the ones fixed since (env ${ENV_SECURITY_HUB}=true)`));
 }
 
 interface ParsedReportOptions {
@@ -67,6 +71,7 @@ interface ParsedReportOptions {
   failOn?: Severity;
   snsTopicArn?: string;
   exemptions?: ExemptionsSource;
+  securityHub?: boolean;
 }
 
 /** Flags first, then the environment. Throws ConfigError naming the flag or variable. */
@@ -81,7 +86,8 @@ export function readReportConfig(command: Command, env: Environment): ReportConf
   if (thresholds.keyCriticalAgeDays <= thresholds.keyMaxAgeDays) {
     throw new ConfigError(`--key-critical-age-days (${thresholds.keyCriticalAgeDays}) must be greater than --key-max-age-days (${thresholds.keyMaxAgeDays})`);
   }
-  const config: ReportConfig = { thresholds, findPrevious: options.compare !== false };
+  const securityHub = flagOrEnvironment(options.securityHub, env, ENV_SECURITY_HUB, parseBoolean) ?? false;
+  const config: ReportConfig = { thresholds, findPrevious: options.compare !== false, securityHub };
   if (typeof options.compare === 'string') {
     if (options.compare.trim() === '') throw new ConfigError('--compare: the file name may not be empty');
     config.comparePath = options.compare;

@@ -15,6 +15,7 @@ import { HISTORY_FILE_NAME, serializeHistory } from '../analysis/history';
 import type { AuditRun } from '../model';
 import { readExemptions } from './exemptions-source';
 import { buildNotification, publishNotification, s3ConsoleObjectUrl, type NotificationReports } from './notify';
+import { sendFindingsToSecurityHub } from './security-hub/security-hub-sink';
 import { loadEarlierRuns, readPreviousRunFile, saveHistoryToS3, type PreviousRun } from './previous-run';
 import { terminalSafe, type CommandOutput } from '../cli/command-output';
 import { comparisonCounts, coverageGaps, formatResultLine, RUN_RESULT_SCHEMA_VERSION, type RunResult } from '../cli/run-result';
@@ -197,9 +198,11 @@ export async function publishRun(run: AuditRun, context: PublishContext): Promis
       output.error(`could not publish to ${reportConfig.snsTopicArn}: ${errorMessage(error)}`);
     }
   }
+  // Like a report that could not be written: the findings that did not reach Security Hub are named and the run exits 1.
+  const securityHubFailed = reportConfig.securityHub ? await sendFindingsToSecurityHub(run, analysis.findings, { clients, output }) : false;
   const writeFailed = reportWriteFailures(outcomes, output);
   let exitCode: number;
-  if (writeFailed || notificationFailed) exitCode = EXIT_USAGE_OR_SETUP;
+  if (writeFailed || notificationFailed || securityHubFailed) exitCode = EXIT_USAGE_OR_SETUP;
   else if (failOnReached) exitCode = EXIT_FINDINGS;
   else exitCode = summary.complete ? EXIT_COMPLETE : EXIT_INCOMPLETE;
 
