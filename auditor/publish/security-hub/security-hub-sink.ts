@@ -6,7 +6,7 @@ import type { Finding } from '../../analysis/findings';
 import type { AuditRun } from '../../model';
 import type { CommandOutput } from '../../cli/command-output';
 import { errorMessage } from '../sinks/sink-outcome';
-import { importFindingsToSecurityHub, type SecurityHubImportResult } from './import-findings';
+import { importFindingsToSecurityHub, SecurityHubImportError, type SecurityHubImportResult } from './import-findings';
 
 export interface SecurityHubDelivery {
   clients: AwsClientFactory;
@@ -39,7 +39,7 @@ export async function sendFindingsToSecurityHub(run: AuditRun, findings: readonl
     reportResult(result, output);
     return result.failures.length > 0;
   } catch (error) {
-    output.error(`Security Hub: ${errorMessage(error)}`);
+    output.error(`Security Hub: ${error instanceof SecurityHubImportError ? error.message : errorMessage(error)}`);
     return true;
   }
 }
