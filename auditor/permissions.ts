@@ -5,6 +5,9 @@
 import { CLOUDTRAIL_COLLECTOR_ACTIONS } from './collectors/cloudtrail';
 import { IAM_COLLECTOR_ACTIONS } from './collectors/iam';
 
+/** With `--security-hub`: the auditor's own credentials, in its own account and region. */
+export { SECURITY_HUB_ACTIONS, type SecurityHubAction } from './publish/security-hub/import-findings';
+
 /**
  * IAM and CloudTrail reads made inside each audited account, through the audit role. Each collector
  * declares the actions it calls next to its code; this is their union: the credential report,

@@ -13,7 +13,7 @@ import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { ADAPTIVE_MIN_CALLS_PER_SECOND, DEFAULT_MAX_ATTEMPTS, defaultClientFactory, resolveRegion } from '../../../auditor/aws/clients';
 import type { AccountIamCollection } from '../../../auditor/collectors/iam';
 import type { AccountAudit, OrgAccount } from '../../../auditor/model';
-import { ASSUME_ROLE_ACTION, AUDIT_ROLE_ACTIONS, MANAGEMENT_ACTIONS } from '../../../auditor/permissions';
+import { ASSUME_ROLE_ACTION, AUDIT_ROLE_ACTIONS, MANAGEMENT_ACTIONS, SECURITY_HUB_ACTIONS } from '../../../auditor/permissions';
 import { SimulatedOrganization, simulatedClientFactory, type SimulatedOrganizationOptions, type SimulatedUserSpec } from '../../../simulator/simulated-aws';
 
 const MANAGEMENT = '111111111111';
@@ -353,10 +353,10 @@ describe('docs/permissions.md', () => {
     assert.ok(start >= 0, 'docs/permissions.md has an IAM permissions section');
     const end = readme.indexOf('\n## ', start + 1);
     const section = readme.slice(start, end < 0 ? undefined : end);
-    const mentioned = new Set(section.match(/\b(?:iam|cloudtrail|organizations|sts):[A-Za-z]+/g) ?? []);
-    const declared = new Set<string>([...AUDIT_ROLE_ACTIONS, ...MANAGEMENT_ACTIONS, ASSUME_ROLE_ACTION, 'sts:GetCallerIdentity', 'sts:ExternalId']);
+    const mentioned = new Set(section.match(/\b(?:iam|cloudtrail|organizations|sts|securityhub):[A-Za-z]+/g) ?? []);
+    const declared = new Set<string>([...AUDIT_ROLE_ACTIONS, ...MANAGEMENT_ACTIONS, ...SECURITY_HUB_ACTIONS, ASSUME_ROLE_ACTION, 'sts:GetCallerIdentity', 'sts:ExternalId']);
     assert.deepEqual([...mentioned].filter((action) => !declared.has(action)), [], 'actions in docs/permissions.md that the code does not declare');
-    assert.deepEqual([...AUDIT_ROLE_ACTIONS, ...MANAGEMENT_ACTIONS].filter((action) => !mentioned.has(action)), [], 'declared actions missing from docs/permissions.md');
+    assert.deepEqual([...AUDIT_ROLE_ACTIONS, ...MANAGEMENT_ACTIONS, ...SECURITY_HUB_ACTIONS].filter((action) => !mentioned.has(action)), [], 'declared actions missing from docs/permissions.md');
   });
 });
 
