@@ -4,6 +4,7 @@
 import { strict as assert } from 'assert';
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as grpc from '@grpc/grpc-js';
 import { Empty } from 'google-protobuf/google/protobuf/empty_pb';
@@ -73,7 +74,7 @@ function stackResource(type: string, name: string, props: Record<string, string 
   return resource;
 }
 
-function policyConfig(level: analyzer.EnforcementLevel, properties: Record<string, string[]> = {}): analyzer.PolicyConfig {
+function policyConfig(level: analyzer.EnforcementLevel, properties: Parameters<typeof Struct.fromJavaScript>[0] = {}): analyzer.PolicyConfig {
   return new analyzer.PolicyConfig().setEnforcementlevel(level).setProperties(Struct.fromJavaScript(properties));
 }
 
@@ -172,13 +173,53 @@ describe('policy pack through the analyzer protocol', function () {
     assert.deepEqual(await analyze(analyzeRequest('aws:iam/accessKey:AccessKey', 'ci', { user: 'ci-bot' })), []);
   });
 
+  it('honours the audit\'s exemptions file: the same entries, matching and expiry, from a file or inline', async () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pack-exemptions-'));
+    try {
+      const file = path.join(scratch, 'exemptions.yaml');
+      fs.writeFileSync(file, [
+        'exemptions:',
+        '  - account: "015197090613"',
+        '    user: break-glass-*',
+        '    rule: "*"',
+        '    reason: Sealed break-glass key, rotated by the platform team',
+        '    expires: 2099-06-30',
+        '  - account: "*"',
+        '    user: ops-legacy',
+        '    rule: access-key-very-old',
+        '    reason: Old migration',
+        '    expires: 2020-06-30',
+        '',
+      ].join('\n'));
+      await configure({ 'iam-no-access-keys': policyConfig(analyzer.EnforcementLevel.MANDATORY, { exemptionsFile: file, accountId: '015197090613' }) });
+      assert.deepEqual(await analyze(analyzeRequest('aws:iam/accessKey:AccessKey', 'bg', { user: 'break-glass-admin' })), []);
+      const expired = await analyze(analyzeRequest('aws:iam/accessKey:AccessKey', 'legacy', { user: 'ops-legacy' }));
+      assert.deepEqual(expired.map((d) => d.getEnforcementlevel()), [analyzer.EnforcementLevel.MANDATORY]);
+      assert.match(expired[0].getMessage(), /The exemption line 7 \(account \*, user ops-legacy, rule access-key-very-old\) expired on 2020-06-30/);
+
+      // Another account: the entry for 015197090613 does not apply.
+      await configure({ 'iam-no-access-keys': policyConfig(analyzer.EnforcementLevel.MANDATORY, { exemptionsFile: file, accountId: '111111111111' }) });
+      assert.equal((await analyze(analyzeRequest('aws:iam/accessKey:AccessKey', 'bg', { user: 'break-glass-admin' }))).length, 1);
+
+      await configure({
+        'iam-no-access-keys': policyConfig(analyzer.EnforcementLevel.MANDATORY, {
+          exemptions: [{ account: '*', user: 'break-glass-*', rule: '*', reason: 'Sealed', expires: '2099-06-30' }],
+        }),
+      });
+      assert.deepEqual(await analyze(analyzeRequest('aws:iam/accessKey:AccessKey', 'bg', { user: 'break-glass-admin' })), []);
+      assert.equal((await analyze(analyzeRequest('aws:iam/accessKey:AccessKey', 'ci', { user: 'ci-bot', status: 'Inactive' }))).length, 1);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
   it('accepts the README\'s example config file as the CLI sends it', async () => {
     const levels: Record<string, analyzer.EnforcementLevel> = {
       advisory: analyzer.EnforcementLevel.ADVISORY,
       mandatory: analyzer.EnforcementLevel.MANDATORY,
       disabled: analyzer.EnforcementLevel.DISABLED,
     };
-    const file: Record<string, string | { enforcementLevel: string; exemptUserNames?: string[] }> = JSON.parse(
+    const file: Record<string, string | { enforcementLevel: string; exemptionsFile?: string }> = JSON.parse(
       fs.readFileSync(path.join(PACK_DIRECTORY, 'config.example.json'), 'utf8'),
     );
     const config: Record<string, analyzer.PolicyConfig> = {};
@@ -188,7 +229,12 @@ describe('policy pack through the analyzer protocol', function () {
       config[policy] = policyConfig(levels[enforcementLevel], properties);
     }
     await configure(config);
-    assert.deepEqual(await analyze(analyzeRequest('aws:iam/accessKey:AccessKey', 'bg', { user: 'break-glass-admin' })), []);
+    // The example file's one entry (break-glass-*, every account and rule) holds through its last day.
+    const breakGlass = await analyze(analyzeRequest('aws:iam/accessKey:AccessKey', 'bg', { user: 'break-glass-admin' }));
+    const lastDay = /expires: (\d{4}-\d{2}-\d{2})/.exec(fs.readFileSync(path.join(REPOSITORY, 'exemptions.example.yaml'), 'utf8'))?.[1] ?? '';
+    if (Date.now() < Date.parse(`${lastDay}T00:00:00Z`) + 24 * 60 * 60 * 1000) assert.deepEqual(breakGlass, []);
+    else assert.match(breakGlass[0]?.getMessage() ?? '', /expired on/);
+    assert.equal((await analyze(analyzeRequest('aws:iam/accessKey:AccessKey', 'ci', { user: 'ci-bot' }))).length, 1);
     const trust = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: '123456789012' }, Action: 'sts:AssumeRole' }] });
     const roleDiagnostics = await analyze(analyzeRequest('aws:iam/role:Role', 'admin', { assumeRolePolicy: trust }));
     assert.deepEqual(roleDiagnostics.map((d) => d.getEnforcementlevel()), [analyzer.EnforcementLevel.MANDATORY]);

@@ -1,4 +1,7 @@
 import { strict as assert } from 'assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { noAccessKeys } from '../../policy-pack/policies/no-access-keys';
 import { UNKNOWN, resourceArgs, runResourcePolicy, urnOf } from './policy-harness';
 
@@ -173,5 +176,74 @@ Resources:
       runResourcePolicy(noAccessKeys, resourceArgs(ACCESS_KEY, 'k', { user: 'x' }, { exemptUserNames: 'break-glass' })),
       /exemptUserNames/,
     );
+  });
+});
+
+describe('iam-no-access-keys and the audit\'s exemptions file', () => {
+  const ENTRIES = [
+    { account: '*', user: 'break-glass-*', rule: '*', reason: 'Sealed break-glass key', expires: '2099-12-31' },
+    { account: '015197090613', user: 'deployer', rule: 'access-key-very-old', reason: 'Legacy pipeline, moving to OIDC', expires: '2099-12-31' },
+    { account: '*', user: 'ops-*', rule: 'access-key-not-rotated', reason: 'Old migration', expires: '2020-01-31' },
+    { account: '*', user: 'alice', rule: 'console-user-without-mfa', reason: 'About a password, not a key', expires: '2099-12-31' },
+  ];
+  let scratch: string;
+  before(() => {
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'pack-exemptions-'));
+  });
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  const keyFor = (user: string, config: object) => runResourcePolicy(noAccessKeys, resourceArgs(ACCESS_KEY, 'k', { user }, config));
+
+  it('lets a user an entry in force matches (by glob, for every account) have a key', async () => {
+    assert.deepEqual((await keyFor('break-glass-admin', { exemptions: ENTRIES })).violations, []);
+    assert.equal((await keyFor('ci-bot', { exemptions: ENTRIES })).violations.length, 1);
+  });
+
+  it('applies an entry for one account only when the config names that account', async () => {
+    assert.equal((await keyFor('deployer', { exemptions: ENTRIES })).violations.length, 1);
+    assert.deepEqual((await keyFor('deployer', { exemptions: ENTRIES, accountId: '015197090613' })).violations, []);
+    assert.equal((await keyFor('deployer', { exemptions: ENTRIES, accountId: '111111111111' })).violations.length, 1);
+  });
+
+  it('honours only entries about keys (or every rule), and none past its last day, saying which expired', async () => {
+    assert.equal((await keyFor('alice', { exemptions: ENTRIES })).violations.length, 1);
+    const expired = await keyFor('ops-1', { exemptions: ENTRIES });
+    assert.equal(expired.violations.length, 1);
+    assert.match(expired.violations[0].message, /The exemption exemptions\[2\] \(account \*, user ops-\*, rule access-key-not-rotated\) expired on 2020-01-31/);
+  });
+
+  it('reads the same YAML file the audit reads, naming its line in errors', async () => {
+    const file = path.join(scratch, 'exemptions.yaml');
+    writeFileSync(file, 'exemptions:\n  - account: "*"\n    user: break-glass-*\n    rule: "*"\n    reason: Sealed\n    expires: 2099-12-31\n');
+    assert.deepEqual((await keyFor('break-glass-admin', { exemptionsFile: file })).violations, []);
+    assert.equal((await keyFor('ci-bot', { exemptionsFile: file })).violations.length, 1);
+    const bad = path.join(scratch, 'bad.yaml');
+    writeFileSync(bad, 'exemptions:\n  - account: 015197090613\n    user: x\n    rule: "*"\n    reason: r\n    expires: 2099-12-31\n');
+    await assert.rejects(keyFor('x', { exemptionsFile: bad }), /bad\.yaml line 2: account 015197090613 must be quoted/);
+    await assert.rejects(keyFor('x', { exemptionsFile: path.join(scratch, 'missing.yaml') }), /iam-no-access-keys: config "exemptionsFile": cannot read .*missing\.yaml/);
+  });
+
+  it('rejects malformed entries and account ids, naming the property', async () => {
+    await assert.rejects(keyFor('x', { exemptions: [{ ...ENTRIES[0], expires: 'soon' }] }), /iam-no-access-keys config exemptions\[0\]\.expires: expires should be a calendar date/);
+    await assert.rejects(keyFor('x', { exemptions: ENTRIES, accountId: '15197090613' }), /iam-no-access-keys: config "accountId" must be a 12-digit AWS account id/);
+  });
+
+  it('during preview, skips a key whose user is unknown when an entry could exempt it', async () => {
+    const outcome = await runResourcePolicy(noAccessKeys, resourceArgs(ACCESS_KEY, 'k', { user: UNKNOWN }, { exemptions: ENTRIES }));
+    assert.deepEqual(outcome.violations, []);
+    assert.match(outcome.skippedBecauseUnknown ?? '', /user/);
+  });
+});
+
+describe('iam-no-access-keys and inactive keys', () => {
+  it('stops a key created Inactive too: it can be switched on later with one call', async () => {
+    for (const [type, props] of [[ACCESS_KEY, { user: 'ci-bot', status: 'Inactive' }], [NATIVE_ACCESS_KEY, { userName: 'ci-bot', status: 'Inactive' }]] as const) {
+      const outcome = await runResourcePolicy(noAccessKeys, resourceArgs(type, 'dormant', props));
+      assert.equal(outcome.violations.length, 1, type);
+      assert.match(outcome.violations[0].message, /creates a long-lived access key for IAM user "ci-bot"/);
+    }
+    const template = JSON.stringify({ Resources: { Key: { Type: 'AWS::IAM::AccessKey', Properties: { UserName: 'ops', Status: 'Inactive' } } } });
+    const inTemplate = await runResourcePolicy(noAccessKeys, resourceArgs(STACK, 't', { templateBody: template }));
+    assert.equal(inTemplate.violations.length, 1);
   });
 });

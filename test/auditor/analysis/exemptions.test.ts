@@ -1,4 +1,6 @@
 import { strict as assert } from 'assert';
+import { readFileSync } from 'fs';
+import * as path from 'path';
 import { ExemptionMatcher, ExemptionsError, isCalendarDate, isInForce, parseExemptionEntries, parseExemptionsYaml, type Exemption } from '../../../auditor/analysis/exemptions';
 
 const SOURCE = 'exemptions.yaml';
@@ -56,6 +58,11 @@ describe('the exemptions file', () => {
       { account: '015197090613', user: 'break-glass-*', rule: '*', reason: 'Sealed break-glass key, rotated by the platform team', expires: '2027-06-30', declaredAt: 'line 3' },
       { account: '*', user: 'root', rule: 'root-virtual-mfa-only', reason: 'Hardware keys on order', expires: '2024-12-31', declaredAt: 'line 8' },
     ]);
+  });
+
+  it('reads the example file the README and the policy pack config point to', () => {
+    const example = readFileSync(path.join(__dirname, '..', '..', '..', 'exemptions.example.yaml'), 'utf8');
+    assert.deepEqual(parseExemptionsYaml(example, 'exemptions.example.yaml').entries.map((entry) => [entry.account, entry.user, entry.rule]), [['*', 'break-glass-*', '*']]);
   });
 
   it('accepts an empty file and an empty list', () => {
