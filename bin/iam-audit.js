@@ -1,41 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// Runs the compiled auditor when `npm run build` has produced it and it is not older than the
-// TypeScript sources; otherwise the sources themselves, so a checkout updated after a build never
-// runs stale code.
-const path = require('path');
-const fs = require('fs');
+// The one way to start the command, for `npx iam-audit` and `npm run audit` alike: the build in
+// dist/, or the sources when they changed after it (built-entry.js). The container runs the esbuild
+// bundle of the same command (auditor/cli/main.ts calls the same main()).
+const { exitWith, loadBuilt } = require('./built-entry');
 
-const root = path.join(__dirname, '..');
-const compiled = path.join(root, 'dist', 'auditor', 'cli', 'audit-command.js');
-
-function newestSourceMtime(directory) {
-  let newest = 0;
-  for (const entry of fs.readdirSync(directory, { withFileTypes: true })) {
-    const entryPath = path.join(directory, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMtime(entryPath));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(entryPath).mtimeMs);
-  }
-  return newest;
-}
-
-function compiledIsCurrent() {
-  if (!fs.existsSync(compiled)) return false;
-  const sources = path.join(root, 'auditor');
-  return !fs.existsSync(sources) || fs.statSync(compiled).mtimeMs >= newestSourceMtime(sources);
-}
-
-let cli;
-if (compiledIsCurrent()) {
-  cli = require(compiled);
-} else {
-  require('ts-node').register({ transpileOnly: true, project: path.join(root, 'tsconfig.json') });
-  cli = require(path.join(root, 'auditor', 'cli', 'audit-command.ts'));
-}
-cli.main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (error) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+exitWith(loadBuilt('auditor/cli/audit-command').main(process.argv.slice(2)));

@@ -1,5 +1,6 @@
-// The executable entry (`npm run audit`, the bundle, the container): runs the command and leaves
-// the exit code to Node so buffered output is flushed before the process ends.
+// The entry of the esbuild bundle that the container runs (`npm run bundle`): the same main() that
+// bin/iam-audit.js starts from the build in dist/ for `npx iam-audit` and `npm run audit`. The exit
+// code is left to Node so buffered output is flushed before the process ends.
 import { main } from './audit-command';
 
 main(process.argv.slice(2)).then(

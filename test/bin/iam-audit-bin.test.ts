@@ -32,6 +32,7 @@ describe('iam-audit binary', () => {
       mkdirSync(path.join(root, 'auditor', 'cli'), { recursive: true });
       mkdirSync(path.join(root, 'dist', 'auditor', 'cli'), { recursive: true });
       copyFileSync(path.join(REPO, 'bin', 'iam-audit.js'), path.join(root, 'bin', 'iam-audit.js'));
+      copyFileSync(path.join(REPO, 'bin', 'built-entry.js'), path.join(root, 'bin', 'built-entry.js'));
       copyFileSync(path.join(REPO, 'tsconfig.json'), path.join(root, 'tsconfig.json'));
       symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'), 'dir');
       writeFileSync(path.join(root, 'auditor', 'cli', 'audit-command.ts'), "export async function main(): Promise<number> { process.stdout.write('sources'); return 0; }\n");
@@ -43,14 +44,39 @@ describe('iam-audit binary', () => {
       this.timeout(60_000);
       const later = new Date(Date.now() + 60_000);
       utimesSync(compiled(), later, later);
-      assert.equal(runBin(path.join(root, 'bin', 'iam-audit.js'), []).stdout, 'compiled');
+      const result = runBin(path.join(root, 'bin', 'iam-audit.js'), []);
+      assert.equal(result.stdout, 'compiled');
+      assert.equal(result.stderr, '');
+    });
+
+    it('runs the sources, and says why and how to rebuild, when there is no build', function () {
+      this.timeout(60_000);
+      rmSync(compiled());
+      const result = runBin(path.join(root, 'bin', 'iam-audit.js'), []);
+      assert.equal(result.stdout, 'sources');
+      assert.match(result.stderr, /^iam-audit: there is no build in dist\/; running the TypeScript sources instead .*npm run build/);
     });
 
     it('runs the sources when a source changed after the build', function () {
       this.timeout(60_000);
       const earlier = new Date(Date.now() - 60_000);
       utimesSync(compiled(), earlier, earlier);
-      assert.equal(runBin(path.join(root, 'bin', 'iam-audit.js'), []).stdout, 'sources');
+      const result = runBin(path.join(root, 'bin', 'iam-audit.js'), []);
+      assert.equal(result.stdout, 'sources');
+      assert.match(result.stderr, /auditor\/cli\/audit-command\.ts changed after the build in dist\//);
+    });
+
+    it('counts the simulator (the demo) among the sources of the build', function () {
+      this.timeout(60_000);
+      mkdirSync(path.join(root, 'simulator'));
+      writeFileSync(path.join(root, 'simulator', 'demo.ts'), 'export {};\n');
+      const now = new Date();
+      const earlier = new Date(now.getTime() - 60_000);
+      utimesSync(path.join(root, 'auditor', 'cli', 'audit-command.ts'), earlier, earlier);
+      utimesSync(compiled(), new Date(now.getTime() - 30_000), new Date(now.getTime() - 30_000));
+      const result = runBin(path.join(root, 'bin', 'iam-audit.js'), []);
+      assert.equal(result.stdout, 'sources');
+      assert.match(result.stderr, /simulator\/demo\.ts changed after the build/);
     });
   });
 });

@@ -1,0 +1,117 @@
+// `npm run bench:startup -- [--runs <n>]`: how long the command takes to answer `--help`, started
+// each way it can be, measured as a user sees it (a new process, from spawn to exit), `--runs`
+// times each after one warm-up run, one way after the other so that they never share the CPU.
+// Node itself starting and doing nothing is measured too: on a loaded machine it is the floor that
+// no way of starting the command can go below. `--repo <dir>` measures another checkout (an older
+// commit, for a before-and-after figure) with this same benchmark.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { parseIntegerInRange, singleValueParser } from '../auditor/cli/parsers';
+
+const REPO = path.resolve(__dirname, '..');
+/** The target of issue 13: `--help` of the command users run answers within half a second. */
+export const HELP_TARGET_MS = 500;
+export const DEFAULT_RUNS = 10;
+
+export interface StartupVariant {
+  name: string;
+  command: string;
+  args: string[];
+  /** The variant the target is set for. */
+  target?: boolean;
+  /** Why it cannot be measured here, when it cannot. */
+  missing?: string;
+}
+
+export interface StartupFigures {
+  name: string;
+  runs: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+}
+
+export function startupVariants(repo: string = REPO): StartupVariant[] {
+  const bundle = path.join(repo, 'dist', 'iam-audit.js');
+  return [
+    { name: 'node -e 0 (Node alone, the floor)', command: process.execPath, args: ['-e', '0'] },
+    { name: 'node bin/iam-audit.js --help (npx iam-audit: the build)', command: process.execPath, args: [path.join(repo, 'bin', 'iam-audit.js'), '--help'], target: true },
+    { name: 'npm run audit -- --help (npm, then the build)', command: 'npm', args: ['run', '--silent', 'audit', '--', '--help'] },
+    {
+      name: 'node dist/iam-audit.js --help (the container\'s bundle)',
+      command: process.execPath,
+      args: [bundle, '--help'],
+      ...(existsSync(bundle) ? {} : { missing: 'no bundle: run `npm run bundle` first' }),
+    },
+    { name: 'ts-node auditor/cli/main.ts --help (how npm run audit started before)', command: path.join(repo, 'node_modules', '.bin', 'ts-node'), args: ['--transpile-only', path.join(repo, 'auditor', 'cli', 'main.ts'), '--help'] },
+  ];
+}
+
+/** Median, min and max of the durations, in whole milliseconds. */
+export function summarizeDurations(name: string, durationsMs: readonly number[]): StartupFigures {
+  if (durationsMs.length === 0) throw new Error(`${name}: no run to summarize`);
+  const sorted = [...durationsMs].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { name, runs: sorted.length, medianMs: Math.round(median), minMs: Math.round(sorted[0]), maxMs: Math.round(sorted[sorted.length - 1]) };
+}
+
+function timeOnce(variant: StartupVariant, repo: string): number {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(variant.command, variant.args, { cwd: repo, encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.error !== undefined) throw new Error(`${variant.name}: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${variant.name}: exit code ${result.status}: ${result.stderr}`);
+  return elapsedMs;
+}
+
+export function formatStartup(figures: readonly StartupFigures[], skipped: readonly StartupVariant[], target: StartupFigures | undefined): string {
+  const width = Math.max(...figures.map((figure) => figure.name.length), 10);
+  const lines = [`${'way of starting'.padEnd(width)}  median     min     max  (ms, ${figures[0]?.runs ?? 0} runs each)`];
+  for (const figure of figures) lines.push(`${figure.name.padEnd(width)}  ${String(figure.medianMs).padStart(6)}  ${String(figure.minMs).padStart(6)}  ${String(figure.maxMs).padStart(6)}`);
+  for (const variant of skipped) lines.push(`${variant.name.padEnd(width)}  not measured: ${variant.missing}`);
+  if (target !== undefined) lines.push('', `${target.medianMs < HELP_TARGET_MS ? 'PASS' : 'FAIL'} --help of the built command under ${HELP_TARGET_MS} ms: median ${target.medianMs} ms`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function parseStartupArgs(argv: readonly string[]): { runs: number; repo: string } {
+  const command = new Command('bench:startup')
+    .exitOverride()
+    .allowExcessArguments(false)
+    .addOption(new Option('--runs <n>', `runs of each way of starting, 1-100 (default ${DEFAULT_RUNS})`).argParser(singleValueParser('--runs', (value, source) => parseIntegerInRange(value, source, 1, 100))))
+    .addOption(new Option('--repo <dir>', 'the checkout to measure (default: this one)'));
+  command.parse([...argv], { from: 'user' });
+  const options = command.opts<{ runs?: number; repo?: string }>();
+  return { runs: options.runs ?? DEFAULT_RUNS, repo: path.resolve(options.repo ?? REPO) };
+}
+
+function main(): void {
+  let runs: number;
+  let repo: string;
+  try {
+    ({ runs, repo } = parseStartupArgs(process.argv.slice(2)));
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    throw error;
+  }
+  const variants = startupVariants(repo);
+  const measurable = variants.filter((variant) => variant.missing === undefined);
+  const figures: StartupFigures[] = [];
+  let target: StartupFigures | undefined;
+  for (const variant of measurable) {
+    timeOnce(variant, repo); // warm-up: the file system cache, not the command, is what a first run measures
+    const durations = Array.from({ length: runs }, () => timeOnce(variant, repo));
+    const figure = summarizeDurations(variant.name, durations);
+    figures.push(figure);
+    if (variant.target) target = figure;
+    process.stderr.write(`measured ${variant.name}\n`);
+  }
+  process.stdout.write(formatStartup(figures, variants.filter((variant) => variant.missing !== undefined), target));
+}
+
+if (require.main === module) main();

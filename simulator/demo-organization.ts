@@ -1,0 +1,98 @@
+// The organization `npm run demo` audits: small enough to read in a minute, with every kind of
+// finding the auditor reports (keys past rotation and far past it, keys never used, a user with two
+// active keys, console users without MFA, unused passwords, every MFA device type, root with an
+// access key and root without MFA), an account whose audit role is missing, one audited only in
+// part, a suspended one, CloudTrail events that show remediation, and a little throttling that the
+// SDK's retries absorb. Dates are relative to the run, so the findings stay the same whenever it runs.
+import { SimulatedOrganization, type SimulatedEventSpec, type SimulatedUserSpec } from './simulated-aws';
+
+export const DEMO_ROLE_NAME = 'IamAuditRole';
+export const DEMO_ACCOUNTS = {
+  management: '111111111111',
+  paymentsProd: '222222222222',
+  paymentsStaging: '333333333333',
+  dataLake: '444444444444',
+  sandbox: '555555555555',
+  legacy: '666666666666',
+} as const;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function demoOrganization(now: Date = new Date()): SimulatedOrganization {
+  const ago = (days: number): string => new Date(now.getTime() - days * DAY_MS).toISOString();
+  const used = (days: number, service: string) => ({ date: ago(days), service, region: 'eu-west-1' });
+  const iamEvent = (eventName: string, days: number, username: string, resource: { type: string; name: string }): SimulatedEventSpec => ({
+    eventName,
+    eventTime: ago(days),
+    username,
+    resources: [resource],
+    sourceIPAddress: '198.51.100.7',
+  });
+
+  const management: SimulatedUserSpec[] = [
+    { name: 'ana.admin', created: ago(900), password: { lastUsed: ago(1) }, mfa: [{ type: 'security-key' }] },
+    { name: 'break-glass', created: ago(1200), password: { lastUsed: null }, mfa: [{ type: 'hardware' }] },
+  ];
+  const paymentsProd: SimulatedUserSpec[] = [
+    // Console users: one with an authenticator app, one without MFA who signed in yesterday (critical).
+    { name: 'bruno', created: ago(700), password: { lastUsed: ago(2) }, mfa: [{ type: 'virtual' }] },
+    { name: 'carla', created: ago(400), password: { lastUsed: ago(1) } },
+    // Service users with keys: far past rotation, past rotation, two active keys (one never used).
+    { name: 'svc-payments-batch', created: ago(1500), accessKeys: [{ created: ago(1400), lastUsed: used(0, 's3') }] },
+    { name: 'svc-deploy', created: ago(300), accessKeys: [{ created: ago(200), lastUsed: used(1, 'cloudformation') }] },
+    { name: 'svc-reporting', created: ago(500), accessKeys: [{ created: ago(150), lastUsed: used(3, 'athena') }, { created: ago(20), lastUsed: null }] },
+  ];
+  const paymentsStaging: SimulatedUserSpec[] = [
+    { name: 'diego', created: ago(600), password: { lastUsed: ago(5) }, mfa: [{ type: 'hardware' }] },
+    // A password nobody has used for four months, and a console user who never signed in.
+    { name: 'elena', created: ago(500), password: { lastUsed: ago(120) }, mfa: [{ type: 'virtual' }] },
+    { name: 'felipe', created: ago(60), password: { lastUsed: null } },
+    // A key created during setup and never used, and one idle for two months.
+    { name: 'svc-ci', created: ago(100), accessKeys: [{ created: ago(100), lastUsed: null }] },
+    { name: 'svc-legacy-sync', created: ago(800), accessKeys: [{ created: ago(80), lastUsed: used(70, 'sqs') }, { status: 'Inactive', created: ago(700), lastUsed: used(400, 'sqs') }] },
+  ];
+  const dataLake: SimulatedUserSpec[] = [
+    { name: 'gabriela', created: ago(300), password: { lastUsed: ago(3) }, mfa: [{ type: 'virtual' }] },
+    { name: 'svc-glue', created: ago(400), accessKeys: [{ created: ago(30), lastUsed: used(0, 'glue') }] },
+  ];
+
+  return new SimulatedOrganization({ managementAccountId: DEMO_ACCOUNTS.management, organizationId: 'o-demo0example', auditRoleName: DEMO_ROLE_NAME, now: () => new Date() })
+    .addAccount({
+      id: DEMO_ACCOUNTS.management,
+      name: 'management',
+      users: management,
+      root: { mfa: 'hardware', passwordLastUsed: ago(40) },
+      events: [
+        { eventName: 'ConsoleLogin', eventSource: 'signin.amazonaws.com', eventTime: ago(40), username: 'root', consoleLogin: 'Success', sourceIPAddress: '203.0.113.10' },
+        iamEvent('EnableMFADevice', 35, 'ana.admin', { type: 'AWS::IAM::User', name: 'ana.admin' }),
+      ],
+    })
+    .addAccount({
+      id: DEMO_ACCOUNTS.paymentsProd,
+      name: 'payments-prod',
+      users: paymentsProd,
+      // Root with an access key and no MFA: the two most severe findings.
+      root: { mfa: 'none', accessKeys: [{ created: ago(2000), lastUsed: used(200, 'ec2') }], passwordLastUsed: ago(300) },
+      events: [
+        iamEvent('CreateAccessKey', 20, 'svc-reporting', { type: 'AWS::IAM::User', name: 'svc-reporting' }),
+        iamEvent('DeleteAccessKey', 18, 'ana.admin', { type: 'AWS::IAM::AccessKey', name: 'AKIADEMOREMOVED00001' }),
+        iamEvent('EnableMFADevice', 10, 'bruno', { type: 'AWS::IAM::User', name: 'bruno' }),
+        iamEvent('UpdateAccessKey', 4, 'ana.admin', { type: 'AWS::IAM::AccessKey', name: 'AKIADEMODISABLED0001' }),
+      ],
+    })
+    .addAccount({
+      id: DEMO_ACCOUNTS.paymentsStaging,
+      name: 'payments-staging',
+      users: paymentsStaging,
+      // MFA on root, but only an authenticator app.
+      root: { mfa: 'virtual', passwordLastUsed: null },
+      events: [iamEvent('DeactivateMFADevice', 50, 'elena', { type: 'AWS::IAM::User', name: 'elena' })],
+    })
+    .addAccount({ id: DEMO_ACCOUNTS.dataLake, name: 'data-lake', users: dataLake, root: { mfa: 'hardware', passwordLastUsed: null } })
+    .addAccount({ id: DEMO_ACCOUNTS.sandbox, name: 'sandbox-ana', auditRole: 'missing', users: [{ name: 'ghost', password: { lastUsed: ago(1) } }] })
+    .addAccount({ id: DEMO_ACCOUNTS.legacy, name: 'legacy-erp', state: 'SUSPENDED' })
+    // The audit role of data-lake may not read CloudTrail: the account is audited only in part.
+    .injectFault({ operation: 'LookupEvents', accountId: DEMO_ACCOUNTS.dataLake, error: 'AccessDenied' })
+    // IAM throttles a few calls, as it does under load; the SDK's adaptive retry absorbs them.
+    .injectFault({ operation: 'ListAccessKeys', accountId: DEMO_ACCOUNTS.paymentsProd, error: 'Throttling', times: 2 });
+}

@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { formatStartup, HELP_TARGET_MS, parseStartupArgs, startupVariants, summarizeDurations } from '../../bench/startup';
+
+describe('start-up benchmark', () => {
+  it('summarizes runs by their median, minimum and maximum', () => {
+    assert.deepEqual(summarizeDurations('x', [310.4, 120.2, 900, 200.6, 250]), { name: 'x', runs: 5, medianMs: 250, minMs: 120, maxMs: 900 });
+    assert.equal(summarizeDurations('even', [100, 300, 200, 400]).medianMs, 250);
+    assert.throws(() => summarizeDurations('none', []), /none: no run/);
+  });
+
+  it('measures the built command against the target, beside Node alone and the old ts-node start', () => {
+    const variants = startupVariants('/repo');
+    assert.deepEqual(variants.filter((variant) => variant.target).map((variant) => variant.args), [['/repo/bin/iam-audit.js', '--help']]);
+    assert.ok(variants.some((variant) => variant.args.includes('/repo/auditor/cli/main.ts')));
+    const figures = [summarizeDurations('built', [HELP_TARGET_MS - 1]), summarizeDurations('node', [100])];
+    assert.match(formatStartup(figures, [], figures[0]), new RegExp(`^PASS --help of the built command under ${HELP_TARGET_MS} ms: median ${HELP_TARGET_MS - 1} ms$`, 'm'));
+    const slow = summarizeDurations('built', [HELP_TARGET_MS]);
+    assert.match(formatStartup([slow], [], slow), /^FAIL /m);
+  });
+
+  it('reads --runs and names the flag of a bad value', () => {
+    assert.equal(parseStartupArgs([]).runs, 10);
+    assert.deepEqual(parseStartupArgs(['--runs', '3', '--repo', '/tmp/before']), { runs: 3, repo: '/tmp/before' });
+    assert.throws(() => parseStartupArgs(['--runs', '0']), /--runs/);
+  });
+});
