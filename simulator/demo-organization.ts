@@ -18,6 +18,28 @@ export const DEMO_ACCOUNTS = {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * The demo's exemptions file (see docs/findings.md#exemptions): one entry that mutes the sealed
+ * break-glass user's findings for half a year, and one that ran out ten days ago and is reported.
+ */
+export function demoExemptionsYaml(now: Date = new Date()): string {
+  const day = (offset: number): string => new Date(now.getTime() + offset * DAY_MS).toISOString().slice(0, 10);
+  return [
+    'exemptions:',
+    `  - account: "${DEMO_ACCOUNTS.management}"`,
+    '    user: break-glass',
+    '    rule: "*"',
+    '    reason: Sealed break-glass user, its password kept in the safe',
+    `    expires: ${day(180)}`,
+    `  - account: "${DEMO_ACCOUNTS.paymentsStaging}"`,
+    '    user: svc-ci',
+    '    rule: access-key-never-used',
+    '    reason: Key of the CI migration, to be deleted once it is done',
+    `    expires: ${day(-10)}`,
+    '',
+  ].join('\n');
+}
+
 export function demoOrganization(now: Date = new Date()): SimulatedOrganization {
   const ago = (days: number): string => new Date(now.getTime() - days * DAY_MS).toISOString();
   const used = (days: number, service: string) => ({ date: ago(days), service, region: 'eu-west-1' });

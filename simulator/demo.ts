@@ -3,13 +3,14 @@
 // run against the simulated demo organization, so the whole product can be seen without an AWS
 // account. Nothing leaves the machine: the simulator answers inside the SDK clients. Extra flags
 // are passed on (`npm run demo -- --format json`).
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { main, type CliIo } from '../auditor/cli/audit-command';
 import { EXIT_USAGE_OR_SETUP } from '../auditor/cli/exit-codes';
 import type { Environment } from '../auditor/cli/parsers';
-import { demoOrganization, DEMO_ROLE_NAME } from './demo-organization';
+import { demoExemptionsYaml, demoOrganization, DEMO_ROLE_NAME } from './demo-organization';
 import { simulatedClientFactory } from './simulated-aws';
 
 export const DEMO_OUT_DIR = './demo-output';
@@ -37,12 +38,17 @@ export interface DemoIo extends CliIo {
 export async function runDemo(argv: readonly string[], io: DemoIo = {}): Promise<number> {
   const stderr = io.stderr ?? ((text: string) => void process.stderr.write(text));
   const org = demoOrganization();
-  const args = ['--role', DEMO_ROLE_NAME, '--out-dir', DEMO_OUT_DIR, ...argv];
-  const code = await main(args, {
-    ...io,
-    env: demoEnvironment(io.env ?? process.env),
-    clientFactory: () => simulatedClientFactory(org),
-  });
+  // The exemptions file has dates relative to today, so it is written for each run.
+  const exemptionsDir = await mkdtemp(path.join(os.tmpdir(), 'iam-audit-demo-'));
+  const exemptions = path.join(exemptionsDir, 'exemptions.yaml');
+  let code: number;
+  try {
+    await writeFile(exemptions, demoExemptionsYaml());
+    const args = ['--role', DEMO_ROLE_NAME, '--out-dir', DEMO_OUT_DIR, '--exemptions', exemptions, ...argv];
+    code = await main(args, { ...io, env: demoEnvironment(io.env ?? process.env), clientFactory: () => simulatedClientFactory(org) });
+  } finally {
+    await rm(exemptionsDir, { recursive: true, force: true });
+  }
   if (code === EXIT_USAGE_OR_SETUP) return code;
   // The command's own exit code says the coverage is incomplete (2) or a --fail-on was reached
   // (3): both are what the demo organization is made to show, not a failure of the demo.

@@ -53,6 +53,9 @@ describe('npm run demo', () => {
     const found = new Set(findings.map((row) => row.rule_id));
     // Root signing certificates are the one thing the simulated IAM does not model.
     assert.deepEqual(RULE_IDS.filter((rule) => !found.has(rule)), ['root-signing-certificate-active']);
+    // The demo's exemptions: the break-glass user's findings muted, the expired entry reported.
+    const breakGlass = findings.filter((row) => row.resource === 'break-glass');
+    assert.ok(breakGlass.length > 0 && breakGlass.every((row) => row.muted === 'yes'), JSON.stringify(breakGlass));
     assert.deepEqual([...new Set(findings.map((row) => row.severity))].sort(), ['critical', 'high', 'low', 'medium']);
   });
 
