@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { ENV_CONCURRENCY, ENV_ROLE_NAME, ENV_S3_URI } from '../auditor/cli/audit-config';
 import { componentType } from './component-type';
 import { ENV_SNS_TOPIC_ARN } from '../auditor/publish/notify';
+import { ENV_EXEMPTIONS } from '../auditor/cli/report-config';
 import { auditorTaskRolePolicy, serviceTrustPolicy, taskExecutionRolePolicy } from './policies';
 
 export interface AuditorTaskDefinitionArgs {
@@ -22,6 +23,8 @@ export interface AuditorTaskDefinitionArgs {
   region: pulumi.Input<string>;
   /** The topic the auditor publishes each run's summary to (AUDIT_SNS_TOPIC_ARN). */
   notificationTopicArn: pulumi.Input<string>;
+  /** The key of the exemptions file in the reports bucket: the task reads s3://<bucket>/<key> (AUDIT_EXEMPTIONS). */
+  exemptionsS3Key?: string;
   /** More environment for the auditor container. */
   additionalEnvironment?: Record<string, pulumi.Input<string>>;
 }
@@ -61,7 +64,7 @@ export class AuditorTaskDefinition extends pulumi.ComponentResource {
       role: this.taskRole.name,
       policy: pulumi.all([args.partition, args.reportsBucketArn, args.notificationTopicArn])
         .apply(([partition, bucketArn, notificationTopicArn]) => JSON.stringify(auditorTaskRolePolicy({
-          partition, auditRoleName: args.auditRoleName, bucketArn, notificationTopicArn,
+          partition, auditRoleName: args.auditRoleName, bucketArn, notificationTopicArn, exemptionsS3Key: args.exemptionsS3Key,
         }))),
     }, parent);
 
@@ -83,6 +86,10 @@ export class AuditorTaskDefinition extends pulumi.ComponentResource {
       // Node sizes its heap from the host, not the task: capped at three quarters of the task's
       // memory, it collects garbage before the container is killed for using too much.
       NODE_OPTIONS: pulumi.output(`--max-old-space-size=${Math.floor(args.memory * 0.75)}`),
+      ...(args.exemptionsS3Key === undefined ? {} : {
+        // The bucket's name is the last part of its ARN (arn:<partition>:s3:::<bucket>).
+        [ENV_EXEMPTIONS]: pulumi.output(args.reportsBucketArn).apply((arn) => `s3://${arn.slice(arn.lastIndexOf(':') + 1)}/${args.exemptionsS3Key}`),
+      }),
       ...args.additionalEnvironment,
     };
     this.taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {

@@ -44,6 +44,11 @@ export interface DeploymentConfig {
    * whole organization, as without sharding.
    */
   shards: number;
+  /**
+   * Given: the key, in the reports bucket, of the audit's exemptions file; the task reads it
+   * (AUDIT_EXEMPTIONS) and its role may read that object.
+   */
+  exemptionsS3Key: string | undefined;
 }
 
 export const DEFAULT_AUDIT_ROLE_NAME = 'IAMAuditRole';
@@ -105,6 +110,7 @@ export const SETTING_KEYS = [
   'auditorConcurrency',
   'notificationEmail',
   'shards',
+  'exemptionsS3Key',
 ] as const;
 
 export type DeploymentSettingKey = (typeof SETTING_KEYS)[number];
@@ -120,6 +126,8 @@ const PRINCIPAL_ARN = new RegExp(
 );
 const SCHEDULE = /^(cron\(\S+( \S+){5}\)|rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\))$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+// An S3 object key of segments without blanks around them, none empty, "." or "..": what an s3:// URI can name.
+const OBJECT_KEY = /^(?!.*(^|\/)\.{1,2}(\/|$))[^/\s][^/]{0,254}(\/[^/\s][^/]{0,254})*$/;
 // One plain address (SNS email endpoints take exactly one): local@domain.tld, no spaces or commas.
 const EMAIL = /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>".]+$/;
 // registry/repository[:tag|@digest]; a registry host is required so the task never pulls from an unexpected default.
@@ -186,11 +194,15 @@ export function parseDeploymentConfig(raw: RawSettings, defaultRegion = 'us-east
     : matching('notificationEmail', notificationEmailText, EMAIL, 'one email address such as security@example.com');
 
   const shards = integer('shards', text('shards') ?? '1', 1, MAX_SHARD_COUNT);
+  const exemptionsS3KeyText = text('exemptionsS3Key');
+  const exemptionsS3Key = exemptionsS3KeyText === undefined ? undefined
+    : matching('exemptionsS3Key', exemptionsS3KeyText, OBJECT_KEY, 'the key of one object in the reports bucket, such as config/exemptions.yaml (no leading or trailing slash, no empty, "." or ".." segment)');
 
   return {
     auditRoleName, targetOrganizationalUnitIds, stackSetRegion, callAs, extraTrustedPrincipalArns,
     scheduleExpression, scheduleTimezone, subnetIds, assignPublicIp, imageUri, reportRetentionDays,
     noncurrentReportRetentionDays, logRetentionDays, taskCpu, taskMemory, auditorConcurrency, notificationEmail, shards,
+    exemptionsS3Key,
   };
 }
 

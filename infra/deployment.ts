@@ -82,6 +82,7 @@ export function deployAuditKit(config: DeploymentConfig): AuditKitDeployment {
     region,
     notificationTopicArn: notifications.topicArn,
     shards: config.shards,
+    exemptionsS3Key: config.exemptionsS3Key,
   });
 
   const targetIds: pulumi.Input<string>[] = config.targetOrganizationalUnitIds.length > 0

@@ -3,6 +3,7 @@
 import { ASSUME_ROLE_ACTION, AUDIT_ROLE_ACTIONS, MANAGEMENT_ACTIONS } from '../auditor/permissions';
 import { PREVIOUS_RUN_S3_ACTIONS } from '../auditor/publish/previous-run';
 import { NOTIFY_ACTIONS } from '../auditor/publish/notify';
+import { EXEMPTIONS_S3_ACTIONS } from '../auditor/publish/exemptions-source';
 import { S3_UPLOAD_ACTIONS } from '../auditor/publish/sinks/s3';
 import { SHARD_PARTS_S3_ACTIONS } from '../auditor/shard/shard-reports';
 
@@ -107,6 +108,8 @@ export interface AuditorTaskPolicyInput {
   bucketArn: string;
   /** The topic each run's summary is published to. */
   notificationTopicArn: string;
+  /** The key of the exemptions file in the reports bucket, when the stack sets one. */
+  exemptionsS3Key?: string;
 }
 
 /**
@@ -123,6 +126,7 @@ export function auditorTaskRoleGrants(input: AuditorTaskPolicyInput): ActionGran
     ...reportsPrefixGrants('ReadPreviousRuns', PREVIOUS_RUN_S3_ACTIONS, input.bucketArn),
     ...reportsPrefixGrants('ReadShardParts', SHARD_PARTS_S3_ACTIONS, input.bucketArn),
     { sid: 'PublishRunSummary', actions: NOTIFY_ACTIONS, resource: input.notificationTopicArn },
+    ...(input.exemptionsS3Key === undefined ? [] : [{ sid: 'ReadExemptions', actions: EXEMPTIONS_S3_ACTIONS, resource: `${input.bucketArn}/${input.exemptionsS3Key}` }]),
   ];
 }
 

