@@ -2,7 +2,8 @@
 'use strict';
 // The one way to start the command, for `npx iam-audit` and `npm run audit` alike: the build in
 // dist/, or the sources when they changed after it (built-entry.js). The container runs the esbuild
-// bundle of the same command (auditor/cli/main.ts calls the same main()).
-const { exitWith, loadBuilt } = require('./built-entry');
+// bundle of the same entry (auditor/cli/main.ts). The entry owns the signals (a graceful stop on
+// SIGTERM and SIGINT), the temporary files and the exit code.
+const { loadBuilt } = require('./built-entry');
 
-exitWith(loadBuilt('auditor/cli/audit-command').main(process.argv.slice(2)));
+loadBuilt('auditor/cli/run-as-process').runAsProcess(process.argv.slice(2));

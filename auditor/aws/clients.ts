@@ -143,13 +143,18 @@ interface SendingClient {
  * The client, seen through an object whose every call carries `signal`: when it aborts, the call
  * in flight is cut (its socket destroyed), a retry waiting out its backoff stops waiting, and
  * every later call fails at once with an `AbortError`, which is never retried. The client itself
- * is left as it is; its configuration and middleware are shared.
+ * is left as it is; its configuration and middleware are shared. A function gives each command its
+ * own signal (a clean-up call that must still go out after the abort, say).
  */
-export function withAbortSignal<Client extends SendingClient>(client: Client, signal: AbortSignal): Client {
+export function withAbortSignal<Client extends SendingClient>(client: Client, signal: AbortSignal | ((command: object) => AbortSignal)): Client {
   const send = client.send.bind(client) as (command: never, options?: HttpHandlerOptions) => Promise<unknown>;
   const bound = Object.create(client) as Client;
   Object.defineProperty(bound, 'send', {
-    value: (command: never, options?: HttpHandlerOptions) => send(command, { ...options, abortSignal: options?.abortSignal === undefined ? signal : AbortSignal.any([signal, options.abortSignal as AbortSignal]) }),
+    value: (command: never, options?: HttpHandlerOptions) => {
+      const own = typeof signal === 'function' ? signal(command as object) : signal;
+      const given = options?.abortSignal as AbortSignal | undefined;
+      return send(command, { ...options, abortSignal: given === undefined ? own : AbortSignal.any([own, given]) });
+    },
   });
   return bound;
 }

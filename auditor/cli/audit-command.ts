@@ -32,6 +32,8 @@ export interface CliIo {
   env?: Environment;
   /** The run's clock (its timestamp and key ages). */
   now?: () => Date;
+  /** Aborted by SIGTERM or SIGINT (run-as-process.ts): the run stops, writes its reports and exits 1. */
+  stop?: AbortSignal;
 }
 
 function outputStream(given: CliIo['stdout'], fallback: NodeJS.WriteStream): OutputStream {
@@ -174,15 +176,22 @@ async function auditAndPublish(config: AuditConfig, reportConfig: ReportConfig, 
   const progress = runProgress(output, config);
   let run: AuditRun;
   try {
-    run = await runAudit(config, clients, progress, io.now);
+    run = await runAudit(io.stop === undefined ? config : { ...config, stop: io.stop }, clients, progress, io.now);
   } catch (error) {
     if (error instanceof AuditSetupError) return fail(error.message);
     return fail(`the audit could not run: ${errorMessage(error)}`);
   } finally {
     progress.finish();
   }
-  if (config.shard !== undefined) return writeShardPart(run, config, clients, output);
-  return publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith, exemptions: loaded.exemptions, output });
+  const exitCode =
+    config.shard !== undefined
+      ? await writeShardPart(run, config, clients, output)
+      : await publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith, exemptions: loaded.exemptions, output });
+  if (io.stop?.aborted !== true) return exitCode;
+  const { RUN_STOPPED } = await import('../run/account-limits');
+  const unfinished = run.accounts.filter((audit) => audit.coverage.errors.includes(RUN_STOPPED)).length;
+  output.warn(`stopped: the reports hold what was collected; ${unfinished} account${unfinished === 1 ? '' : 's'} not finished ${unfinished === 1 ? 'is' : 'are'} listed in coverage as "${RUN_STOPPED}"`);
+  return EXIT_USAGE_OR_SETUP;
 }
 
 export async function main(argv: string[], io: CliIo = {}): Promise<number> {

@@ -19,6 +19,7 @@ import {
 } from './parsers';
 import { MAX_SHARD_COUNT, type ShardSelection } from '../shard/shard';
 import type { AuditOptions } from '../run/run-audit';
+import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS, DEFAULT_STOP_GRACE_SECONDS, MAX_ACCOUNT_TIMEOUT_SECONDS } from '../run/account-limits';
 
 export const DEFAULT_OUT_DIR = './output';
 /**
@@ -41,6 +42,10 @@ export const ENV_EXTERNAL_ID = 'AUDIT_EXTERNAL_ID';
 export const ENV_S3_URI = 'AUDIT_S3_URI';
 export const ENV_SHARD = 'AUDIT_SHARD';
 export const ENV_RUN_TIME = 'AUDIT_RUN_TIME';
+export const ENV_ACCOUNT_TIMEOUT = 'AUDIT_ACCOUNT_TIMEOUT';
+export const ENV_STOP_GRACE = 'AUDIT_STOP_GRACE';
+/** A grace longer than this could not end within ECS's longest stop timeout (120 s) with the reports written. */
+export const MAX_STOP_GRACE_SECONDS = 90;
 
 /**
  * The command's configuration, validated: the run takes it as it is (it is an AuditOptions), and
@@ -50,6 +55,8 @@ export interface AuditConfig extends AuditOptions {
   profile?: string;
   outDir: string;
   s3?: S3Location;
+  accountTimeoutSeconds: number;
+  stopGraceSeconds: number;
 }
 
 export function parseConcurrency(value: string, source: string): number {
@@ -58,6 +65,14 @@ export function parseConcurrency(value: string, source: string): number {
 
 export function parseSinceDays(value: string, source: string): number {
   return parseIntegerInRange(value, source, 1, MAX_SINCE_DAYS);
+}
+
+export function parseAccountTimeout(value: string, source: string): number {
+  return parseIntegerInRange(value, source, 1, MAX_ACCOUNT_TIMEOUT_SECONDS);
+}
+
+export function parseStopGrace(value: string, source: string): number {
+  return parseIntegerInRange(value, source, 0, MAX_STOP_GRACE_SECONDS);
 }
 
 const SHARD = /^(\d{1,3})\/(\d{1,3})$/;
@@ -109,6 +124,18 @@ export function defineAuditOptions(command: Command): Command {
       ),
     )
     .addOption(
+      new Option(
+        '--account-timeout <seconds>',
+        `deadline of one account, 1-${MAX_ACCOUNT_TIMEOUT_SECONDS}: past it the account's calls are cut and it is reported partial or not audited (env ${ENV_ACCOUNT_TIMEOUT}; default ${DEFAULT_ACCOUNT_TIMEOUT_SECONDS})`,
+      ).argParser(singleValueParser('--account-timeout', parseAccountTimeout)),
+    )
+    .addOption(
+      new Option(
+        '--stop-grace <seconds>',
+        `after SIGTERM or SIGINT, how long accounts in flight may still finish before the reports are written, 0-${MAX_STOP_GRACE_SECONDS} (env ${ENV_STOP_GRACE}; default ${DEFAULT_STOP_GRACE_SECONDS})`,
+      ).argParser(singleValueParser('--stop-grace', parseStopGrace)),
+    )
+    .addOption(
       new Option('--s3-uri <uri>', `also upload every report under s3://<bucket>/<prefix>/<YYYY>/<MM>/<DD>/<timestamp>/ (env ${ENV_S3_URI})`).argParser(
         singleValueParser('--s3-uri', parseS3Uri),
       ),
@@ -130,6 +157,8 @@ interface ParsedAuditOptions {
   s3Uri?: S3Location;
   shard?: ShardSelection;
   runTime?: Date;
+  accountTimeout?: number;
+  stopGrace?: number;
 }
 
 /** Flags first, then the environment, then defaults. Throws ConfigError naming the flag or variable. */
@@ -143,6 +172,8 @@ export function readAuditConfig(command: Command, env: Environment): AuditConfig
   const s3 = flagOrEnvironment(options.s3Uri, env, ENV_S3_URI, parseS3Uri);
   const shard = flagOrEnvironment(options.shard, env, ENV_SHARD, parseShard);
   const runTime = flagOrEnvironment(options.runTime, env, ENV_RUN_TIME, (value, source) => parseRunTime(value, source));
+  const accountTimeoutSeconds = flagOrEnvironment(options.accountTimeout, env, ENV_ACCOUNT_TIMEOUT, parseAccountTimeout) ?? DEFAULT_ACCOUNT_TIMEOUT_SECONDS;
+  const stopGraceSeconds = flagOrEnvironment(options.stopGrace, env, ENV_STOP_GRACE, parseStopGrace) ?? DEFAULT_STOP_GRACE_SECONDS;
 
   // Shards that each took their own clock would be parts of different runs, which merge refuses.
   if (shard !== undefined && runTime === undefined) {
@@ -161,6 +192,8 @@ export function readAuditConfig(command: Command, env: Environment): AuditConfig
     outDir: options.outDir,
     concurrency,
     cloudTrail: { enabled: options.cloudtrail, region: options.cloudtrailRegion, sinceDays: options.sinceDays },
+    accountTimeoutSeconds,
+    stopGraceSeconds,
   };
   if (options.profile !== undefined) config.profile = options.profile;
   if (includeAccounts !== undefined) config.includeAccounts = includeAccounts;

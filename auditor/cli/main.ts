@@ -1,14 +1,6 @@
-// The entry of the esbuild bundle that the container runs (`npm run bundle`): the same main() that
-// bin/iam-audit.js starts from the build in dist/ for `npx iam-audit` and `npm run audit`. The exit
-// code is left to Node so buffered output is flushed before the process ends.
-import { main } from './audit-command';
+// The entry of the esbuild bundle that the container runs (`npm run bundle`): the same process
+// entry that bin/iam-audit.js starts from the build in dist/ for `npx iam-audit` and `npm run
+// audit`, with the graceful stop on SIGTERM that ECS sends.
+import { runAsProcess } from './run-as-process';
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runAsProcess(process.argv.slice(2));

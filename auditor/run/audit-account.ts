@@ -1,12 +1,13 @@
 // The audit of one account: assume the audit role, then run the IAM and the CloudTrail collections
 // side by side. Whatever goes wrong is recorded in the account's coverage: an account that could
 // only be read in part is `partial`, one that could not be read at all is `no`, never clean.
-import type { AwsClientFactory } from '../aws/clients';
+import { withAbortSignal, type AwsClientFactory } from '../aws/clients';
 import { describeError } from '../aws/aws-error';
 import { AssumeRoleError, assumedRoleCredentials } from '../aws/credentials';
 import { collectRemediationEvents } from '../collectors/cloudtrail';
 import { collectAccountIam, type AccountIamCollection } from '../collectors/iam';
 import type { AccountAudit, AccountCoverage, CloudTrailEventRecord, OrgAccount } from '../model';
+import { AccountAbort, AccountCallTracker, RUN_STOPPED, timedOutReason, UNWIND_AFTER_ABORT_MS } from './account-limits';
 import type { AuditOptions, SkipDecision } from './run-audit';
 import { daysBefore } from '../analysis/facts';
 
@@ -86,12 +87,85 @@ export interface AccountContext {
   partition: string;
   sessionName: string;
   now: Date;
+  /** Every call of the account carries it; aborted at the account's deadline or a stop. */
+  signal?: AbortSignal;
+  /** Where the account's calls in flight are kept track of. */
+  tracker?: AccountCallTracker;
+}
+
+/** Not audited because the run was stopped before the account was finished. */
+export function stoppedAccountAudit(account: OrgAccount): AccountAudit {
+  return unreachableAccountAudit(account, RUN_STOPPED);
+}
+
+/**
+ * An account past its deadline: what its collectors handed back once aborted (null when they did
+ * not in time), with the deadline as the first reason. Whatever failed only because the calls were
+ * aborted is not listed apart: the deadline is its reason.
+ */
+export function timedOutAccountAudit(account: OrgAccount, reason: string, collected: AccountAudit | null): AccountAudit {
+  if (collected === null) return unreachableAccountAudit(account, reason);
+  const otherErrors = collected.coverage.errors.filter((error) => !error.includes('AbortError'));
+  const audited = collected.coverage.audited === 'no' ? 'no' : 'partial';
+  return { ...collected, coverage: { ...collected.coverage, audited, errors: [reason, ...otherErrors] } };
+}
+
+export interface AccountLimits {
+  timeoutSeconds: number;
+  /** Aborted when a stopped run's grace has run out: the account is then given up as `run stopped`. */
+  stopNow?: AbortSignal;
+}
+
+function delay(milliseconds: number): { done: Promise<void>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const done = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, milliseconds);
+  });
+  return { done, cancel: () => clearTimeout(timer) };
+}
+
+/**
+ * The account's audit within its deadline and the run's stop. Past the deadline its calls are
+ * aborted and it is recorded as `partial` (something was collected) or `no`, with the reason
+ * `timed out after N s in <operation>`; on a stop it is `no`, `run stopped`. Never throws.
+ */
+export async function auditAccountWithinLimits(account: OrgAccount, context: AccountContext, limits: AccountLimits): Promise<AccountAudit> {
+  const controller = new AbortController();
+  const tracker = new AccountCallTracker();
+  const aborted = new Promise<AccountAbort>((resolve) => {
+    controller.signal.addEventListener('abort', () => resolve(controller.signal.reason as AccountAbort), { once: true });
+  });
+  const deadline = setTimeout(() => controller.abort(new AccountAbort('deadline', timedOutReason(limits.timeoutSeconds, tracker.operations()))), limits.timeoutSeconds * 1000);
+  const stop = () => controller.abort(new AccountAbort('stop', RUN_STOPPED));
+  limits.stopNow?.addEventListener('abort', stop, { once: true });
+  if (limits.stopNow?.aborted) stop();
+  const work = auditAccount(account, { ...context, signal: controller.signal, tracker }).catch((error: unknown) =>
+    // auditAccount records every collector failure itself; this is the safety net that keeps an
+    // unexpected bug in one account from ending the run.
+    unreachableAccountAudit(account, failureMessage('audit failed', error)),
+  );
+  try {
+    const first = await Promise.race([work, aborted]);
+    if (!(first instanceof AccountAbort)) return first;
+    if (first.kind === 'stop') return stoppedAccountAudit(account);
+    const unwind = delay(UNWIND_AFTER_ABORT_MS);
+    const collected = await Promise.race([work, unwind.done.then(() => null)]);
+    unwind.cancel();
+    return timedOutAccountAudit(account, first.message, collected);
+  } finally {
+    clearTimeout(deadline);
+    limits.stopNow?.removeEventListener('abort', stop);
+  }
 }
 
 export async function auditAccount(account: OrgAccount, context: AccountContext): Promise<AccountAudit> {
-  const { options, clients, now } = context;
+  const { options, clients, now, signal } = context;
+  const tracker = context.tracker ?? new AccountCallTracker();
+  // The account's own clients are tracked and bound to its signal; the shared STS client is only
+  // seen through a bound view, so other accounts' calls are untouched.
+  const bound = <Client extends { send(command: never): Promise<unknown> }>(client: Client): Client => (signal === undefined ? client : withAbortSignal(client, signal));
   const credentials = assumedRoleCredentials({
-    sts: clients.sts(),
+    sts: bound(clients.sts()),
     partition: context.partition,
     accountId: account.id,
     roleName: options.roleName,
@@ -101,13 +175,17 @@ export async function auditAccount(account: OrgAccount, context: AccountContext)
   try {
     // Assumed once up front so that a missing or refusing role is told apart from a collector
     // failing later; the clients below reuse these credentials and renew them when needed.
-    await credentials();
+    await tracker.during('AssumeRole', () => credentials());
   } catch (error) {
     return unreachableAccountAudit(account, error instanceof AssumeRoleError ? error.message : failureMessage('AssumeRole failed', error));
   }
-  const iamWork = collectAccountIam(clients.iam(credentials), { now });
-  const cloudTrailWork = options.cloudTrail.enabled
-    ? collectRemediationEvents(clients.cloudTrail(credentials, options.cloudTrail.region), {
+  const iamClient = clients.iam(credentials);
+  tracker.track(iamClient);
+  const iamWork = collectAccountIam(bound(iamClient), { now });
+  const cloudTrailClient = options.cloudTrail.enabled ? clients.cloudTrail(credentials, options.cloudTrail.region) : null;
+  if (cloudTrailClient !== null) tracker.track(cloudTrailClient);
+  const cloudTrailWork = cloudTrailClient !== null
+    ? collectRemediationEvents(bound(cloudTrailClient), {
         accountId: account.id,
         accountName: account.name,
         startTime: daysBefore(now, options.cloudTrail.sinceDays),

@@ -9,7 +9,8 @@ import { describeManagementAccountId, listOrganizationAccounts } from '../aws/or
 import { AuditSetupError, callerIdentitySetupError, isNotInOrganization, organizationsSetupError } from '../aws/setup-errors';
 import { SCHEMA_VERSION, type AccountAudit, type AuditRun, type OrgAccount } from '../model';
 import { accountsOfShard, type ShardSelection } from '../shard/shard';
-import { auditAccount, failureMessage, skippedAccountAudit, unreachableAccountAudit, type AccountContext } from './audit-account';
+import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS, DEFAULT_STOP_GRACE_SECONDS } from './account-limits';
+import { auditAccountWithinLimits, skippedAccountAudit, stoppedAccountAudit, type AccountContext } from './audit-account';
 
 export { AuditSetupError } from '../aws/setup-errors';
 
@@ -35,6 +36,16 @@ export interface AuditOptions {
    * and is tagged with the whole listing, for `merge`.
    */
   shard?: ShardSelection;
+  /** `--account-timeout`: the deadline of one account (default DEFAULT_ACCOUNT_TIMEOUT_SECONDS). */
+  accountTimeoutSeconds?: number;
+  /**
+   * Aborted to stop the run (SIGTERM, SIGINT): no account starts after it, the accounts in flight
+   * are given `stopGraceSeconds` to finish, and every account not finished is then `no`, `run
+   * stopped`. The run still returns, with every listed account, for its reports to be written.
+   */
+  stop?: AbortSignal;
+  /** `--stop-grace` (default DEFAULT_STOP_GRACE_SECONDS). */
+  stopGraceSeconds?: number;
 }
 
 export interface AuditHooks {
@@ -133,6 +144,15 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
   };
 
   const context: AccountContext = { options, clients, partition, sessionName: auditSessionName(runTimestamp), now };
+  // A stop lets the accounts in flight run for the grace, then gives them up.
+  const stopNow = new AbortController();
+  let graceTimer: NodeJS.Timeout | undefined;
+  const startGrace = () => {
+    graceTimer = setTimeout(() => stopNow.abort(), (options.stopGraceSeconds ?? DEFAULT_STOP_GRACE_SECONDS) * 1000);
+  };
+  options.stop?.addEventListener('abort', startGrace, { once: true });
+  if (options.stop?.aborted) startGrace();
+  const limits = { timeoutSeconds: options.accountTimeoutSeconds ?? DEFAULT_ACCOUNT_TIMEOUT_SECONDS, stopNow: stopNow.signal };
   const limit = pLimit(options.concurrency);
   const work: Promise<void>[] = [];
   for (const [index, account] of inScope.entries()) {
@@ -144,25 +164,26 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
     work.push(
       limit(async () => {
         if (hookFailure) return;
+        if (options.stop?.aborted) {
+          await finish(index, stoppedAccountAudit(account));
+          return;
+        }
         try {
           hooks.onAccountStart?.(account);
         } catch (error) {
           hookFailure ??= { error };
           return;
         }
-        let audit: AccountAudit;
-        try {
-          audit = await auditAccount(account, context);
-        } catch (error) {
-          // auditAccount records every collector failure itself; this is the safety net that
-          // keeps an unexpected bug in one account from ending the run.
-          audit = unreachableAccountAudit(account, failureMessage('audit failed', error));
-        }
-        await finish(index, audit);
+        await finish(index, await auditAccountWithinLimits(account, context, limits));
       }),
     );
   }
-  await Promise.all(work);
+  try {
+    await Promise.all(work);
+  } finally {
+    clearTimeout(graceTimer);
+    options.stop?.removeEventListener('abort', startGrace);
+  }
   if (hookFailure) throw (hookFailure as { error: unknown }).error;
 
   const run: AuditRun = {

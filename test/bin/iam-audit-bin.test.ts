@@ -24,7 +24,7 @@ describe('iam-audit binary', () => {
 
   describe('choosing between the build and the sources', () => {
     let root: string;
-    const compiled = () => path.join(root, 'dist', 'auditor', 'cli', 'audit-command.js');
+    const compiled = () => path.join(root, 'dist', 'auditor', 'cli', 'run-as-process.js');
 
     beforeEach(() => {
       root = mkdtempSync(path.join(tmpdir(), 'iam-audit-bin-'));
@@ -35,8 +35,8 @@ describe('iam-audit binary', () => {
       copyFileSync(path.join(REPO, 'bin', 'built-entry.js'), path.join(root, 'bin', 'built-entry.js'));
       copyFileSync(path.join(REPO, 'tsconfig.json'), path.join(root, 'tsconfig.json'));
       symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'), 'dir');
-      writeFileSync(path.join(root, 'auditor', 'cli', 'audit-command.ts'), "export async function main(): Promise<number> { process.stdout.write('sources'); return 0; }\n");
-      writeFileSync(compiled(), "exports.main = async () => { process.stdout.write('compiled'); return 0; };\n");
+      writeFileSync(path.join(root, 'auditor', 'cli', 'run-as-process.ts'), "export function runAsProcess(): void { process.stdout.write('sources'); }\n");
+      writeFileSync(compiled(), "exports.runAsProcess = () => { process.stdout.write('compiled'); };\n");
     });
     afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -63,7 +63,7 @@ describe('iam-audit binary', () => {
       utimesSync(compiled(), earlier, earlier);
       const result = runBin(path.join(root, 'bin', 'iam-audit.js'), []);
       assert.equal(result.stdout, 'sources');
-      assert.match(result.stderr, /auditor\/cli\/audit-command\.ts changed after the build in dist\//);
+      assert.match(result.stderr, /auditor\/cli\/run-as-process\.ts changed after the build in dist\//);
     });
 
     it('counts the simulator (the demo) among the sources of the build', function () {
@@ -72,7 +72,7 @@ describe('iam-audit binary', () => {
       writeFileSync(path.join(root, 'simulator', 'demo.ts'), 'export {};\n');
       const now = new Date();
       const earlier = new Date(now.getTime() - 60_000);
-      utimesSync(path.join(root, 'auditor', 'cli', 'audit-command.ts'), earlier, earlier);
+      utimesSync(path.join(root, 'auditor', 'cli', 'run-as-process.ts'), earlier, earlier);
       utimesSync(compiled(), new Date(now.getTime() - 30_000), new Date(now.getTime() - 30_000));
       const result = runBin(path.join(root, 'bin', 'iam-audit.js'), []);
       assert.equal(result.stdout, 'sources');

@@ -3,7 +3,9 @@
 // timestamp, not the clock at upload time, so a run that crosses midnight stays in one folder.
 // Also how earlier files (a previous report, the history, shard parts) are read back.
 import { Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { withAbortSignal } from '../../aws/clients';
 import type { S3Location } from '../../cli/parsers';
 import type { ReportFile } from '../../reports';
 import { errorMessage, type SinkOutcome } from './sink-outcome';
@@ -44,60 +46,82 @@ export async function readS3ObjectStream(s3: S3Client, bucket: string, key: stri
   return body instanceof Readable ? body : Readable.from([await body.transformToString('utf-8')]);
 }
 
-/** Reports larger than this are streamed to S3 rather than sent as one string. */
-export const STREAM_UPLOAD_ABOVE_BYTES = 8 * 1024 * 1024;
+/**
+ * Reports larger than this go to S3 as multipart uploads, in parts of this size; smaller ones as
+ * one PutObject. Either way each request's body is a buffer the SDK can send again, so a dropped
+ * connection costs one retried part, never the file. Parts are built from the report's pieces as
+ * they are sent: at most UPLOAD_QUEUE_SIZE parts are in memory, never the whole report.
+ */
+export const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
+/** Parts sent at once. */
+export const UPLOAD_QUEUE_SIZE = 4;
+/**
+ * An upload that finishes no part in this time is aborted and its file reported as failed, so a
+ * bucket endpoint that stops answering costs each file this long at most, not its every retry
+ * (8 attempts of up to a minute each). A part of 8 MB needs a few seconds.
+ */
+export const UPLOAD_STALL_TIMEOUT_MS = 120_000;
+/** The clean-up of an aborted multipart upload is given this long. */
+const ABORT_MULTIPART_UPLOAD_TIMEOUT_MS = 30_000;
+
+export interface S3UploadOptions {
+  partBytes?: number;
+  stallTimeoutMs?: number;
+}
 
 function* encoded(chunks: Iterable<string>): Generator<Buffer> {
   for (const chunk of chunks) if (chunk.length > 0) yield Buffer.from(chunk, 'utf8');
 }
 
-/**
- * The PutObject body of a file: its text when small, else a stream of its pieces. A stream needs
- * its length up front, so a large file's pieces are built twice (once to count, once to send);
- * that costs CPU but keeps a report of hundreds of MB out of memory. A small file's pieces are
- * kept while they are counted, so it is built once.
- */
-function uploadBody(file: ReportFile, streamAboveBytes: number): { Body: string | Readable; ContentLength?: number } {
-  const { chunks } = file;
-  if (chunks === undefined) return { Body: file.body };
-  let length = 0;
-  let kept: string[] | null = [];
-  for (const chunk of chunks()) {
-    length += Buffer.byteLength(chunk, 'utf8');
-    if (kept !== null && length <= streamAboveBytes) kept.push(chunk);
-    else kept = null;
-  }
-  if (kept !== null) return { Body: kept.join('') };
-  return { Body: Readable.from(encoded(chunks())), ContentLength: length };
+class UploadStalledError extends Error {
+  override readonly name = 'UploadStalled';
 }
 
-/** Uploads every file (one PutObject each); a failed upload is reported, the others still go. */
-export async function uploadReportsToS3(
-  s3: S3Client,
-  location: S3Location,
-  runTimestamp: string,
-  files: readonly ReportFile[],
-  options: { streamAboveBytes?: number } = {},
-): Promise<SinkOutcome> {
+/** One file, as one PutObject or a multipart upload, aborted (and its parts deleted) when it stalls. */
+async function uploadFile(s3: S3Client, bucket: string, key: string, file: ReportFile, options: Required<S3UploadOptions>): Promise<void> {
+  const stalled = new AbortController();
+  // Every call carries the stall's signal except the clean-up of an aborted upload, which must
+  // still go out after it, with a deadline of its own.
+  const client = withAbortSignal(s3, (command) => (command instanceof AbortMultipartUploadCommand ? AbortSignal.timeout(ABORT_MULTIPART_UPLOAD_TIMEOUT_MS) : stalled.signal));
+  const upload = new Upload({
+    client,
+    params: { Bucket: bucket, Key: key, ContentType: file.contentType, Body: file.chunks === undefined ? file.body : Readable.from(encoded(file.chunks())) },
+    partSize: options.partBytes,
+    queueSize: UPLOAD_QUEUE_SIZE,
+    leavePartsOnError: false,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const watch = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => stalled.abort(new UploadStalledError(`no part was sent in ${options.stallTimeoutMs / 1000} s; the upload was abandoned`)), options.stallTimeoutMs);
+  };
+  upload.on('httpUploadProgress', watch);
+  watch();
+  try {
+    await upload.done();
+  } catch (error) {
+    if (stalled.signal.aborted) throw stalled.signal.reason;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Uploads every file; a failed upload is reported, the others still go. */
+export async function uploadReportsToS3(s3: S3Client, location: S3Location, runTimestamp: string, files: readonly ReportFile[], options: S3UploadOptions = {}): Promise<SinkOutcome> {
   const prefix = s3RunPrefix(location, runTimestamp);
-  const streamAboveBytes = options.streamAboveBytes ?? STREAM_UPLOAD_ABOVE_BYTES;
+  const settings = { partBytes: options.partBytes ?? UPLOAD_PART_BYTES, stallTimeoutMs: options.stallTimeoutMs ?? UPLOAD_STALL_TIMEOUT_MS };
+  const outcome: SinkOutcome = { written: [], failed: [] };
   // One file at a time: files built all at once would hold every report in memory together.
-  const results: PromiseSettledResult<string>[] = [];
   for (const file of files) {
     const key = `${prefix}${file.fileName}`;
+    const uri = s3Uri(location.bucket, key);
     try {
-      await s3.send(new PutObjectCommand({ Bucket: location.bucket, Key: key, ContentType: file.contentType, ...uploadBody(file, streamAboveBytes) }));
-      results.push({ status: 'fulfilled', value: key });
+      await uploadFile(s3, location.bucket, key, file, settings);
+      outcome.written.push({ fileName: file.fileName, location: uri });
     } catch (reason) {
-      results.push({ status: 'rejected', reason });
+      outcome.failed.push({ fileName: file.fileName, location: uri, reason: errorMessage(reason) });
     }
   }
-  const outcome: SinkOutcome = { written: [], failed: [] };
-  results.forEach((result, index) => {
-    const file = files[index];
-    const uri = s3Uri(location.bucket, `${prefix}${file.fileName}`);
-    if (result.status === 'fulfilled') outcome.written.push({ fileName: file.fileName, location: uri });
-    else outcome.failed.push({ fileName: file.fileName, location: uri, reason: errorMessage(result.reason) });
-  });
   return outcome;
 }

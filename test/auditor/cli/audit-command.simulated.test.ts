@@ -368,7 +368,7 @@ describe('audit command against a simulated organization', () => {
       assert.deepEqual(uploaded.map((input) => input.Key).sort(), local.map((name) => `iam/2024/03/01/${RUN_TIMESTAMP}/${name}`));
       for (const input of uploaded) {
         assert.equal(input.Bucket, 'audit-reports');
-        assert.equal(input.Body, await readFile(path.join(outDir, path.basename(input.Key ?? '')), 'utf8'));
+        assert.equal(String(input.Body), await readFile(path.join(outDir, path.basename(input.Key ?? '')), 'utf8'));
       }
       assert.ok(result.stderr.includes(`s3://audit-reports/iam/2024/03/01/${RUN_TIMESTAMP}/`));
     });

@@ -16,6 +16,8 @@ describe('audit configuration', () => {
       outDir: './output',
       concurrency: 16,
       cloudTrail: { enabled: true, region: 'us-east-1', sinceDays: 90 },
+      accountTimeoutSeconds: 600,
+      stopGraceSeconds: 10,
     });
   });
 
@@ -43,6 +45,10 @@ describe('audit configuration', () => {
       '--no-cloudtrail',
       '--s3-uri',
       's3://audit-reports/daily/',
+      '--account-timeout',
+      '120',
+      '--stop-grace',
+      '0',
     ]);
     assert.deepEqual(config, {
       roleName: 'audit/IamAudit',
@@ -54,7 +60,18 @@ describe('audit configuration', () => {
       externalId: 'ext-123',
       cloudTrail: { enabled: false, region: 'eu-west-1', sinceDays: 7 },
       s3: { bucket: 'audit-reports', prefix: 'daily' },
+      accountTimeoutSeconds: 120,
+      stopGraceSeconds: 0,
     });
+  });
+
+  it('reads the account timeout and the stop grace from the environment, and bounds both', () => {
+    const fromEnv = configFrom(['--role', 'R'], { AUDIT_ACCOUNT_TIMEOUT: '45', AUDIT_STOP_GRACE: '5' });
+    assert.deepEqual([fromEnv.accountTimeoutSeconds, fromEnv.stopGraceSeconds], [45, 5]);
+    assert.equal(configFrom(['--role', 'R', '--account-timeout', '30'], { AUDIT_ACCOUNT_TIMEOUT: '45' }).accountTimeoutSeconds, 30);
+    assert.throws(() => configFrom(['--role', 'R'], { AUDIT_ACCOUNT_TIMEOUT: '0' }), /^ConfigError: AUDIT_ACCOUNT_TIMEOUT: expected a whole number from 1 to 7200, got "0"/);
+    assert.throws(() => configFrom(['--role', 'R', '--account-timeout', '7201']), /Expected a whole number from 1 to 7200, got "7201"/);
+    assert.throws(() => configFrom(['--role', 'R'], { AUDIT_STOP_GRACE: '91' }), /^ConfigError: AUDIT_STOP_GRACE: expected a whole number from 0 to 90/);
   });
 
   it('falls back to the environment, and flags win over it', () => {

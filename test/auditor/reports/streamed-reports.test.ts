@@ -4,9 +4,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_THRESHOLDS } from '../../../auditor/analysis/findings';
 import type { AuditRun, IamUserRecord } from '../../../auditor/model';
 import { buildReportFiles, type ReportFile } from '../../../auditor/reports';
@@ -21,7 +18,8 @@ import { jsonReport } from '../../../auditor/reports/json-report';
 import { rootCsv } from '../../../auditor/reports/root-report';
 import { analyseRun } from '../../../auditor/analysis/run-analysis';
 import { writeReportsToDirectory } from '../../../auditor/publish/sinks/local';
-import { uploadReportsToS3 } from '../../../auditor/publish/sinks/s3';
+import { s3RunPrefix, uploadReportsToS3 } from '../../../auditor/publish/sinks/s3';
+import { SimulatedOrganization, simulatedClientFactory } from '../../../simulator/simulated-aws';
 import { auditRunFixture, user } from '../../support/audit-run-fixture';
 
 /** The fixture with one account grown to thousands of users, so every large report spans many pieces. */
@@ -58,12 +56,6 @@ function expectedFiles(run: AuditRun): Map<string, string> {
 
 function filesOf(run: AuditRun): ReportFile[] {
   return buildReportFiles(run, analyseRun(run, { ...DEFAULT_THRESHOLDS }));
-}
-
-async function readAll(stream: Readable): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const part of stream) parts.push(Buffer.from(part as Buffer));
-  return Buffer.concat(parts).toString('utf8');
 }
 
 describe('reports written in pieces', () => {
@@ -113,31 +105,19 @@ describe('reports written in pieces', () => {
     }
   });
 
-  it('are streamed to S3 above the size limit, with their length, and sent whole below it', async () => {
-    const s3Mock = mockClient(S3Client);
-    try {
-      const bodies = new Map<string, string>();
-      const lengths = new Map<string, number | undefined>();
-      s3Mock.on(PutObjectCommand).callsFake(async (input: PutObjectCommandInput) => {
-        const body = input.Body instanceof Readable ? await readAll(input.Body) : String(input.Body);
-        bodies.set(path.basename(input.Key ?? ''), body);
-        lengths.set(path.basename(input.Key ?? ''), input.ContentLength);
-        return {};
-      });
-      const run = largeRun();
-      const expected = expectedFiles(run);
-      const files = filesOf(run);
-      const coverage = files.find((file) => file.fileName.startsWith('coverage_'));
-      const limit = Buffer.byteLength(coverage?.body ?? '') + 1;
-      const outcome = await uploadReportsToS3(new S3Client({ region: 'us-east-1' }), { bucket: 'audit-bucket', prefix: '' }, run.runTimestamp, files, { streamAboveBytes: limit });
-      assert.deepEqual(outcome.failed, []);
-      for (const [fileName, text] of expected) {
-        assert.equal(bodies.get(fileName), text, fileName);
-        const size = Buffer.byteLength(text);
-        assert.equal(lengths.get(fileName), size > limit ? size : undefined, `${fileName} length`);
-      }
-    } finally {
-      s3Mock.restore();
-    }
+  it('reach S3 whole: in parts above the part size, as one PutObject below it', async () => {
+    const org = new SimulatedOrganization({ managementAccountId: '111111111111' }).addBucket('audit-bucket');
+    const run = largeRun();
+    const expected = expectedFiles(run);
+    const partBytes = 5 * 1024 * 1024;
+    const outcome = await uploadReportsToS3(simulatedClientFactory(org).s3(), { bucket: 'audit-bucket', prefix: '' }, run.runTimestamp, filesOf(run), { partBytes });
+    assert.deepEqual(outcome.failed, []);
+    const prefix = s3RunPrefix({ bucket: 'audit-bucket', prefix: '' }, run.runTimestamp);
+    for (const [fileName, text] of expected) assert.equal(org.s3Object('audit-bucket', `${prefix}${fileName}`)?.body.toString('utf8'), text, fileName);
+    const large = [...expected.values()].filter((text) => Buffer.byteLength(text) > partBytes).length;
+    assert.ok(large > 0, 'at least one report is larger than a part');
+    assert.equal(org.calls('CreateMultipartUpload'), large);
+    assert.equal(org.calls('PutObject'), expected.size - large);
+    assert.equal(org.openMultipartUploads(), 0);
   });
 });

@@ -1,20 +1,33 @@
+// The S3 sink through the real S3 client and lib-storage against the simulated S3; faults on the
+// wire (an upload never answered, a connection dropped) are played by a real local server.
 import assert from 'node:assert/strict';
-import { PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { parseS3Uri } from '../../../../auditor/cli/parsers';
-import { buildReportFiles } from '../../../../auditor/reports';
+import { buildReportFiles, reportFileInPieces, type ReportFile } from '../../../../auditor/reports';
 import { s3RunPrefix, uploadReportsToS3 } from '../../../../auditor/publish/sinks/s3';
+import { SimulatedOrganization, simulatedClientFactory } from '../../../../simulator/simulated-aws';
 import { auditRunFixture, RUN_TIMESTAMP } from '../../../support/audit-run-fixture';
 
-describe('S3 sink', () => {
-  // Created per suite, not at load time: the stub sits on the S3Client prototype for the whole
-  // mocha process, and another file's restore must not leave this one inert.
-  let s3Mock: AwsClientStub<S3Client>;
-  before(() => {
-    s3Mock = mockClient(S3Client);
+const BUCKET = 'audit-bucket';
+const LOCATION = { bucket: BUCKET, prefix: 'reports' };
+const PREFIX = `reports/2024/01/31/${RUN_TIMESTAMP}/`;
+/** lib-storage's smallest part. */
+const PART_BYTES = 5 * 1024 * 1024;
+const SHORT_TIMEOUTS = { connectionMs: 500, requestMs: 2_000, socketIdleMs: 500 };
+
+/** A report of `megabytes` MB in pieces of 64 KB, each piece telling its place. */
+function largeReport(fileName: string, megabytes: number): ReportFile {
+  const pieceCount = megabytes * 16;
+  return reportFileInPieces(fileName, 'text/csv; charset=utf-8', function* () {
+    for (let index = 0; index < pieceCount; index += 1) yield `${String(index).padStart(8, '0')}${'x'.repeat(64 * 1024 - 9)}\n`;
   });
-  afterEach(() => s3Mock.reset());
-  after(() => s3Mock.restore());
+}
+
+describe('S3 sink', () => {
+  let org: SimulatedOrganization;
+  beforeEach(() => {
+    org = new SimulatedOrganization({ managementAccountId: '111111111111' }).addBucket(BUCKET);
+  });
+  afterEach(() => org.close());
 
   it('puts the run under <prefix>/<YYYY>/<MM>/<DD>/<ts>/, with a normalised prefix', () => {
     assert.equal(s3RunPrefix(parseS3Uri('s3://audit-bucket/reports/', 'x'), RUN_TIMESTAMP), `reports/2024/01/31/${RUN_TIMESTAMP}/`);
@@ -22,31 +35,77 @@ describe('S3 sink', () => {
     assert.equal(s3RunPrefix(parseS3Uri('s3://audit-bucket', 'x'), RUN_TIMESTAMP), `2024/01/31/${RUN_TIMESTAMP}/`);
   });
 
-  it('uploads every report with one PutObject, its key, body and content type', async () => {
-    s3Mock.on(PutObjectCommand).resolves({});
+  it('uploads every small report with one PutObject, its key, body and content type', async () => {
     const files = buildReportFiles(auditRunFixture());
-    const outcome = await uploadReportsToS3(new S3Client({ region: 'us-east-1' }), { bucket: 'audit-bucket', prefix: 'reports' }, RUN_TIMESTAMP, files);
-    const inputs = s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input as PutObjectCommandInput);
-    assert.deepEqual(
-      inputs.map((input) => [input.Bucket, input.Key, input.ContentType, input.Body]),
-      files.map((file) => ['audit-bucket', `reports/2024/01/31/${RUN_TIMESTAMP}/${file.fileName}`, file.contentType, file.body]),
-    );
+    const outcome = await uploadReportsToS3(simulatedClientFactory(org).s3(), LOCATION, RUN_TIMESTAMP, files);
     assert.deepEqual(outcome.failed, []);
+    assert.equal(org.calls('PutObject'), files.length);
+    for (const file of files) assert.deepEqual(org.s3Object(BUCKET, `${PREFIX}${file.fileName}`), { body: Buffer.from(file.body, 'utf8'), contentType: file.contentType });
     assert.deepEqual(
       outcome.written.map((written) => written.location),
-      files.map((file) => `s3://audit-bucket/reports/2024/01/31/${RUN_TIMESTAMP}/${file.fileName}`),
+      files.map((file) => `s3://${BUCKET}/${PREFIX}${file.fileName}`),
     );
   });
 
   it('reports a failed upload with its reason and still uploads the rest', async () => {
     const files = buildReportFiles(auditRunFixture());
-    const denied = Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
-    s3Mock.on(PutObjectCommand).resolves({});
-    s3Mock.on(PutObjectCommand, { Key: `reports/2024/01/31/${RUN_TIMESTAMP}/${files[0].fileName}` }).rejects(denied);
-    const outcome = await uploadReportsToS3(new S3Client({ region: 'us-east-1' }), { bucket: 'audit-bucket', prefix: 'reports' }, RUN_TIMESTAMP, files);
-    assert.deepEqual(outcome.failed, [
-      { fileName: files[0].fileName, location: `s3://audit-bucket/reports/2024/01/31/${RUN_TIMESTAMP}/${files[0].fileName}`, reason: 'AccessDenied: Access Denied' },
-    ]);
+    org.injectFault({ operation: 'PutObject', error: 'AccessDenied', matches: (input) => input.Key === `${PREFIX}${files[0].fileName}` });
+    const outcome = await uploadReportsToS3(simulatedClientFactory(org).s3(), LOCATION, RUN_TIMESTAMP, files);
+    assert.equal(outcome.failed.length, 1);
+    assert.equal(outcome.failed[0].location, `s3://${BUCKET}/${PREFIX}${files[0].fileName}`);
+    assert.match(outcome.failed[0].reason, /^AccessDenied: User: .* is not authorized to perform: s3:PutObject/);
     assert.equal(outcome.written.length, files.length - 1);
+    assert.deepEqual(org.s3Keys(BUCKET), files.slice(1).map((file) => `${PREFIX}${file.fileName}`).sort());
+  });
+
+  it('sends a large report in parts and retries a part that fails', async () => {
+    const report = largeReport('iam_audit_20240131T120000Z.json', 12);
+    org.injectFault({ operation: 'UploadPart', error: 'ServiceFailure', times: 2, matches: (input) => input.PartNumber === 2 });
+    const outcome = await uploadReportsToS3(simulatedClientFactory(org).s3(), LOCATION, RUN_TIMESTAMP, [report], { partBytes: PART_BYTES });
+    assert.deepEqual(outcome.failed, []);
+    assert.ok(org.s3Object(BUCKET, `${PREFIX}${report.fileName}`)?.body.equals(Buffer.from(report.body, 'utf8')));
+    assert.equal(org.calls('CreateMultipartUpload'), 1);
+    // Three parts, the second sent three times.
+    assert.equal(org.calls('UploadPart'), 5);
+    assert.equal(org.calls('CompleteMultipartUpload'), 1);
+    assert.equal(org.openMultipartUploads(), 0);
+  });
+
+  it('delivers a large report whose connection drops once while a part is sent', async () => {
+    const report = largeReport('findings_20240131T120000Z.csv', 11);
+    org.injectFault({ operation: 'UploadPart', connection: 'drop', times: 1 });
+    const outcome = await uploadReportsToS3(simulatedClientFactory(org, { timeouts: SHORT_TIMEOUTS }).s3(), LOCATION, RUN_TIMESTAMP, [report], { partBytes: PART_BYTES });
+    assert.deepEqual(outcome.failed, []);
+    assert.equal(org.connectionFaults().received.drop, 1);
+    assert.ok(org.s3Object(BUCKET, `${PREFIX}${report.fileName}`)?.body.equals(Buffer.from(report.body, 'utf8')));
+  });
+
+  it('abandons an upload that is never answered, deletes its parts, names the file and keeps the others', async () => {
+    const stuck = largeReport('iam_audit_20240131T120000Z.json', 11);
+    const [small] = buildReportFiles(auditRunFixture());
+    org.injectFault({ operation: 'UploadPart', connection: 'hang', matches: (input) => input.PartNumber === 2 });
+    const started = Date.now();
+    const outcome = await uploadReportsToS3(
+      simulatedClientFactory(org, { timeouts: { connectionMs: 500, requestMs: 60_000, socketIdleMs: 60_000 } }).s3(),
+      LOCATION,
+      RUN_TIMESTAMP,
+      [stuck, small],
+      { partBytes: PART_BYTES, stallTimeoutMs: 1_000 },
+    );
+    assert.ok(Date.now() - started < 10_000, 'the stalled upload was cut, not waited on');
+    assert.deepEqual(outcome.failed, [{ fileName: stuck.fileName, location: `s3://${BUCKET}/${PREFIX}${stuck.fileName}`, reason: 'UploadStalled: no part was sent in 1 s; the upload was abandoned' }]);
+    assert.deepEqual(outcome.written.map((written) => written.fileName), [small.fileName]);
+    assert.deepEqual(org.s3Keys(BUCKET), [`${PREFIX}${small.fileName}`]);
+    assert.equal(org.calls('AbortMultipartUpload'), 1);
+    assert.equal(org.openMultipartUploads(), 0);
+  });
+
+  it('abandons a small upload that is never answered', async () => {
+    const [report] = buildReportFiles(auditRunFixture());
+    org.injectFault({ operation: 'PutObject', connection: 'hang' });
+    const outcome = await uploadReportsToS3(simulatedClientFactory(org, { timeouts: { connectionMs: 500, requestMs: 60_000, socketIdleMs: 60_000 } }).s3(), LOCATION, RUN_TIMESTAMP, [report], { stallTimeoutMs: 500 });
+    assert.equal(outcome.failed.length, 1);
+    assert.match(outcome.failed[0].reason, /^UploadStalled: no part was sent in 0.5 s/);
+    assert.equal(org.connectionFaults().received.hang, 1);
   });
 });

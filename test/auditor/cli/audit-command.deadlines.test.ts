@@ -1,0 +1,58 @@
+// The audit command against an endpoint that stops answering: the run ends, every report is
+// written, the account is listed with where it was stuck, and the exit code says incomplete.
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { EXIT_INCOMPLETE, main } from '../../../auditor/cli/audit-command';
+import { SimulatedOrganization, simulatedClientFactory } from '../../../simulator/simulated-aws';
+
+const MANAGEMENT = '111111111111';
+const SILENT = '222222222222';
+
+describe('audit command when an endpoint stops answering', () => {
+  let scratch: string;
+  let org: SimulatedOrganization;
+  beforeEach(async () => {
+    scratch = await mkdtemp(path.join(os.tmpdir(), 'iam-audit-deadline-'));
+    org = new SimulatedOrganization({ managementAccountId: MANAGEMENT, auditRoleName: 'Audit' })
+      .addAccount({ id: MANAGEMENT, name: 'management', users: [{ name: 'admin', password: {}, mfa: [{ type: 'virtual' }] }] })
+      .addAccount({ id: SILENT, name: 'silent', users: [{ name: 'alice', accessKeys: [{ created: '2020-01-01T00:00:00Z' }] }] })
+      .addAccount({ id: '333333333333', name: 'fine', users: [{ name: 'bob' }] });
+  });
+  afterEach(async () => {
+    await org.close();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('ends at the account deadline, writes every report and exits 2', async () => {
+    // Once the credential report is in, every IAM and CloudTrail call of the account goes unanswered.
+    for (const operation of ['GetAccountSummary', 'ListAccessKeys', 'LookupEvents']) org.injectFault({ operation, accountId: SILENT, connection: 'hang' });
+    let stderr = '';
+    const started = Date.now();
+    const code = await main(['--role', 'Audit', '--out-dir', scratch, '--account-timeout', '2'], {
+      env: {},
+      now: () => new Date('2024-03-01T12:00:00Z'),
+      stderr: (text) => (stderr += text),
+      stdout: () => undefined,
+      clientFactory: () => simulatedClientFactory(org, { timeouts: { connectionMs: 5_000, requestMs: 300_000, socketIdleMs: 300_000 } }),
+    });
+    assert.equal(code, EXIT_INCOMPLETE, stderr);
+    assert.ok(Date.now() - started < 20_000);
+    const files = (await readdir(scratch)).sort();
+    assert.deepEqual(
+      files.map((name) => name.replace(/_\d{8}T\d{6}Z/, '')),
+      ['cloudtrail_events.csv', 'coverage.csv', 'findings.csv', 'history.json', 'iam_audit.html', 'iam_audit.json', 'iam_audit_report.csv', 'root_audit_report.csv'],
+    );
+    const coverage = parse(await readFile(path.join(scratch, files.find((name) => name.startsWith('coverage_')) ?? ''), 'utf8'), { columns: true }) as Record<string, string>[];
+    const silent = coverage.find((row) => row.account_id === SILENT);
+    assert.equal(silent?.audited, 'partial');
+    assert.match(silent?.error ?? '', /^timed out after 2 s in (GetAccountSummary|ListAccessKeys|LookupEvents)(, (GetAccountSummary|ListAccessKeys|LookupEvents))*$/);
+    assert.deepEqual(coverage.filter((row) => row.account_id !== SILENT).map((row) => row.audited), ['yes', 'yes']);
+    // The users the credential report gave are in the report, marked as from a partial account.
+    const users = await readFile(path.join(scratch, files.find((name) => name.startsWith('iam_audit_report_')) ?? ''), 'utf8');
+    assert.match(users, /222222222222,silent,alice/);
+    assert.match(stderr, /\[\d\/3\] 222222222222 silent: partial \(1 user, \d keys?\): timed out after 2 s in /);
+  });
+});
