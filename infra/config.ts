@@ -10,6 +10,8 @@ import {
   parseRoleName,
   problemOf,
 } from '../auditor/cli/parsers';
+import { scheduleExpressionProblem } from './schedule-expression';
+import { timeZoneProblem } from './time-zone';
 
 /** The Pulumi project name: every key of this program's configuration is `iam-audit-kit:<key>`. */
 export const CONFIG_NAMESPACE = 'iam-audit-kit';
@@ -115,16 +117,12 @@ export const SETTING_KEYS = [
 
 export type DeploymentSettingKey = (typeof SETTING_KEYS)[number];
 
-/** Raw settings as Pulumi hands them over: strings, with lists as JSON arrays or comma-separated text. */
-export type RawSettings = Partial<Record<string, string>>;
-
 const TARGET_ID = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
 const IAM_PATH_AND_NAME = `(${IAM_NAME_CHARACTERS}+/)*${IAM_NAME_CHARACTERS}+`;
 const PRINCIPAL_ARN = new RegExp(
   `^arn:aws[a-z-]*:(iam::${ACCOUNT_ID_PATTERN}:(root|role/${IAM_PATH_AND_NAME}|user/${IAM_PATH_AND_NAME})` +
     `|sts::${ACCOUNT_ID_PATTERN}:assumed-role/${IAM_NAME_CHARACTERS}+/${IAM_NAME_CHARACTERS}+)$`,
 );
-const SCHEDULE = /^(cron\(\S+( \S+){5}\)|rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\))$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 // An S3 object key of segments without blanks around them, none empty, "." or "..": what an s3:// URI can name.
 const OBJECT_KEY = /^(?!.*(^|\/)\.{1,2}(\/|$))[^/\s][^/]{0,254}(\/[^/\s][^/]{0,254})*$/;
@@ -134,44 +132,54 @@ const EMAIL = /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>".]+$/;
 const IMAGE_URI = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._\/-]+(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/;
 
 /**
- * Validates raw settings and fills in defaults. `defaultRegion` is the provider's region
- * (`aws:region`), used for the StackSet when `stackSetRegion` is not set.
+ * Reads this project's settings with `pulumi.Config`'s typed getters (each key declared, with its
+ * type, default and description, in Pulumi.yaml's `config:` block) and validates them all before
+ * any resource is registered. `pulumi up` fills in Pulumi.yaml's defaults; the same defaults apply
+ * here when a key is unset, as under the test mocks. The StackSet region defaults to the AWS
+ * provider's region (`aws:region`, or the environment the provider reads it from).
  */
-export function parseDeploymentConfig(raw: RawSettings, defaultRegion = 'us-east-1'): DeploymentConfig {
+export function loadDeploymentConfig(): DeploymentConfig {
+  const config = new pulumi.Config(CONFIG_NAMESPACE);
+  const prefix = `${CONFIG_NAMESPACE}:`;
   const known = new Set<string>(SETTING_KEYS);
-  for (const key of Object.keys(raw)) {
-    if (!known.has(key)) {
+  for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
+    const key = fullKey.slice(prefix.length);
+    if (fullKey.startsWith(prefix) && !known.has(key)) {
       throw new DeploymentConfigError(key, `unknown setting; known settings: ${SETTING_KEYS.join(', ')}`);
     }
   }
   const text = (key: DeploymentSettingKey): string | undefined => {
-    const value = raw[key]?.trim();
+    const value = config.get(key)?.trim();
     return value === undefined || value === '' ? undefined : value;
   };
 
   const auditRoleName = parsed('auditRoleName', text('auditRoleName') ?? DEFAULT_AUDIT_ROLE_NAME, parseRoleName);
   const targetOrganizationalUnitIds = unique('targetOrganizationalUnitIds',
-    list(raw, 'targetOrganizationalUnitIds').map((id) =>
+    stringList(config, 'targetOrganizationalUnitIds').map((id) =>
       matching('targetOrganizationalUnitIds', id, TARGET_ID, 'an OU id (ou-xxxx-xxxxxxxx) or a root id (r-xxxx)')));
+  const providerRegion = new pulumi.Config('aws').get('region') ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const stackSetRegionText = text('stackSetRegion') ?? providerRegion;
+  if (stackSetRegionText === undefined || stackSetRegionText.trim() === '') {
+    throw new DeploymentConfigError('stackSetRegion',
+      'not set, and neither is aws:region (nor AWS_REGION): set the region to deploy to, e.g. `pulumi config set aws:region us-east-1`; the StackSet follows it unless stackSetRegion names another');
+  }
   // One region: the audit role is global, so one StackSet region is enough.
-  const stackSetRegion = parsed('stackSetRegion', text('stackSetRegion') ?? defaultRegion, parseRegion);
+  const stackSetRegion = parsed('stackSetRegion', stackSetRegionText.trim(), parseRegion);
   const callAs = oneOf('callAs', text('callAs') ?? 'SELF', ['SELF', 'DELEGATED_ADMIN'] as const);
   const extraTrustedPrincipalArns = unique('extraTrustedPrincipalArns',
-    list(raw, 'extraTrustedPrincipalArns').map((arn) =>
+    stringList(config, 'extraTrustedPrincipalArns').map((arn) =>
       matching('extraTrustedPrincipalArns', arn, PRINCIPAL_ARN, 'an IAM role, user or account-root ARN')));
-  const scheduleExpression = matching('scheduleExpression', text('scheduleExpression') ?? DEFAULT_SCHEDULE_EXPRESSION,
-    SCHEDULE, 'an EventBridge Scheduler expression: cron(m h dom mon dow yr), rate(n unit) or at(yyyy-mm-ddThh:mm:ss)');
-  const scheduleTimezone = timeZone('scheduleTimezone', text('scheduleTimezone') ?? 'UTC');
+  const scheduleExpression = checked('scheduleExpression', text('scheduleExpression') ?? DEFAULT_SCHEDULE_EXPRESSION, scheduleExpressionProblem);
+  const scheduleTimezone = checked('scheduleTimezone', text('scheduleTimezone') ?? 'UTC', timeZoneProblem);
   const subnetIds = unique('subnetIds',
-    list(raw, 'subnetIds').map((id) => matching('subnetIds', id, SUBNET_ID, 'a subnet id (subnet-0123abcd)')));
-  const assignPublicIp = bool('assignPublicIp', text('assignPublicIp') ?? 'true');
+    stringList(config, 'subnetIds').map((id) => matching('subnetIds', id, SUBNET_ID, 'a subnet id (subnet-0123abcd)')));
+  const assignPublicIp = bool(config, 'assignPublicIp') ?? true;
   const imageUriText = text('imageUri');
   const imageUri = imageUriText === undefined ? undefined
     : matching('imageUri', imageUriText, IMAGE_URI, 'an image reference with registry, repository and :tag or @sha256:digest');
-  const reportRetentionDays = integer('reportRetentionDays', text('reportRetentionDays') ?? '365', 1, 36500);
-  const noncurrentReportRetentionDays = integer('noncurrentReportRetentionDays',
-    text('noncurrentReportRetentionDays') ?? '30', 1, 36500);
-  const logRetentionDays = integer('logRetentionDays', text('logRetentionDays') ?? '90', 1, 3653);
+  const reportRetentionDays = integer(config, 'reportRetentionDays', 365, 1, 36500);
+  const noncurrentReportRetentionDays = integer(config, 'noncurrentReportRetentionDays', 30, 1, 36500);
+  const logRetentionDays = integer(config, 'logRetentionDays', 90, 1, 3653);
   if (!CLOUDWATCH_LOG_RETENTION_DAYS.includes(logRetentionDays)) {
     throw new DeploymentConfigError('logRetentionDays',
       `${logRetentionDays} is not a CloudWatch Logs retention; use one of ${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')}`);
@@ -179,21 +187,21 @@ export function parseDeploymentConfig(raw: RawSettings, defaultRegion = 'us-east
   // 1 vCPU and 2 GB, from `npm run bench`: 1,000 accounts x 50 users at the default concurrency kept
   // one core half to 60% busy (0.5 vCPU would make the run CPU-bound), and 10,000 accounts x 20 users peaked
   // at 839 MB with a 768 MB heap; 2 GB is also the smallest memory Fargate pairs with 1 vCPU.
-  const taskCpu = integer('taskCpu', text('taskCpu') ?? '1024', 256, 16384);
+  const taskCpu = integer(config, 'taskCpu', 1024, 256, 16384);
   if (!FARGATE_MEMORY_BY_CPU.has(taskCpu)) {
     throw new DeploymentConfigError('taskCpu', `${taskCpu} is not a Fargate CPU size; use one of ${[...FARGATE_MEMORY_BY_CPU.keys()].join(', ')}`);
   }
-  const taskMemory = integer('taskMemory', text('taskMemory') ?? '2048', 512, 122880);
+  const taskMemory = integer(config, 'taskMemory', 2048, 512, 122880);
   if (!isValidFargateSize(taskCpu, taskMemory)) {
     throw new DeploymentConfigError('taskMemory',
       `${taskMemory} MiB cannot be paired with ${taskCpu} CPU units on Fargate; use one of ${FARGATE_MEMORY_BY_CPU.get(taskCpu)?.join(', ')}`);
   }
-  const auditorConcurrency = integer('auditorConcurrency', text('auditorConcurrency') ?? String(DEFAULT_CONCURRENCY), 1, MAX_CONCURRENCY);
+  const auditorConcurrency = integer(config, 'auditorConcurrency', DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
   const notificationEmailText = text('notificationEmail');
   const notificationEmail = notificationEmailText === undefined ? undefined
     : matching('notificationEmail', notificationEmailText, EMAIL, 'one email address such as security@example.com');
 
-  const shards = integer('shards', text('shards') ?? '1', 1, MAX_SHARD_COUNT);
+  const shards = integer(config, 'shards', 1, 1, MAX_SHARD_COUNT);
   const exemptionsS3KeyText = text('exemptionsS3Key');
   const exemptionsS3Key = exemptionsS3KeyText === undefined ? undefined
     : matching('exemptionsS3Key', exemptionsS3KeyText, OBJECT_KEY, 'the key of one object in the reports bucket, such as config/exemptions.yaml (no leading or trailing slash, no empty, "." or ".." segment)');
@@ -206,20 +214,14 @@ export function parseDeploymentConfig(raw: RawSettings, defaultRegion = 'us-east
   };
 }
 
-/** Reads this project's settings from the running Pulumi stack and validates them. */
-export function loadDeploymentConfig(): DeploymentConfig {
-  const prefix = `${CONFIG_NAMESPACE}:`;
-  const raw: RawSettings = {};
-  for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
-    if (fullKey.startsWith(prefix)) raw[fullKey.slice(prefix.length)] = value;
-  }
-  // The AWS provider falls back to the environment for its region; the StackSet follows it.
-  const defaultRegion = new pulumi.Config('aws').get('region') ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  return parseDeploymentConfig(raw, defaultRegion);
-}
-
 function matching(key: DeploymentSettingKey, value: string, pattern: RegExp, expected: string): string {
   if (!pattern.test(value)) throw new DeploymentConfigError(key, `${JSON.stringify(value)} is not ${expected}`);
+  return value;
+}
+
+function checked(key: DeploymentSettingKey, value: string, problemOfValue: (value: string) => string | undefined): string {
+  const problem = problemOfValue(value);
+  if (problem !== undefined) throw new DeploymentConfigError(key, `${JSON.stringify(value)}: ${problem}`);
   return value;
 }
 
@@ -231,14 +233,24 @@ function oneOf<T extends string>(key: DeploymentSettingKey, value: string, allow
   return found;
 }
 
-function bool(key: DeploymentSettingKey, value: string): boolean {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw new DeploymentConfigError(key, `${JSON.stringify(value)} is not true or false`);
+function bool(config: pulumi.Config, key: DeploymentSettingKey): boolean | undefined {
+  try {
+    return config.getBoolean(key);
+  } catch {
+    throw new DeploymentConfigError(key, `${JSON.stringify(config.get(key))} is not true or false`);
+  }
 }
 
-function integer(key: DeploymentSettingKey, value: string, min: number, max: number): number {
-  return parsed(key, value, (text, source) => parseIntegerInRange(text, source, min, max));
+/** A whole number in range, by the auditor's shared parser, so every count is judged alike. */
+function integer(config: pulumi.Config, key: DeploymentSettingKey, fallback: number, min: number, max: number): number {
+  let value: number | undefined;
+  try {
+    value = config.getNumber(key);
+  } catch {
+    // Not a number at all: the shared parser words the problem as for any other bad count.
+    return parsed(key, config.get(key) ?? '', (text, source) => parseIntegerInRange(text, source, min, max));
+  }
+  return parsed(key, String(value ?? fallback), (text, source) => parseIntegerInRange(text, source, min, max));
 }
 
 /** Runs one of the auditor's shared parsers, naming the config key in its error as every setting's error does. */
@@ -251,32 +263,19 @@ function parsed<T>(key: DeploymentSettingKey, value: string, parse: (value: stri
   }
 }
 
-function timeZone(key: DeploymentSettingKey, value: string): string {
+/** A list of strings (Pulumi hands YAML lists over as JSON); unset is empty. */
+function stringList(config: pulumi.Config, key: DeploymentSettingKey): string[] {
+  let value: unknown;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    value = config.getObject<unknown>(key);
   } catch {
-    throw new DeploymentConfigError(key, `${JSON.stringify(value)} is not an IANA time zone such as UTC or Europe/Berlin`);
+    throw new DeploymentConfigError(key, `${JSON.stringify(config.get(key))} is not a list; write a YAML list, e.g. [a, b]`);
   }
-  return value;
-}
-
-/** Pulumi hands structured values over as JSON; a plain comma-separated string is accepted too. */
-function list(raw: RawSettings, key: DeploymentSettingKey): string[] {
-  const value = raw[key]?.trim();
-  if (value === undefined || value === '') return [];
-  if (value.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      throw new DeploymentConfigError(key, 'is not a valid JSON list');
-    }
-    if (!Array.isArray(parsed) || !parsed.every((item): item is string => typeof item === 'string')) {
-      throw new DeploymentConfigError(key, 'must be a list of strings');
-    }
-    return parsed.map((item) => item.trim());
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || !value.every((item): item is string => typeof item === 'string')) {
+    throw new DeploymentConfigError(key, 'must be a list of strings');
   }
-  return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return value.map((item) => item.trim());
 }
 
 function unique(key: DeploymentSettingKey, values: string[]): string[] {

@@ -4,9 +4,8 @@ import {
   DEFAULT_SCHEDULE_EXPRESSION,
   DeploymentConfigError,
   isValidFargateSize,
-  parseDeploymentConfig,
-  RawSettings,
 } from '../../infra/config';
+import { parseDeploymentConfig, StackSettings } from './stack-settings';
 
 describe('deployment configuration', () => {
   it('fills in defaults: organization root, SELF, weekly in UTC, 1024/2048, 16 accounts at once, 90-day logs', () => {
@@ -35,13 +34,13 @@ describe('deployment configuration', () => {
     assert.equal(DEFAULT_SCHEDULE_EXPRESSION, 'cron(0 6 ? * MON *)');
   });
 
-  it('reads every setting, lists as JSON (as Pulumi stores YAML lists) or comma-separated', () => {
+  it('reads every setting, lists as JSON (as Pulumi hands YAML lists over)', () => {
     const config = parseDeploymentConfig({
       auditRoleName: 'OrgAudit.ReadOnly',
       targetOrganizationalUnitIds: '["ou-ab12-cd34ef56", "r-ab12"]',
       stackSetRegion: 'us-gov-west-1',
       callAs: 'DELEGATED_ADMIN',
-      extraTrustedPrincipalArns: 'arn:aws:iam::111122223333:role/SecurityAuditor, arn:aws:iam::111122223333:user/alice',
+      extraTrustedPrincipalArns: '["arn:aws:iam::111122223333:role/SecurityAuditor", "arn:aws:iam::111122223333:user/alice"]',
       scheduleExpression: 'rate(12 hours)',
       scheduleTimezone: 'Europe/Berlin',
       subnetIds: '["subnet-0123abcd", "subnet-0123456789abcdef0"]',
@@ -68,7 +67,7 @@ describe('deployment configuration', () => {
     assert.deepEqual([config.reportRetentionDays, config.noncurrentReportRetentionDays, config.logRetentionDays], [730, 7, 365]);
   });
 
-  const badSettings: Array<[string, RawSettings]> = [
+  const badSettings: Array<[string, StackSettings]> = [
     ['auditRoleName', { auditRoleName: 'has spaces' }],
     ['auditRoleName', { auditRoleName: 'x'.repeat(65) }],
     ['targetOrganizationalUnitIds', { targetOrganizationalUnitIds: '["ou-12"]' }],
@@ -81,9 +80,16 @@ describe('deployment configuration', () => {
     ['extraTrustedPrincipalArns', { extraTrustedPrincipalArns: '*' }],
     ['scheduleExpression', { scheduleExpression: '0 6 * * 1' }],
     ['scheduleExpression', { scheduleExpression: 'rate(0 days)' }],
+    ['scheduleExpression', { scheduleExpression: 'cron(0 6 * * MON *)' }],
+    ['scheduleExpression', { scheduleExpression: 'cron(a b c d e f)' }],
+    ['scheduleExpression', { scheduleExpression: 'cron(99 99 ? * MON *)' }],
+    ['scheduleExpression', { scheduleExpression: 'rate(1 minutes)' }],
     ['scheduleTimezone', { scheduleTimezone: 'Mars/Olympus' }],
+    ['scheduleTimezone', { scheduleTimezone: 'europe/berlin' }],
+    ['subnetIds', { subnetIds: '"subnet-0123abcd"' }],
     ['subnetIds', { subnetIds: 'sub-123' }],
     ['assignPublicIp', { assignPublicIp: 'yes' }],
+    ['targetOrganizationalUnitIds', { targetOrganizationalUnitIds: 'ou-ab12-cd34ef56,ou-ab12-gh78ij90' }],
     ['imageUri', { imageUri: 'iam-audit' }],
     ['reportRetentionDays', { reportRetentionDays: '0' }],
     ['reportRetentionDays', { reportRetentionDays: '1.5' }],

@@ -1,6 +1,7 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { strict as assert } from 'assert';
-import { DeploymentConfigError, parseDeploymentConfig } from '../../infra/config';
+import { DeploymentConfigError } from '../../infra/config';
+import { parseDeploymentConfig } from './stack-settings';
 import { PolicyDocument } from '../../infra/policies';
 import { input, jsonInput, onlyResourceOfType, resourceNamed, resourcesOfType, stateOf } from './mocked-pulumi';
 import { DeploymentRun, runDeployment } from './run-deployment';

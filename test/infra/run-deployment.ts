@@ -1,4 +1,4 @@
-import { parseDeploymentConfig, RawSettings } from '../../infra/config';
+import { parseDeploymentConfig, StackSettings } from './stack-settings';
 import { deployAuditKit } from '../../infra/deployment';
 import { installMocks, MockedRun, settle, valueOf } from './mocked-pulumi';
 
@@ -7,7 +7,7 @@ export interface DeploymentRun extends MockedRun {
 }
 
 /** Runs the whole program under mocks for the given settings and waits for every resource. */
-export async function runDeployment(settings: RawSettings): Promise<DeploymentRun> {
+export async function runDeployment(settings: StackSettings): Promise<DeploymentRun> {
   const run = await installMocks();
   const deployment = deployAuditKit(parseDeploymentConfig(settings, 'us-east-1'));
   const outputs: Record<string, string> = {};

@@ -2,7 +2,7 @@
 // a merge above 1, with every role's permissions judged by a real policy evaluator.
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { strict as assert } from 'assert';
-import { parseDeploymentConfig } from '../../infra/config';
+import { parseDeploymentConfig } from './stack-settings';
 import { PolicyDocument } from '../../infra/policies';
 import {
   input,

@@ -2,14 +2,14 @@
 // audit role it rolls out trusts a role, not people, and it creates no keys or console users.
 import { strict as assert } from 'assert';
 import { ResourceValidationPolicy, StackValidationPolicy } from '@pulumi/policy';
-import { parseDeploymentConfig, RawSettings } from '../../infra/config';
+import { parseDeploymentConfig, StackSettings } from '../infra/stack-settings';
 import { deployAuditKit } from '../../infra/deployment';
 import { readTemplate } from '../../policy-pack/cloudformation-template';
 import { guardrailPolicies } from '../../policy-pack/policies';
 import { MOCK_REGION, MockedRun, installMocks, settle, valueOf } from '../infra/mocked-pulumi';
 import { PolicyOutcome, StackResourceSpec, resourceArgs, runResourcePolicy, runStackPolicy, stackArgs } from './policy-harness';
 
-async function runKit(settings: RawSettings): Promise<MockedRun> {
+async function runKit(settings: StackSettings): Promise<MockedRun> {
   const run = await installMocks();
   const deployment = deployAuditKit(parseDeploymentConfig(settings, MOCK_REGION));
   await valueOf(deployment.runTaskCommand);
@@ -63,13 +63,13 @@ describe('the kit\'s own deployment under the guardrails', () => {
   it('passes with a prebuilt image and an extra trusted role', async () => {
     const run = await runKit({
       imageUri: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/iam-audit:1.0.0',
-      extraTrustedPrincipalArns: 'arn:aws:iam::222222222222:role/security-team-audit',
+      extraTrustedPrincipalArns: '["arn:aws:iam::222222222222:role/security-team-audit"]',
     });
     assert.deepEqual(problems(await runEveryPolicy(run)), []);
   });
 
   it('warns when the settings trust a whole account to assume the audit role without MFA', async () => {
-    const run = await runKit({ extraTrustedPrincipalArns: 'arn:aws:iam::222222222222:root' });
+    const run = await runKit({ extraTrustedPrincipalArns: '["arn:aws:iam::222222222222:root"]' });
     const found = problems(await runEveryPolicy(run));
     // The member-account role (in the StackSet's template) and the management-account role.
     assert.deepEqual(found.map((outcome) => outcome.resource.split('::')[0]).sort(), ['aws:cloudformation/stackSet:StackSet', 'aws:iam/role:Role']);

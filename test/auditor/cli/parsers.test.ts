@@ -13,7 +13,8 @@ import {
   problemOf,
   singleValueParser,
 } from '../../../auditor/cli/parsers';
-import { DeploymentConfigError, parseDeploymentConfig } from '../../../infra/config';
+import { DeploymentConfigError } from '../../../infra/config';
+import { parseDeploymentConfig } from '../../infra/stack-settings';
 import { buildBenchCommand, parseBenchArgs } from '../../../bench/args';
 
 function configError(source: string): (error: unknown) => boolean {
@@ -70,10 +71,10 @@ describe('shared parsers', () => {
   it('are the ones the Pulumi configuration and the benchmark use', () => {
     // The same rule for the same thing, with each caller's own way of naming the source.
     assert.throws(() => parseDeploymentConfig({ auditRoleName: 'audit/Role' }), (error: unknown) => error instanceof DeploymentConfigError && error.message === 'iam-audit-kit:auditRoleName: not an IAM role name (1-64 letters, digits and +=,.@_-): "audit/Role"');
-    assert.throws(() => parseDeploymentConfig({ auditorConcurrency: '1e1' }), /^DeploymentConfigError: iam-audit-kit:auditorConcurrency: expected a whole number from 1 to 64, got "1e1"$/);
+    assert.throws(() => parseDeploymentConfig({ auditorConcurrency: '1.5' }), /^DeploymentConfigError: iam-audit-kit:auditorConcurrency: expected a whole number from 1 to 64, got "1.5"$/);
     assert.equal(parseDeploymentConfig({ stackSetRegion: 'us-gov-west-1' }).stackSetRegion, 'us-gov-west-1');
-    assert.throws(() => parseDeploymentConfig({ extraTrustedPrincipalArns: 'arn:aws:iam::12345678901:role/x' }), /iam-audit-kit:extraTrustedPrincipalArns: /);
-    assert.deepEqual(parseDeploymentConfig({ extraTrustedPrincipalArns: 'arn:aws:iam::123456789012:role/team/x,arn:aws:sts::123456789012:assumed-role/r/s' }).extraTrustedPrincipalArns.length, 2);
+    assert.throws(() => parseDeploymentConfig({ extraTrustedPrincipalArns: '["arn:aws:iam::12345678901:role/x"]' }), /iam-audit-kit:extraTrustedPrincipalArns: /);
+    assert.deepEqual(parseDeploymentConfig({ extraTrustedPrincipalArns: '["arn:aws:iam::123456789012:role/team/x", "arn:aws:sts::123456789012:assumed-role/r/s"]' }).extraTrustedPrincipalArns.length, 2);
     assert.throws(() => parseBenchArgs(['--users', '1.5'], buildBenchCommand().configureOutput({ writeErr: () => undefined })), /--users: expected a whole number from 0 to 5000, got "1\.5"/);
   });
 });
