@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { formatStartup, HELP_TARGET_MS, parseStartupArgs, startupVariants, summarizeDurations } from '../../bench/startup';
+import { formatStartup, HELP_TARGET_MS, parseStartupArgs, startedFrom, summarizeDurations, startupVariants } from '../../bench/startup';
 
 describe('start-up benchmark', () => {
   it('summarizes runs by their median, minimum and maximum', () => {
@@ -16,6 +16,11 @@ describe('start-up benchmark', () => {
     assert.match(formatStartup(figures, [], figures[0]), new RegExp(`^PASS --help of the built command under ${HELP_TARGET_MS} ms: median ${HELP_TARGET_MS - 1} ms$`, 'm'));
     const slow = summarizeDurations('built', [HELP_TARGET_MS]);
     assert.match(formatStartup([slow], [], slow), /^FAIL /m);
+  });
+
+  it('tells a start from the sources (no current build) apart, so it is never taken for the build', () => {
+    assert.equal(startedFrom('iam-audit: there is no build in dist/; running the TypeScript sources instead (slower to start). Run `npm run build` to rebuild.\n'), 'the sources');
+    assert.equal(startedFrom(''), null);
   });
 
   it('reads --runs and names the flag of a bad value', () => {
