@@ -187,6 +187,22 @@ describe('sharding against a simulated organization', () => {
     assert.equal(tail(merged.stderr), tail(single.result.stderr));
   });
 
+  it('reads the exemptions file in the merge, not in the shards, which the deployment gives AUDIT_EXEMPTIONS too', async () => {
+    const file = path.join(scratch, 'exemptions.yaml');
+    await writeFile(file, `exemptions:\n  - account: "${PROD}"\n    user: root\n    rule: "*"\n    reason: Root key sealed in the safe\n    expires: 2030-01-01\n`);
+    const shardDir = path.join(scratch, 'exemptions-shards');
+    for (let index = 1; index <= SHARDS; index += 1) {
+      // A file a shard would fail on: a shard never reads it.
+      const shard = await run(['--role', 'IamAudit', '--out-dir', shardDir, ...FILTERS, '--shard', `${index}/${SHARDS}`, '--run-time', RUN_TIME], { AUDIT_EXEMPTIONS: path.join(scratch, 'missing.yaml') });
+      assert.notEqual(shard.code, 1, shard.stderr);
+    }
+    const merged = await run(['merge', '--from', shardDir, '--out-dir', path.join(scratch, 'exemptions-merged')], { AUDIT_EXEMPTIONS: file });
+    assert.match(merged.stderr, /Exemptions \(.*exemptions\.yaml\): 1 entries, 2 findings muted, 0 expired, 0 unused/);
+    const broken = await run(['merge', '--from', shardDir, '--out-dir', path.join(scratch, 'exemptions-broken'), '--exemptions', path.join(scratch, 'missing.yaml')]);
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /--exemptions: cannot read .*missing\.yaml/);
+  });
+
   it('merges parts uploaded to S3 and uploads the reports where a single run puts them', async () => {
     const s3Mock: AwsClientStub<S3Client> = mockClient(S3Client);
     try {
