@@ -10,6 +10,7 @@ import { findingsCsvChunks } from './findings-csv';
 import { reportFileName } from './file-names';
 import { iamUsersCsvChunks } from './iam-users-report';
 import { jsonReportChunks } from './json-report';
+import { OCSF_CONTENT_TYPE, ocsfFindingsChunks } from './ocsf-findings';
 import { rootCsv } from './root-report';
 
 export interface ReportFile {
@@ -30,7 +31,7 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 interface ReportBuilder {
   /** The file is `<stem>_<runTimestamp>.<extension>`. */
   stem: string;
-  extension: 'csv' | 'json' | 'html';
+  extension: 'csv' | 'json' | 'html' | 'ocsf.json';
   contentType: string;
   chunks(run: AuditRun, analysis?: RunAnalysis): Iterable<string>;
   needsAnalysis?: boolean;
@@ -54,6 +55,7 @@ const REPORT_BUILDERS: readonly ReportBuilder[] = [
   { stem: 'coverage', extension: 'csv', contentType: CSV_CONTENT_TYPE, chunks: whole(coverageCsv) },
   { stem: 'iam_audit', extension: 'json', contentType: JSON_CONTENT_TYPE, chunks: jsonReportChunks },
   { stem: 'findings', extension: 'csv', contentType: CSV_CONTENT_TYPE, needsAnalysis: true, chunks: (_run, analysis) => findingsCsvChunks(requireAnalysis(analysis).findings) },
+  { stem: 'iam_audit_findings', extension: 'ocsf.json', contentType: OCSF_CONTENT_TYPE, needsAnalysis: true, chunks: (run, analysis) => ocsfFindingsChunks(run, requireAnalysis(analysis).findings) },
   {
     stem: 'iam_audit',
     extension: 'html',

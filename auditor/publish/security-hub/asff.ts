@@ -7,8 +7,7 @@
 // `AwsAccountId` is the auditor's account, and the audited account is named in `Resources` (the
 // ARNs there are in the audited account) and in `ProductFields`.
 import type { AwsSecurityFinding, Resource } from '@aws-sdk/client-securityhub';
-import type { Finding, Severity } from '../../analysis/findings';
-import type { AccessKeyRecord, AuditRun, IamUserRecord } from '../../model';
+import { findingResources, findingTypes, type Finding, type FindingResource, type RunUsers, type Severity } from '../../analysis/findings';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 /** Every finding id and generator id of this auditor starts so; nothing else of the default product is touched. */
@@ -24,8 +23,6 @@ export const PRODUCT_FIELD = {
   evidence: 'iam-audit/Evidence',
 } as const;
 
-const BEST_PRACTICES = 'Software and Configuration Checks/AWS Security Best Practices';
-const CIS_BENCHMARK = 'Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark';
 /** The CIS version the catalogue's recommendation numbers come from. */
 const CIS_REQUIREMENT_PREFIX = 'CIS AWS Foundations Benchmark v3.0.0';
 const SECURITY_HUB_CONTROL_PREFIX = 'AWS Security Hub control';
@@ -59,72 +56,33 @@ function shorten(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** The user and key records of the run, to name users by their real ARN (paths included). */
-export class RunResources {
-  private readonly users = new Map<string, IamUserRecord>();
-
-  constructor(run: AuditRun) {
-    for (const audit of run.accounts) for (const user of audit.users) this.users.set(`${audit.account.id}|${user.userName}`, user);
-  }
-
-  user(accountId: string, userName: string): IamUserRecord | undefined {
-    return this.users.get(`${accountId}|${userName}`);
-  }
-
-  key(accountId: string, userName: string, accessKeyId: string): AccessKeyRecord | undefined {
-    return this.user(accountId, userName)?.accessKeys.find((key) => key.accessKeyId === accessKeyId);
-  }
-}
-
-/** The account as a principal: `arn:<partition>:iam::<account>:root` names the account (and its root user). */
-function accountArn(partition: string, accountId: string): string {
-  return `arn:${partition}:iam::${accountId}:root`;
-}
-
-function userResource(finding: Finding, userName: string, target: SecurityHubTarget, resources: RunResources): Resource {
-  const record = resources.user(finding.accountId, userName);
-  // Users have paths (`user/ops/alice`): the record's ARN has it; without a record the path is unknown.
-  const arn = record?.arn ?? `arn:${target.partition}:iam::${finding.accountId}:user/${userName}`;
-  const details: NonNullable<NonNullable<Resource['Details']>['AwsIamUser']> = { UserName: userName };
-  if (record !== undefined) {
-    details.CreateDate = record.createdDate;
-    const path = /:user(\/.*\/)[^/]+$/.exec(record.arn)?.[1];
-    details.Path = path ?? '/';
-  }
-  return { Type: 'AwsIamUser', Id: arn, Partition: target.partition as Resource['Partition'], Region: target.region, Details: { AwsIamUser: details } };
-}
-
-function accessKeyResource(finding: Finding, userName: string, accessKeyId: string, target: SecurityHubTarget, resources: RunResources): Resource {
-  const record = resources.key(finding.accountId, userName, accessKeyId);
-  const details: NonNullable<NonNullable<Resource['Details']>['AwsIamAccessKey']> = {
-    AccessKeyId: accessKeyId,
-    AccountId: finding.accountId,
-    UserName: userName,
-    PrincipalName: userName,
-    PrincipalType: 'IAMUser',
-  };
-  if (record !== undefined) {
-    details.Status = record.status === 'Active' ? 'Active' : 'Inactive';
-    details.CreatedAt = record.createdDate;
-  }
-  // An access key has no ARN; this is the form AWS's own findings (GuardDuty) give an access key.
-  return { Type: 'AwsIamAccessKey', Id: `AWS::IAM::AccessKey:${accessKeyId}`, Partition: target.partition as Resource['Partition'], Region: target.region, Details: { AwsIamAccessKey: details } };
-}
-
-function findingResources(finding: Finding, target: SecurityHubTarget, resources: RunResources): Resource[] {
-  switch (finding.resourceType) {
-    case 'iam-user':
-      return [userResource(finding, finding.resource, target, resources)];
-    case 'access-key': {
-      // `<user>/<key id>`: user names cannot contain a slash, key ids never do.
-      const slash = finding.resource.lastIndexOf('/');
-      const userName = finding.resource.slice(0, slash);
-      const accessKeyId = finding.resource.slice(slash + 1);
-      return [accessKeyResource(finding, userName, accessKeyId, target, resources), userResource(finding, userName, target, resources)];
+function asffResource(resource: FindingResource, finding: Finding, target: SecurityHubTarget): Resource {
+  const placement = { Id: resource.uid, Partition: target.partition as Resource['Partition'], Region: target.region };
+  switch (resource.kind) {
+    case 'iam-user': {
+      const details: NonNullable<NonNullable<Resource['Details']>['AwsIamUser']> = { UserName: resource.userName };
+      if (resource.record !== undefined) {
+        details.CreateDate = resource.record.createdDate;
+        details.Path = /:user(\/.*\/)[^/]+$/.exec(resource.record.arn)?.[1] ?? '/';
+      }
+      return { Type: 'AwsIamUser', ...placement, Details: { AwsIamUser: details } };
     }
-    case 'root':
+    case 'access-key': {
+      const details: NonNullable<NonNullable<Resource['Details']>['AwsIamAccessKey']> = {
+        AccessKeyId: resource.accessKeyId,
+        AccountId: finding.accountId,
+        UserName: resource.userName,
+        PrincipalName: resource.userName,
+        PrincipalType: 'IAMUser',
+      };
+      if (resource.record !== undefined) {
+        details.Status = resource.record.status === 'Active' ? 'Active' : 'Inactive';
+        details.CreatedAt = resource.record.createdDate;
+      }
+      return { Type: 'AwsIamAccessKey', ...placement, Details: { AwsIamAccessKey: details } };
+    }
     case 'account':
-      return [{ Type: 'AwsAccount', Id: accountArn(target.partition, finding.accountId), Partition: target.partition as Resource['Partition'], Region: target.region }];
+      return { Type: 'AwsAccount', ...placement };
   }
 }
 
@@ -161,8 +119,8 @@ export interface AsffTimes {
 }
 
 /** A finding of this run as an ACTIVE, FAILED ASFF finding. */
-export function toAsffFinding(finding: Finding, target: SecurityHubTarget, resources: RunResources, times: AsffTimes, known?: KnownFinding): AwsSecurityFinding {
-  const types = finding.controls.cis.length > 0 ? [BEST_PRACTICES, CIS_BENCHMARK] : [BEST_PRACTICES];
+export function toAsffFinding(finding: Finding, target: SecurityHubTarget, users: RunUsers, times: AsffTimes, known?: KnownFinding): AwsSecurityFinding {
+  const types = findingTypes(finding);
   const severity = { Label: SEVERITY_LABEL[finding.severity], Original: finding.severity };
   const description = `${finding.evidence}. Account ${finding.accountId} (${finding.accountName}), ${finding.resourceType} ${finding.resource}.`;
   const productFields: Record<string, string> = {
@@ -192,7 +150,7 @@ export function toAsffFinding(finding: Finding, target: SecurityHubTarget, resou
     Title: shorten(findingTitle(finding), MAX_TITLE),
     Description: shorten(description, MAX_DESCRIPTION),
     Remediation: { Recommendation: { Text: shorten(finding.remediation, MAX_RECOMMENDATION) } },
-    Resources: findingResources(finding, target, resources),
+    Resources: findingResources(finding, target.partition, users).map((resource) => asffResource(resource, finding, target)),
     Compliance: { Status: 'FAILED', RelatedRequirements: relatedRequirements(finding) },
     ProductFields: productFields,
     RecordState: 'ACTIVE',

@@ -12,11 +12,11 @@
 // Calls go out in batches of 100 (the API's maximum), paced under the documented rates, and the
 // SDK's adaptive retry rides out throttling. What Security Hub refuses is returned by finding id.
 import { BatchImportFindingsCommand, BatchUpdateFindingsCommand, GetFindingsCommand, type AwsSecurityFinding, type SecurityHubClient, type WorkflowStatus } from '@aws-sdk/client-securityhub';
-import type { Finding } from '../../analysis/findings';
+import { RunUsers, type Finding } from '../../analysis/findings';
 import type { AuditRun } from '../../model';
 import { createCallPacer, systemClock, type CallPacer, type Clock } from '../../aws/rate-limit';
 import { errorMessage } from '../sinks/sink-outcome';
-import { archivedAsffFinding, auditedAccountOf, defaultProductArn, FINDING_ID_PREFIX, RunResources, securityHubFindingId, toAsffFinding, type SecurityHubTarget } from './asff';
+import { archivedAsffFinding, auditedAccountOf, defaultProductArn, FINDING_ID_PREFIX, securityHubFindingId, toAsffFinding, type SecurityHubTarget } from './asff';
 
 /** What the auditor's own credentials need for `--security-hub`; the deployment grants them when enabled. */
 export const SECURITY_HUB_ACTIONS = ['securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings', 'securityhub:GetFindings'] as const;
@@ -202,9 +202,9 @@ export async function importFindingsToSecurityHub(client: SecurityHubClient, opt
     throw new SecurityHubImportError(`cannot read the open findings of ${productArn} (is Security Hub enabled in account ${target.accountId}, region ${target.region}?): ${errorMessage(error)}`, { cause: error });
   }
 
-  const resources = new RunResources(run);
+  const users = new RunUsers(run);
   const times = { importedAt, observedAt: run.startedAt };
-  const current = options.findings.map((finding) => toAsffFinding(finding, target, resources, times, open.get(securityHubFindingId(finding))));
+  const current = options.findings.map((finding) => toAsffFinding(finding, target, users, times, open.get(securityHubFindingId(finding))));
   const currentIds = new Set(current.map((finding) => finding.Id));
   const completelyAudited = new Set(run.accounts.filter((audit) => audit.coverage.audited === 'yes' && audit.coverage.skipped === null).map((audit) => audit.account.id));
   const noLongerFound = [...open.values()].filter((finding) => {

@@ -152,6 +152,7 @@ describe('audit command against a simulated organization', () => {
       'history.json',
       `iam_audit_${RUN_TIMESTAMP}.html`,
       `iam_audit_${RUN_TIMESTAMP}.json`,
+      `iam_audit_findings_${RUN_TIMESTAMP}.ocsf.json`,
       `iam_audit_report_${RUN_TIMESTAMP}.csv`,
       `root_audit_report_${RUN_TIMESTAMP}.csv`,
     ]);

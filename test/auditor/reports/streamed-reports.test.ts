@@ -15,6 +15,7 @@ import { findingsCsv } from '../../../auditor/reports/findings-csv';
 import { iamUsersCsv } from '../../../auditor/reports/iam-users-report';
 import { prettyJsonChunks } from '../../../auditor/reports/json-chunks';
 import { jsonReport } from '../../../auditor/reports/json-report';
+import { ocsfFindingsJson } from '../../../auditor/reports/ocsf-findings';
 import { rootCsv } from '../../../auditor/reports/root-report';
 import { analyseRun } from '../../../auditor/analysis/run-analysis';
 import { writeReportsToDirectory } from '../../../auditor/publish/sinks/local';
@@ -50,6 +51,7 @@ function expectedFiles(run: AuditRun): Map<string, string> {
     [`coverage_${ts}.csv`, coverageCsv(run)],
     [`iam_audit_${ts}.json`, jsonReport(run, analysis)],
     [`findings_${ts}.csv`, findingsCsv(findings)],
+    [`iam_audit_findings_${ts}.ocsf.json`, ocsfFindingsJson(run, findings)],
     [`iam_audit_${ts}.html`, renderDashboard({ run, findings, maturity, thresholds, comparison, history: history.entries })],
   ]);
 }
