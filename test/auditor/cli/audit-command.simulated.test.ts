@@ -379,8 +379,8 @@ describe('audit command against a simulated organization', () => {
       const outDir = path.join(scratch, 'out');
       const result = await runAuditCommand(organization(false), ['--role', 'IamAudit', '--out-dir', outDir, '--s3-uri', 's3://missing-bucket']);
       assert.equal(result.code, 1);
-      // The seven reports; the run history lives in the bucket, which cannot be read here.
-      assert.equal((await readdir(outDir)).length, 7);
+      // The eight reports; the run history lives in the bucket, which cannot be read here.
+      assert.equal((await readdir(outDir)).length, 8);
       assert.match(result.stderr, new RegExp(`error: could not write s3://missing-bucket/2024/03/01/${RUN_TIMESTAMP}/coverage_${RUN_TIMESTAMP}.csv: NoSuchBucket: The specified bucket does not exist`));
       assert.match(result.stderr, /the other reports were written: .*coverage_/);
     });
