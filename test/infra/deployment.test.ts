@@ -26,6 +26,7 @@ interface ContainerDefinition {
   image: string;
   essential: boolean;
   readonlyRootFilesystem: boolean;
+  stopTimeout: number;
   user: string;
   command: string[];
   environment: Array<{ name: string; value: string }>;
@@ -228,6 +229,8 @@ describe('deployment program: default configuration', () => {
     });
     const container = containerOf(run);
     assert.equal(container.readonlyRootFilesystem, true);
+    // The graceful stop needs its grace and the reports' time before ECS kills the task.
+    assert.equal(container.stopTimeout, 120);
     assert.notEqual(container.user.split(':')[0], '0');
     assert.deepEqual(container.command, ['--out-dir', AUDITOR_OUTPUT_DIR]);
     assert.ok(container.mountPoints.some((mount) => AUDITOR_OUTPUT_DIR.startsWith(`${mount.containerPath}/`)),
