@@ -43,7 +43,8 @@ export function describeFilteredAccounts(accounts: readonly OrgAccount[], filter
   const skipped = [...reasons.values()].reduce((total, count) => total + count, 0);
   if (skipped === 0) return null;
   const why = [...reasons].map(([reason, count]) => (reasons.size === 1 ? reason : `${count.toLocaleString('en-US')} ${reason}`)).join(', ');
-  return `${skipped.toLocaleString('en-US')} of ${plural(accounts.length, 'account').replace(/^\d+/, accounts.length.toLocaleString('en-US'))} skipped: ${why}`;
+  const listed = accounts.length;
+  return `${skipped.toLocaleString('en-US')} of ${listed.toLocaleString('en-US')} account${listed === 1 ? '' : 's'} skipped: ${why}`;
 }
 
 export interface RunProgress extends AuditHooks {

@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { parse } from 'csv-parse/sync';
 import { main } from '../../../auditor/cli/audit-command';
@@ -358,6 +359,27 @@ describe('audit command against a simulated organization', () => {
     });
     afterEach(() => s3Mock.reset());
     after(() => s3Mock.restore());
+
+    it('names the S3 run prefix and the dashboard in the S3 console in the SNS summary, never the local directory', async () => {
+      s3Mock.on(PutObjectCommand).resolves({});
+      const snsMock = mockClient(SNSClient);
+      snsMock.on(PublishCommand).resolves({ MessageId: 'message-1' });
+      try {
+        const outDir = path.join(scratch, 'out');
+        const topic = 'arn:aws:sns:us-east-1:111111111111:iam-audit';
+        const result = await runAuditCommand(organization(false), ['--role', 'IamAudit', '--out-dir', outDir, '--s3-uri', 's3://audit-reports/iam/', '--sns-topic-arn', topic]);
+        assert.equal(result.code, 0, result.stderr);
+        const [publish] = snsMock.commandCalls(PublishCommand).map((call) => call.args[0].input);
+        assert.equal(publish.TopicArn, topic);
+        const message = publish.Message ?? '';
+        assert.match(message, new RegExp(`^Reports: s3://audit-reports/iam/2024/03/01/${RUN_TIMESTAMP}/$`, 'm'));
+        const key = encodeURIComponent(`iam/2024/03/01/${RUN_TIMESTAMP}/iam_audit_${RUN_TIMESTAMP}.html`);
+        assert.ok(message.includes(`Dashboard: https://us-east-1.console.aws.amazon.com/s3/object/audit-reports?region=us-east-1&bucketType=general&prefix=${key}\n`), message);
+        assert.ok(!message.includes(outDir), message);
+      } finally {
+        snsMock.restore();
+      }
+    });
 
     it('also uploads every report under the dated run prefix', async () => {
       s3Mock.on(PutObjectCommand).resolves({});

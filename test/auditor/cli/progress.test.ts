@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { runProgress, terminalSafe } from '../../../auditor/cli/progress';
+import { describeFilteredAccounts, runProgress, terminalSafe } from '../../../auditor/cli/progress';
 import { CommandOutput } from '../../../auditor/cli/command-output';
 import type { AccountAudit } from '../../../auditor/model';
 
@@ -27,5 +27,15 @@ describe('terminal output', () => {
     };
     await hooks.onAccountDone?.(audit);
     assert.equal(written, '[1] 222222222222 prod gnp.exe: audited (0 users, 0 keys)\n');
+  });
+
+  it('sums the accounts the filters leave out by reason, with thousands separated', () => {
+    const accounts = Array.from({ length: 10_000 }, (_, index) => ({ id: String(100000000000 + index), name: `a${index}`, email: 'a@example.com', state: 'ACTIVE', isManagementAccount: false }));
+    assert.equal(describeFilteredAccounts(accounts, { includeAccounts: ['100000000001'] }), '9,999 of 10,000 accounts skipped: not in --accounts');
+    assert.equal(
+      describeFilteredAccounts(accounts.slice(0, 3), { includeAccounts: ['100000000000', '100000000001'], excludeAccounts: ['100000000001'] }),
+      '2 of 3 accounts skipped: 1 excluded by --exclude-accounts, 1 not in --accounts',
+    );
+    assert.equal(describeFilteredAccounts(accounts.slice(0, 3), {}), null);
   });
 });
