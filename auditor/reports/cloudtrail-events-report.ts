@@ -1,6 +1,7 @@
 // cloudtrail_events_<ts>.csv: the seed's columns plus where the call came from, oldest first so
 // the file reads as a remediation timeline.
 import type { AuditRun, CloudTrailEventRecord } from '../model';
+import type { ColumnKinds } from './column-kinds';
 import { csvChunks, toCsv } from './csv';
 
 export const CLOUDTRAIL_EVENTS_HEADER = [
@@ -13,6 +14,8 @@ export const CLOUDTRAIL_EVENTS_HEADER = [
   'eventSource',
   'sourceIPAddress',
 ] as const;
+
+export const CLOUDTRAIL_EVENTS_COLUMN_KINDS: ColumnKinds<typeof CLOUDTRAIL_EVENTS_HEADER> = { eventTime: 'date', account_id: 'id', resources: 'prose' };
 
 function orderedEvents(run: AuditRun): CloudTrailEventRecord[] {
   const events: CloudTrailEventRecord[] = run.accounts.flatMap((account) => account.events);
@@ -37,12 +40,14 @@ export function cloudTrailEventRows(run: AuditRun): string[][] {
   return orderedEvents(run).map(eventRow);
 }
 
-/** The file in pieces: the events are ordered once, their rows built as they are written. */
-export function* cloudTrailEventsCsvChunks(run: AuditRun): Generator<string> {
-  const events = orderedEvents(run);
-  yield* csvChunks(CLOUDTRAIL_EVENTS_HEADER, (function* rows() {
-    for (const event of events) yield eventRow(event);
-  })());
+/** The rows in order, each built as it is read: the events are ordered once. */
+export function* cloudTrailEventRowStream(run: AuditRun): Generator<string[]> {
+  for (const event of orderedEvents(run)) yield eventRow(event);
+}
+
+/** The file in pieces, its rows built as they are written. */
+export function cloudTrailEventsCsvChunks(run: AuditRun): Generator<string> {
+  return csvChunks(CLOUDTRAIL_EVENTS_HEADER, cloudTrailEventRowStream(run));
 }
 
 export function cloudTrailEventsCsv(run: AuditRun): string {

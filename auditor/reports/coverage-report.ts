@@ -1,9 +1,12 @@
 // coverage_<ts>.csv: every account Organizations listed, exactly once, with whether it was audited
 // and why not. An account that is not in this file was not listed by Organizations.
 import type { AccountAudit, AuditRun } from '../model';
+import type { ColumnKinds } from './column-kinds';
 import { toCsv } from './csv';
 
 export const COVERAGE_HEADER = ['account_id', 'account_name', 'state', 'audited', 'error'] as const;
+
+export const COVERAGE_COLUMN_KINDS: ColumnKinds<typeof COVERAGE_HEADER> = { account_id: 'id', error: 'prose' };
 
 /** Joins the messages of one account; none of them is dropped. */
 export const ERROR_SEPARATOR = ' | ';

@@ -1,6 +1,7 @@
 // findings_<ts>.csv: one row per finding, worst first, through the shared formula-safe CSV writer.
 // Columns are only ever added at the end: scripts that read the file by position keep working.
 import type { Finding } from '../analysis/findings';
+import type { ColumnKinds } from './column-kinds';
 import { csvChunks, toCsv } from './csv';
 
 export const FINDINGS_CSV_HEADER = [
@@ -10,7 +11,17 @@ export const FINDINGS_CSV_HEADER = [
   'muted', 'muted_reason', 'muted_expires',
 ] as const;
 
-function findingRow(finding: Finding): string[] {
+export const FINDINGS_COLUMN_KINDS: ColumnKinds<typeof FINDINGS_CSV_HEADER> = {
+  title: 'prose',
+  account_id: 'id',
+  evidence: 'prose',
+  remediation: 'prose',
+  cis: 'id',
+  security_hub: 'id',
+  smm: 'prose',
+};
+
+export function findingRow(finding: Finding): string[] {
   return [
     finding.severity,
     finding.ruleId,

@@ -2,6 +2,7 @@
 // without keys, so console users without keys (the seed's blind spot) are listed too. The seed's
 // columns come first and unchanged; what the seed did not have is only ever added after them.
 import type { AccessKeyRecord, AccountAudit, AuditRun, IamUserRecord } from '../model';
+import type { ColumnKinds } from './column-kinds';
 import { csvChunks, toCsv } from './csv';
 import { dateOrNever } from './dates';
 
@@ -20,6 +21,15 @@ export const IAM_USERS_HEADER = [
   'user_arn',
   'user_created_date',
 ] as const;
+
+export const IAM_USERS_COLUMN_KINDS: ColumnKinds<typeof IAM_USERS_HEADER> = {
+  account_id: 'id',
+  access_key_id: 'id',
+  password_last_used: 'date',
+  created_date: 'date',
+  last_used_date: 'date',
+  user_created_date: 'date',
+};
 
 /** `service_name` of a key that was never used (the seed's value). */
 export const NO_SERVICE = 'N/A';

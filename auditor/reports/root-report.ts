@@ -1,10 +1,13 @@
 // root_audit_report_<ts>.csv: one row per account whose root credentials could be read; the
 // others are in the coverage report with the reason.
 import type { AuditRun } from '../model';
+import type { ColumnKinds } from './column-kinds';
 import { toCsv } from './csv';
 import { dateOrNever } from './dates';
 
 export const ROOT_HEADER = ['account_id', 'account_name', 'mfa_enabled', 'mfa_type', 'access_key_active', 'password_last_used'] as const;
+
+export const ROOT_COLUMN_KINDS: ColumnKinds<typeof ROOT_HEADER> = { account_id: 'id', password_last_used: 'date' };
 
 export function rootRows(run: AuditRun): string[][] {
   const rows: string[][] = [];
