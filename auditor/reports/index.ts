@@ -1,6 +1,7 @@
 // Every report of a run. Adding a report is adding one entry to REPORT_BUILDERS; the sinks write
 // whatever this returns. Reports that need the run's analysis (findings, maturity, comparison)
 // are built only when it is given.
+import type { Readable } from 'node:stream';
 import type { AuditRun } from '../model';
 import type { RunAnalysis } from '../analysis/run-analysis';
 import { cloudTrailEventsCsvChunks } from './cloudtrail-events-report';
@@ -12,8 +13,10 @@ import { iamUsersCsvChunks } from './iam-users-report';
 import { jsonReportChunks } from './json-report';
 import { OCSF_CONTENT_TYPE, ocsfFindingsChunks } from './ocsf-findings';
 import { rootCsv } from './root-report';
+import { workbookSheets, workbookStream, XLSX_CONTENT_TYPE } from './workbook';
 
-export interface ReportFile {
+/** A report whose content is text. */
+export interface TextReportFile {
   fileName: string;
   contentType: string;
   /** The whole file. For the reports of `buildReportFiles` it is built anew on each read. */
@@ -25,19 +28,36 @@ export interface ReportFile {
   chunks?: () => Iterable<string>;
 }
 
+/** A report whose content is bytes (the workbook), produced as the stream is read. */
+export interface ByteStreamReportFile {
+  fileName: string;
+  contentType: string;
+  /** A new stream of the whole file at each call; it fails (is destroyed) if the file cannot be built. */
+  stream: () => Readable;
+}
+
+export type ReportFile = TextReportFile | ByteStreamReportFile;
+
+export function isByteStreamReport(file: ReportFile): file is ByteStreamReportFile {
+  return 'stream' in file;
+}
+
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
-interface ReportBuilder {
+interface ReportBuilderBase {
   /** The file is `<stem>_<runTimestamp>.<extension>`. */
   stem: string;
-  extension: 'csv' | 'json' | 'html' | 'ocsf.json';
+  extension: 'csv' | 'json' | 'html' | 'ocsf.json' | 'xlsx';
   contentType: string;
-  chunks(run: AuditRun, analysis?: RunAnalysis): Iterable<string>;
   needsAnalysis?: boolean;
 }
 
-function whole(build: (run: AuditRun, analysis?: RunAnalysis) => string): ReportBuilder['chunks'] {
+type ReportBuilder =
+  | (ReportBuilderBase & { chunks(run: AuditRun, analysis?: RunAnalysis): Iterable<string> })
+  | (ReportBuilderBase & { stream(run: AuditRun, analysis?: RunAnalysis): Readable });
+
+function whole(build: (run: AuditRun, analysis?: RunAnalysis) => string): (run: AuditRun, analysis?: RunAnalysis) => Iterable<string> {
   return (run, analysis) => [build(run, analysis)];
 }
 
@@ -66,20 +86,30 @@ const REPORT_BUILDERS: readonly ReportBuilder[] = [
       return renderDashboardChunks({ run, findings, maturity, thresholds, comparison, history: history.entries, exemptions });
     },
   },
+  // Every CSV report as a sheet, cells typed: the findings sheet needs the analysis.
+  {
+    stem: 'iam_audit',
+    extension: 'xlsx',
+    contentType: XLSX_CONTENT_TYPE,
+    needsAnalysis: true,
+    stream: (run, analysis) => workbookStream(workbookSheets(run, requireAnalysis(analysis).findings)),
+  },
 ];
 
 /**
- * Every report of the run. Nothing is built here: each file's text is produced when a sink reads
- * its `chunks` (or its `body`), one file at a time, so the run's reports never all sit in memory.
+ * Every report of the run. Nothing is built here: each file is produced when a sink reads its
+ * `chunks` (or its `body`, or its `stream`), one file at a time, so the run's reports never all sit in memory.
  */
 export function buildReportFiles(run: AuditRun, analysis?: RunAnalysis): ReportFile[] {
-  return REPORT_BUILDERS.filter((builder) => analysis !== undefined || !builder.needsAnalysis).map((builder) =>
-    reportFileInPieces(reportFileName(builder.stem, run.runTimestamp, builder.extension), builder.contentType, () => builder.chunks(run, analysis)),
-  );
+  return REPORT_BUILDERS.filter((builder) => analysis !== undefined || !builder.needsAnalysis).map((builder): ReportFile => {
+    const fileName = reportFileName(builder.stem, run.runTimestamp, builder.extension);
+    if ('stream' in builder) return { fileName, contentType: builder.contentType, stream: () => builder.stream(run, analysis) };
+    return reportFileInPieces(fileName, builder.contentType, () => builder.chunks(run, analysis));
+  });
 }
 
 /** A file whose text is built in pieces when a sink reads it; its `body` joins them. */
-export function reportFileInPieces(fileName: string, contentType: string, chunks: () => Iterable<string>): ReportFile {
+export function reportFileInPieces(fileName: string, contentType: string, chunks: () => Iterable<string>): TextReportFile {
   return {
     fileName,
     contentType,

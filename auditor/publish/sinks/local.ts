@@ -3,9 +3,10 @@
 // files of this process are removed on any exit; those a killed run left behind, by the next run.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { access, constants, mkdir, open, readdir, rename, rm, rmdir, stat, statfs } from 'node:fs/promises';
+import { access, constants, mkdir, open, readdir, rename, rm, rmdir, stat, statfs, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { ReportFile } from '../../reports';
+import type { Readable } from 'node:stream';
+import { isByteStreamReport, type ReportFile, type TextReportFile } from '../../reports';
 import { errorMessage, type SinkOutcome } from './sink-outcome';
 
 /**
@@ -180,22 +181,32 @@ export async function removeCreatedDirectoryIfEmpty(directory: string, createdRo
 /** Pieces are gathered up to this size before a write, so small pieces do not mean many small writes. */
 const WRITE_BUFFER_CHARS = 1 << 20;
 
+// A file's pieces are written as they are built: a large report never has to be one string.
+async function writeTextInPieces(handle: FileHandle, file: TextReportFile): Promise<void> {
+  let pending = '';
+  for (const chunk of file.chunks?.() ?? [file.body]) {
+    pending += chunk;
+    if (pending.length >= WRITE_BUFFER_CHARS) {
+      await handle.writeFile(pending, 'utf8');
+      pending = '';
+    }
+  }
+  if (pending.length > 0) await handle.writeFile(pending, 'utf8');
+}
+
+// Each piece is written before the next is read, so the producer waits for the disk.
+async function writeBytes(handle: FileHandle, bytes: Readable): Promise<void> {
+  for await (const chunk of bytes) await handle.write(chunk as Buffer);
+}
+
 async function writeFileAtomically(target: string, file: ReportFile): Promise<void> {
   const temporary = temporaryPathFor(target);
   ownTemporaryFiles.add(temporary);
   try {
     const handle = await open(temporary, 'wx');
     try {
-      // A file's pieces are written as they are built: a large report never has to be one string.
-      let pending = '';
-      for (const chunk of file.chunks?.() ?? [file.body]) {
-        pending += chunk;
-        if (pending.length >= WRITE_BUFFER_CHARS) {
-          await handle.writeFile(pending, 'utf8');
-          pending = '';
-        }
-      }
-      if (pending.length > 0) await handle.writeFile(pending, 'utf8');
+      if (isByteStreamReport(file)) await writeBytes(handle, file.stream());
+      else await writeTextInPieces(handle, file);
     } finally {
       await handle.close();
     }

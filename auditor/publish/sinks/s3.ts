@@ -7,7 +7,7 @@ import { AbortMultipartUploadCommand, GetObjectCommand, type S3Client } from '@a
 import { Upload } from '@aws-sdk/lib-storage';
 import { withAbortSignal } from '../../aws/clients';
 import type { S3Location } from '../../cli/parsers';
-import type { ReportFile } from '../../reports';
+import { isByteStreamReport, type ReportFile } from '../../reports';
 import { errorMessage, type SinkOutcome } from './sink-outcome';
 
 /**
@@ -73,6 +73,12 @@ function* encoded(chunks: Iterable<string>): Generator<Buffer> {
   for (const chunk of chunks) if (chunk.length > 0) yield Buffer.from(chunk, 'utf8');
 }
 
+/** A byte stream (the workbook) as it is; text from its pieces, encoded as they are read. */
+function uploadBody(file: ReportFile): Readable | string {
+  if (isByteStreamReport(file)) return file.stream();
+  return file.chunks === undefined ? file.body : Readable.from(encoded(file.chunks()));
+}
+
 class UploadStalledError extends Error {
   override readonly name = 'UploadStalled';
 }
@@ -85,7 +91,7 @@ async function uploadFile(s3: S3Client, bucket: string, key: string, file: Repor
   const client = withAbortSignal(s3, (command) => (command instanceof AbortMultipartUploadCommand ? AbortSignal.timeout(ABORT_MULTIPART_UPLOAD_TIMEOUT_MS) : stalled.signal));
   const upload = new Upload({
     client,
-    params: { Bucket: bucket, Key: key, ContentType: file.contentType, Body: file.chunks === undefined ? file.body : Readable.from(encoded(file.chunks())) },
+    params: { Bucket: bucket, Key: key, ContentType: file.contentType, Body: uploadBody(file) },
     partSize: options.partBytes,
     queueSize: UPLOAD_QUEUE_SIZE,
     leavePartsOnError: false,

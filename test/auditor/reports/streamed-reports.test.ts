@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { DEFAULT_THRESHOLDS } from '../../../auditor/analysis/findings';
 import type { AuditRun, IamUserRecord } from '../../../auditor/model';
 import { buildReportFiles, type ReportFile } from '../../../auditor/reports';
@@ -22,6 +23,7 @@ import { writeReportsToDirectory } from '../../../auditor/publish/sinks/local';
 import { s3RunPrefix, uploadReportsToS3 } from '../../../auditor/publish/sinks/s3';
 import { SimulatedOrganization, simulatedClientFactory } from '../../../simulator/simulated-aws';
 import { auditRunFixture, user } from '../../support/audit-run-fixture';
+import { loadWorkbook, textReportFiles } from '../../support/report-files';
 
 /** The fixture with one account grown to thousands of users, so every large report spans many pieces. */
 function largeRun(): AuditRun {
@@ -60,13 +62,25 @@ function filesOf(run: AuditRun): ReportFile[] {
   return buildReportFiles(run, analyseRun(run, { ...DEFAULT_THRESHOLDS }));
 }
 
+function workbookName(run: AuditRun): string {
+  return `iam_audit_${run.runTimestamp}.xlsx`;
+}
+
+/** The workbook's users sheet has the header and one row per row of the users CSV. */
+async function assertWholeWorkbook(bytes: Buffer, run: AuditRun): Promise<void> {
+  const workbook = await loadWorkbook(bytes);
+  const users = workbook.getWorksheet('Users');
+  assert.ok(users, 'the users sheet');
+  assert.equal(users.rowCount, (parse(iamUsersCsv(run)) as string[][]).length);
+}
+
 describe('reports written in pieces', () => {
   it('make exactly the files the in-memory builders make, the large ones in many pieces', () => {
     const run = largeRun();
     const expected = expectedFiles(run);
     const files = filesOf(run);
-    assert.deepEqual(files.map((file) => file.fileName), [...expected.keys()]);
-    for (const file of files) {
+    assert.deepEqual(files.map((file) => file.fileName), [...expected.keys(), workbookName(run)]);
+    for (const file of textReportFiles(files)) {
       const pieces = [...(file.chunks?.() ?? [])];
       assert.equal(pieces.join(''), expected.get(file.fileName), file.fileName);
       assert.equal(file.body, expected.get(file.fileName), `${file.fileName} body`);
@@ -76,7 +90,7 @@ describe('reports written in pieces', () => {
 
   it('keep the dashboard\'s findings block intact when an account name carries the placeholder', () => {
     const run = largeRun();
-    const html = filesOf(run).find((file) => file.fileName.endsWith('.html'));
+    const html = textReportFiles(filesOf(run)).find((file) => file.fileName.endsWith('.html'));
     const text = [...(html?.chunks?.() ?? [])].join('');
     const block = /<script type="application\/json" id="dashboard-data">([\s\S]*?)<\/script>/.exec(text);
     assert.ok(block, 'the data block is there and no account name closed it early');
@@ -102,6 +116,7 @@ describe('reports written in pieces', () => {
       const outcome = await writeReportsToDirectory(directory, filesOf(run));
       assert.deepEqual(outcome.failed, []);
       for (const [fileName, text] of expected) assert.equal(await readFile(path.join(directory, fileName), 'utf8'), text, fileName);
+      await assertWholeWorkbook(await readFile(path.join(directory, workbookName(run))), run);
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
@@ -119,7 +134,11 @@ describe('reports written in pieces', () => {
     const large = [...expected.values()].filter((text) => Buffer.byteLength(text) > partBytes).length;
     assert.ok(large > 0, 'at least one report is larger than a part');
     assert.equal(org.calls('CreateMultipartUpload'), large);
-    assert.equal(org.calls('PutObject'), expected.size - large);
+    // The workbook is below a part here: one PutObject more.
+    assert.equal(org.calls('PutObject'), expected.size + 1 - large);
     assert.equal(org.openMultipartUploads(), 0);
+    const workbook = org.s3Object('audit-bucket', `${prefix}${workbookName(run)}`);
+    assert.ok(workbook, 'the workbook is uploaded with the others');
+    await assertWholeWorkbook(workbook.body, run);
   });
 });

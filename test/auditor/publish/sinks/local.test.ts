@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { buildReportFiles } from '../../../../auditor/reports';
 import { spawnSync } from 'node:child_process';
 import { LEFTOVER_AFTER_MS, prepareOutputDirectory, removeLeftoverTemporaryFiles, writeReportsToDirectory } from '../../../../auditor/publish/sinks/local';
 import { auditRunFixture, RUN_TIMESTAMP } from '../../../support/audit-run-fixture';
+import { textReports } from '../../../support/report-files';
 
 describe('local directory sink', () => {
   let scratch: string;
@@ -18,7 +18,7 @@ describe('local directory sink', () => {
 
   it('creates the directory and writes every report with the one run timestamp, leaving no temp files', async () => {
     const directory = path.join(scratch, 'nested', 'output');
-    const files = buildReportFiles(auditRunFixture());
+    const files = textReports(auditRunFixture());
     const outcome = await writeReportsToDirectory(directory, files);
     assert.deepEqual(outcome.failed, []);
     const names = (await readdir(directory)).sort();
@@ -32,14 +32,14 @@ describe('local directory sink', () => {
   });
 
   it('replaces an existing report of the same name', async () => {
-    const [file] = buildReportFiles(auditRunFixture());
+    const [file] = textReports(auditRunFixture());
     await writeFile(path.join(scratch, file.fileName), 'stale');
     await writeReportsToDirectory(scratch, [file]);
     assert.equal(await readFile(path.join(scratch, file.fileName), 'utf8'), file.body);
   });
 
   it('says which file failed and why, and still writes the others', async () => {
-    const files = buildReportFiles(auditRunFixture());
+    const files = textReports(auditRunFixture());
     // A directory where a report should go makes that one rename fail.
     await rm(scratch, { recursive: true, force: true });
     await prepareOutputDirectory(path.join(scratch, files[1].fileName));
@@ -56,7 +56,7 @@ describe('local directory sink', () => {
   it('reports every file as failed when the directory cannot be created', async () => {
     const blocker = path.join(scratch, 'a-file');
     await writeFile(blocker, 'not a directory');
-    const files = buildReportFiles(auditRunFixture());
+    const files = textReports(auditRunFixture());
     const outcome = await writeReportsToDirectory(path.join(blocker, 'output'), files);
     assert.equal(outcome.written.length, 0);
     assert.equal(outcome.failed.length, files.length);

@@ -2,9 +2,10 @@
 // wire (an upload never answered, a connection dropped) are played by a real local server.
 import assert from 'node:assert/strict';
 import { parseS3Uri } from '../../../../auditor/cli/parsers';
-import { buildReportFiles, reportFileInPieces, type ReportFile } from '../../../../auditor/reports';
+import { reportFileInPieces, type TextReportFile } from '../../../../auditor/reports';
 import { s3RunPrefix, uploadReportsToS3 } from '../../../../auditor/publish/sinks/s3';
 import { SimulatedOrganization, simulatedClientFactory } from '../../../../simulator/simulated-aws';
+import { textReports } from '../../../support/report-files';
 import { auditRunFixture, RUN_TIMESTAMP } from '../../../support/audit-run-fixture';
 
 const BUCKET = 'audit-bucket';
@@ -15,7 +16,7 @@ const PART_BYTES = 5 * 1024 * 1024;
 const SHORT_TIMEOUTS = { connectionMs: 500, requestMs: 2_000, socketIdleMs: 500 };
 
 /** A report of `megabytes` MB in pieces of 64 KB, each piece telling its place. */
-function largeReport(fileName: string, megabytes: number): ReportFile {
+function largeReport(fileName: string, megabytes: number): TextReportFile {
   const pieceCount = megabytes * 16;
   return reportFileInPieces(fileName, 'text/csv; charset=utf-8', function* () {
     for (let index = 0; index < pieceCount; index += 1) yield `${String(index).padStart(8, '0')}${'x'.repeat(64 * 1024 - 9)}\n`;
@@ -36,7 +37,7 @@ describe('S3 sink', () => {
   });
 
   it('uploads every small report with one PutObject, its key, body and content type', async () => {
-    const files = buildReportFiles(auditRunFixture());
+    const files = textReports(auditRunFixture());
     const outcome = await uploadReportsToS3(simulatedClientFactory(org).s3(), LOCATION, RUN_TIMESTAMP, files);
     assert.deepEqual(outcome.failed, []);
     assert.equal(org.calls('PutObject'), files.length);
@@ -48,7 +49,7 @@ describe('S3 sink', () => {
   });
 
   it('reports a failed upload with its reason and still uploads the rest', async () => {
-    const files = buildReportFiles(auditRunFixture());
+    const files = textReports(auditRunFixture());
     org.injectFault({ operation: 'PutObject', error: 'AccessDenied', matches: (input) => input.Key === `${PREFIX}${files[0].fileName}` });
     const outcome = await uploadReportsToS3(simulatedClientFactory(org).s3(), LOCATION, RUN_TIMESTAMP, files);
     assert.equal(outcome.failed.length, 1);
@@ -82,7 +83,7 @@ describe('S3 sink', () => {
 
   it('abandons an upload that is never answered, deletes its parts, names the file and keeps the others', async () => {
     const stuck = largeReport('iam_audit_20240131T120000Z.json', 11);
-    const [small] = buildReportFiles(auditRunFixture());
+    const [small] = textReports(auditRunFixture());
     org.injectFault({ operation: 'UploadPart', connection: 'hang', matches: (input) => input.PartNumber === 2 });
     const started = Date.now();
     const outcome = await uploadReportsToS3(
@@ -101,7 +102,7 @@ describe('S3 sink', () => {
   });
 
   it('abandons a small upload that is never answered', async () => {
-    const [report] = buildReportFiles(auditRunFixture());
+    const [report] = textReports(auditRunFixture());
     org.injectFault({ operation: 'PutObject', connection: 'hang' });
     const outcome = await uploadReportsToS3(simulatedClientFactory(org, { timeouts: { connectionMs: 500, requestMs: 60_000, socketIdleMs: 60_000 } }).s3(), LOCATION, RUN_TIMESTAMP, [report], { stallTimeoutMs: 500 });
     assert.equal(outcome.failed.length, 1);
