@@ -14,6 +14,7 @@ import type { Environment } from '../../../auditor/cli/parsers';
 import type { JsonReport } from '../../../auditor/reports/json-report';
 import type { RunResult } from '../../../auditor/cli/run-result';
 import { countBySeverity } from '../../../auditor/analysis/findings';
+import { loadWorkbook } from '../../support/report-files';
 import { SimulatedOrganization, simulatedClientFactory, type SimulatedClientFactoryOptions, type SimulatedUserSpec } from '../../../simulator/simulated-aws';
 
 const MANAGEMENT = '111111111111';
@@ -153,6 +154,7 @@ describe('audit command against a simulated organization', () => {
       'history.json',
       `iam_audit_${RUN_TIMESTAMP}.html`,
       `iam_audit_${RUN_TIMESTAMP}.json`,
+      `iam_audit_${RUN_TIMESTAMP}.xlsx`,
       `iam_audit_findings_${RUN_TIMESTAMP}.ocsf.json`,
       `iam_audit_report_${RUN_TIMESTAMP}.csv`,
       `root_audit_report_${RUN_TIMESTAMP}.csv`,
@@ -391,7 +393,12 @@ describe('audit command against a simulated organization', () => {
       assert.deepEqual(uploaded.map((input) => input.Key).sort(), local.map((name) => `iam/2024/03/01/${RUN_TIMESTAMP}/${name}`));
       for (const input of uploaded) {
         assert.equal(input.Bucket, 'audit-reports');
-        assert.equal(String(input.Body), await readFile(path.join(outDir, path.basename(input.Key ?? '')), 'utf8'));
+        const name = path.basename(input.Key ?? '');
+        // The workbook is a zip whose entries carry the time they were written: its sheets are compared.
+        if (name.endsWith('.xlsx')) {
+          const [sent, kept] = await Promise.all([loadWorkbook(Buffer.from(input.Body as Uint8Array)), loadWorkbook(await readFile(path.join(outDir, name)))]);
+          assert.deepEqual(sent.worksheets.map((sheet) => [sheet.name, sheet.rowCount]), kept.worksheets.map((sheet) => [sheet.name, sheet.rowCount]));
+        } else assert.equal(String(input.Body), await readFile(path.join(outDir, name), 'utf8'));
       }
       assert.ok(result.stderr.includes(`s3://audit-reports/iam/2024/03/01/${RUN_TIMESTAMP}/`));
     });
@@ -401,8 +408,8 @@ describe('audit command against a simulated organization', () => {
       const outDir = path.join(scratch, 'out');
       const result = await runAuditCommand(organization(false), ['--role', 'IamAudit', '--out-dir', outDir, '--s3-uri', 's3://missing-bucket']);
       assert.equal(result.code, 1);
-      // The eight reports; the run history lives in the bucket, which cannot be read here.
-      assert.equal((await readdir(outDir)).length, 8);
+      // The nine reports; the run history lives in the bucket, which cannot be read here.
+      assert.equal((await readdir(outDir)).length, 9);
       assert.match(result.stderr, new RegExp(`error: could not write s3://missing-bucket/2024/03/01/${RUN_TIMESTAMP}/coverage_${RUN_TIMESTAMP}.csv: NoSuchBucket: The specified bucket does not exist`));
       assert.match(result.stderr, /the other reports were written: .*coverage_/);
     });
