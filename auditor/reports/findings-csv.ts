@@ -19,6 +19,9 @@ export const FINDINGS_COLUMN_KINDS: ColumnKinds<typeof FINDINGS_CSV_HEADER> = {
   cis: 'id',
   security_hub: 'id',
   smm: 'prose',
+  key: 'prose',
+  muted_reason: 'prose',
+  muted_expires: 'day',
 };
 
 export function findingRow(finding: Finding): string[] {

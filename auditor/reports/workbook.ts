@@ -91,18 +91,8 @@ function* rowsOf(rows: Iterable<readonly string[]>): Generator<WorkbookRow> {
   for (const cells of rows) yield { cells };
 }
 
-/** Columns of the findings sheet beyond the CSV's: whether an exemption mutes it, why, until when. */
-export const MUTE_COLUMNS: readonly WorkbookColumn[] = [
-  { header: 'muted', kind: 'text' },
-  { header: 'mute_reason', kind: 'prose' },
-  { header: 'mute_expires', kind: 'day' },
-];
-
 function* findingRows(findings: readonly Finding[]): Generator<WorkbookRow> {
-  for (const finding of findings) {
-    const { muted } = finding;
-    yield { cells: [...findingRow(finding), muted === undefined ? 'no' : 'yes', muted?.reason ?? '', muted?.expires ?? ''], muted: muted !== undefined };
-  }
+  for (const finding of findings) yield { cells: findingRow(finding), muted: finding.muted !== undefined };
 }
 
 /** The sheets of a run's workbook, one per CSV report in the order they are listed; rows are built as they are read. */
@@ -112,7 +102,7 @@ export function workbookSheets(run: AuditRun, findings: readonly Finding[]): Wor
     { name: 'Root', columns: columnsOf(ROOT_HEADER, ROOT_COLUMN_KINDS), rows: rowsOf(rootRows(run)) },
     { name: 'CloudTrail events', columns: columnsOf(CLOUDTRAIL_EVENTS_HEADER, CLOUDTRAIL_EVENTS_COLUMN_KINDS), rows: rowsOf(cloudTrailEventRowStream(run)) },
     { name: 'Coverage', columns: columnsOf(COVERAGE_HEADER, COVERAGE_COLUMN_KINDS), rows: rowsOf(coverageRows(run)) },
-    { name: 'Findings', columns: [...columnsOf(FINDINGS_CSV_HEADER, FINDINGS_COLUMN_KINDS), ...MUTE_COLUMNS], rows: findingRows(findings) },
+    { name: 'Findings', columns: columnsOf(FINDINGS_CSV_HEADER, FINDINGS_COLUMN_KINDS), rows: findingRows(findings) },
   ];
 }
 
