@@ -6,6 +6,7 @@ import { buildReportFiles } from '../../../auditor/reports';
 import { ocsfFindingsChunks, ocsfFindingsJson, OCSF_VERSION, type OcsfDetectionFinding } from '../../../auditor/reports/ocsf-findings';
 import { analyseRun } from '../../../auditor/analysis/run-analysis';
 import { account, accessKey, daysAgo, notAudited, run, user } from '../../support/run-fixtures';
+import { textReportFiles } from '../../support/report-files';
 
 const PROD = '222222222222';
 
@@ -84,7 +85,7 @@ describe('OCSF findings file', () => {
     assert.equal(pieces.length, findings.length + 2);
     assert.equal(pieces.join(''), ocsfFindingsJson(audit, findings));
     assert.equal([...ocsfFindingsChunks(audit, [])].join(''), '[]\n');
-    const file = buildReportFiles(audit, analyseRun(audit, { ...DEFAULT_THRESHOLDS })).find((candidate) => candidate.fileName === 'iam_audit_findings_20240630T120000Z.ocsf.json');
+    const file = textReportFiles(buildReportFiles(audit, analyseRun(audit, { ...DEFAULT_THRESHOLDS }))).find((candidate) => candidate.fileName === 'iam_audit_findings_20240630T120000Z.ocsf.json');
     assert.ok(file, 'the OCSF file is one of the reports');
     assert.equal(JSON.parse(file.body).length, findings.length);
   });
