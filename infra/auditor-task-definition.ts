@@ -3,7 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { ENV_CONCURRENCY, ENV_ROLE_NAME, ENV_S3_URI } from '../auditor/cli/audit-config';
 import { componentType } from './component-type';
 import { ENV_SNS_TOPIC_ARN } from '../auditor/publish/notify';
-import { ENV_EXEMPTIONS } from '../auditor/cli/report-config';
+import { ENV_EXEMPTIONS, ENV_SECURITY_HUB } from '../auditor/cli/report-config';
 import { auditorTaskRolePolicy, serviceTrustPolicy, taskExecutionRolePolicy } from './policies';
 
 export interface AuditorTaskDefinitionArgs {
@@ -25,6 +25,8 @@ export interface AuditorTaskDefinitionArgs {
   notificationTopicArn: pulumi.Input<string>;
   /** The key of the exemptions file in the reports bucket: the task reads s3://<bucket>/<key> (AUDIT_EXEMPTIONS). */
   exemptionsS3Key?: string;
+  /** Import every run's findings into Security Hub in this account and region (AUDIT_SECURITY_HUB), with the task role's grant. */
+  securityHub?: boolean;
   /** More environment for the auditor container. */
   additionalEnvironment?: Record<string, pulumi.Input<string>>;
 }
@@ -69,9 +71,10 @@ export class AuditorTaskDefinition extends pulumi.ComponentResource {
     }, parent);
     new aws.iam.RolePolicy(`${name}-task-policy`, {
       role: this.taskRole.name,
-      policy: pulumi.all([args.partition, args.reportsBucketArn, args.notificationTopicArn])
-        .apply(([partition, bucketArn, notificationTopicArn]) => JSON.stringify(auditorTaskRolePolicy({
+      policy: pulumi.all([args.partition, args.reportsBucketArn, args.notificationTopicArn, args.accountId, args.region])
+        .apply(([partition, bucketArn, notificationTopicArn, accountId, region]) => JSON.stringify(auditorTaskRolePolicy({
           partition, auditRoleName: args.auditRoleName, bucketArn, notificationTopicArn, exemptionsS3Key: args.exemptionsS3Key,
+          ...(args.securityHub === true ? { securityHub: { accountId, region } } : {}),
         }))),
     }, parent);
 
@@ -97,6 +100,8 @@ export class AuditorTaskDefinition extends pulumi.ComponentResource {
         // The bucket's name is the last part of its ARN (arn:<partition>:s3:::<bucket>).
         [ENV_EXEMPTIONS]: pulumi.output(args.reportsBucketArn).apply((arn) => `s3://${arn.slice(arn.lastIndexOf(':') + 1)}/${args.exemptionsS3Key}`),
       }),
+      // Every task gets it, shards too: a shard ignores it, and only the merge imports.
+      ...(args.securityHub === true ? { [ENV_SECURITY_HUB]: pulumi.output('true') } : {}),
       ...args.additionalEnvironment,
     };
     this.taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {

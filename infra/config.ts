@@ -51,6 +51,11 @@ export interface DeploymentConfig {
    * (AUDIT_EXEMPTIONS) and its role may read that object.
    */
   exemptionsS3Key: string | undefined;
+  /**
+   * True: every run imports its findings into Security Hub in the deployment's account and region
+   * (AUDIT_SECURITY_HUB=true), and the task role may.
+   */
+  securityHub: boolean;
 }
 
 export const DEFAULT_AUDIT_ROLE_NAME = 'IAMAuditRole';
@@ -113,6 +118,7 @@ export const SETTING_KEYS = [
   'notificationEmail',
   'shards',
   'exemptionsS3Key',
+  'securityHub',
 ] as const;
 
 export type DeploymentSettingKey = (typeof SETTING_KEYS)[number];
@@ -206,11 +212,13 @@ export function loadDeploymentConfig(): DeploymentConfig {
   const exemptionsS3Key = exemptionsS3KeyText === undefined ? undefined
     : matching('exemptionsS3Key', exemptionsS3KeyText, OBJECT_KEY, 'the key of one object in the reports bucket, such as config/exemptions.yaml (no leading or trailing slash, no empty, "." or ".." segment)');
 
+  const securityHub = bool(config, 'securityHub') ?? false;
+
   return {
     auditRoleName, targetOrganizationalUnitIds, stackSetRegion, callAs, extraTrustedPrincipalArns,
     scheduleExpression, scheduleTimezone, subnetIds, assignPublicIp, imageUri, reportRetentionDays,
     noncurrentReportRetentionDays, logRetentionDays, taskCpu, taskMemory, auditorConcurrency, notificationEmail, shards,
-    exemptionsS3Key,
+    exemptionsS3Key, securityHub,
   };
 }
 

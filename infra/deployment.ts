@@ -83,6 +83,7 @@ export function deployAuditKit(config: DeploymentConfig): AuditKitDeployment {
     notificationTopicArn: notifications.topicArn,
     shards: config.shards,
     exemptionsS3Key: config.exemptionsS3Key,
+    securityHub: config.securityHub,
   });
 
   const targetIds: pulumi.Input<string>[] = config.targetOrganizationalUnitIds.length > 0

@@ -6,6 +6,7 @@ import { NOTIFY_ACTIONS } from '../auditor/publish/notify';
 import { EXEMPTIONS_S3_ACTIONS } from '../auditor/publish/exemptions-source';
 import { S3_UPLOAD_ACTIONS } from '../auditor/publish/sinks/s3';
 import { SHARD_PARTS_S3_ACTIONS } from '../auditor/shard/shard-reports';
+import { SECURITY_HUB_HUB_ACTIONS, SECURITY_HUB_IMPORT_ACTIONS } from '../auditor/publish/security-hub/import-findings';
 
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 
@@ -110,6 +111,20 @@ export interface AuditorTaskPolicyInput {
   notificationTopicArn: string;
   /** The key of the exemptions file in the reports bucket, when the stack sets one. */
   exemptionsS3Key?: string;
+  /** With the stack setting `securityHub`: the account and region the findings are imported into. */
+  securityHub?: { accountId: string; region: string };
+}
+
+/**
+ * `--security-hub` from the task: the findings go through the account's default product, and the
+ * open ones are read and updated in its hub, in the deployment's own account and region only.
+ */
+function securityHubGrants(partition: string, target: { accountId: string; region: string }): ActionGrant[] {
+  const base = `arn:${partition}:securityhub:${target.region}:${target.accountId}`;
+  return [
+    { sid: 'ImportFindingsToSecurityHub', actions: SECURITY_HUB_IMPORT_ACTIONS, resource: `${base}:product/${target.accountId}/default` },
+    { sid: 'ReadAndUpdateSecurityHubFindings', actions: SECURITY_HUB_HUB_ACTIONS, resource: `${base}:hub/default` },
+  ];
 }
 
 /**
@@ -127,6 +142,7 @@ export function auditorTaskRoleGrants(input: AuditorTaskPolicyInput): ActionGran
     ...reportsPrefixGrants('ReadShardParts', SHARD_PARTS_S3_ACTIONS, input.bucketArn),
     { sid: 'PublishRunSummary', actions: NOTIFY_ACTIONS, resource: input.notificationTopicArn },
     ...(input.exemptionsS3Key === undefined ? [] : [{ sid: 'ReadExemptions', actions: EXEMPTIONS_S3_ACTIONS, resource: `${input.bucketArn}/${input.exemptionsS3Key}` }]),
+    ...(input.securityHub === undefined ? [] : securityHubGrants(input.partition, input.securityHub)),
   ];
 }
 

