@@ -2,6 +2,7 @@
 // a bounded number at a time. Whatever goes wrong in one account is recorded in its coverage and
 // never stops the others; only problems that prevent the whole run (credentials, Organizations
 // access) throw.
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { AwsClientFactory } from '../aws/clients';
 import { auditSessionName, callerIdentity } from '../aws/credentials';
@@ -146,6 +147,8 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
   const context: AccountContext = { options, clients, partition, sessionName: auditSessionName(runTimestamp), now };
   // A stop lets the accounts in flight run for the grace, then gives them up.
   const stopNow = new AbortController();
+  // Every account in flight listens to it: that is no leak.
+  setMaxListeners(options.concurrency + 1, stopNow.signal);
   let graceTimer: NodeJS.Timeout | undefined;
   const startGrace = () => {
     graceTimer = setTimeout(() => stopNow.abort(), (options.stopGraceSeconds ?? DEFAULT_STOP_GRACE_SECONDS) * 1000);
