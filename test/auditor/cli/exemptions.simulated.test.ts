@@ -8,6 +8,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import { main } from '../../../auditor/cli/audit-command';
 import type { Environment } from '../../../auditor/cli/parsers';
+import type { RunResult } from '../../../auditor/cli/run-result';
 import type { JsonReport } from '../../../auditor/reports/json-report';
 import { SimulatedOrganization, simulatedClientFactory } from '../../../simulator/simulated-aws';
 
@@ -53,16 +54,17 @@ const EXEMPTIONS = `exemptions:
     expires: 2024-02-29
 `;
 
-async function runAudit(org: SimulatedOrganization, argv: string[], env: Environment = {}): Promise<{ code: number; stderr: string }> {
+async function runAudit(org: SimulatedOrganization, argv: string[], env: Environment = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
   let stderr = '';
   const code = await main(argv, {
     env,
     now: () => RUN_CLOCK,
-    stdout: () => undefined,
+    stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
     clientFactory: () => simulatedClientFactory(org, { maxAttempts: 2 }),
   });
-  return { code, stderr };
+  return { code, stdout, stderr };
 }
 
 describe('audit command with an exemptions file', () => {
@@ -114,6 +116,16 @@ describe('audit command with an exemptions file', () => {
 
     const history = JSON.parse(await readFile(path.join(outDir, 'history.json'), 'utf8')) as { entries: { findings: Record<string, number> }[] };
     assert.deepEqual(history.entries[0].findings, { critical: 0, high: 0, medium: 0, low: 1 });
+  });
+
+  it('--format json gives the open findings by severity and how many were muted', async () => {
+    const file = await writeExemptions(EXEMPTIONS);
+    const result = await runAudit(organization(), ['--role', 'IamAudit', '--out-dir', outDir, '--exemptions', file, '--no-cloudtrail', '--format', 'json']);
+    const summary = JSON.parse(result.stdout) as RunResult;
+    assert.deepEqual(summary.findings, { critical: 0, high: 0, medium: 0, low: 1 });
+    assert.equal(summary.mutedFindings, 2);
+    const without = await runAudit(organization(), ['--role', 'IamAudit', '--out-dir', path.join(scratch, 'plain'), '--no-cloudtrail', '--format', 'json']);
+    assert.equal((JSON.parse(without.stdout) as RunResult).mutedFindings, null);
   });
 
   it('un-mutes on the day after the last one: --fail-on then counts the finding again', async () => {
