@@ -24,6 +24,3 @@ export const MANAGEMENT_ACTIONS = [
 
 /** Made by the auditor's own credentials against `arn:<partition>:iam::<account>:role/<audit role>`. */
 export const ASSUME_ROLE_ACTION = 'sts:AssumeRole' as const;
-
-export type AuditRoleAction = (typeof AUDIT_ROLE_ACTIONS)[number];
-export type ManagementAction = (typeof MANAGEMENT_ACTIONS)[number];

@@ -13,6 +13,7 @@ import { Minimatch } from 'minimatch';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
 import { isAccountId } from '../cli/parsers';
 import { RULE_IDS } from './findings/rule-catalogue';
+import { endOfUtcDay } from './facts';
 
 /** Matches any account, user or rule. */
 export const ANY = '*';
@@ -50,7 +51,6 @@ export class ExemptionsError extends Error {
 }
 
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DAY_MS = 24 * 60 * 60 * 1000;
 const KNOWN_RULES: ReadonlySet<string> = new Set(RULE_IDS);
 
 /** A value as read from the file, with where it was read and, for YAML scalars, its text. */
@@ -198,7 +198,7 @@ export function parseExemptionEntries(value: unknown, source: string): Exemption
 
 /** True while the entry holds at `reference` (ms since the epoch): through the end of its `expires` day, UTC. */
 export function isInForce(entry: Pick<Exemption, 'expires'>, reference: number): boolean {
-  return reference < Date.parse(`${entry.expires}T00:00:00Z`) + DAY_MS;
+  return reference < endOfUtcDay(entry.expires);
 }
 
 /**

@@ -35,6 +35,11 @@ export function daysBefore(time: Date, days: number): Date {
   return new Date(time.getTime() - days * DAY_MS);
 }
 
+/** The first instant after the UTC day `isoDay` (`2024-06-30`): a date given as a day holds through its end. */
+export function endOfUtcDay(isoDay: string): number {
+  return Date.parse(`${isoDay}T00:00:00Z`) + DAY_MS;
+}
+
 /** An age greater than `limitDays` whole days. */
 export function isOlderThan(ageDays: number, limitDays: number): boolean {
   return ageDays > limitDays;
@@ -100,6 +105,21 @@ export function isInScope(account: AccountAudit): boolean {
   return account.coverage.skipped === null;
 }
 
+/** Where an account stands: audited completely, in part, not at all, or deliberately skipped. */
+export type CoverageClass = 'audited' | 'partial' | 'notAudited' | 'skipped';
+
+export function coverageClass(account: AccountAudit): CoverageClass {
+  if (!isInScope(account)) return 'skipped';
+  if (account.coverage.audited === 'yes') return 'audited';
+  return account.coverage.audited === 'partial' ? 'partial' : 'notAudited';
+}
+
+/** In scope but not audited completely: an account someone has to look at. */
+export function isAuditIncomplete(account: AccountAudit): boolean {
+  const coverage = coverageClass(account);
+  return coverage === 'partial' || coverage === 'notAudited';
+}
+
 export interface CoverageCounts {
   listed: number;
   /** Listed and not deliberately skipped. */
@@ -113,16 +133,8 @@ export interface CoverageCounts {
 
 export function coverageCounts(accounts: readonly AccountAudit[]): CoverageCounts {
   const counts: CoverageCounts = { listed: accounts.length, inScope: 0, audited: 0, partial: 0, notAudited: 0, skipped: 0 };
-  for (const account of accounts) {
-    if (!isInScope(account)) {
-      counts.skipped += 1;
-      continue;
-    }
-    counts.inScope += 1;
-    if (account.coverage.audited === 'yes') counts.audited += 1;
-    else if (account.coverage.audited === 'partial') counts.partial += 1;
-    else counts.notAudited += 1;
-  }
+  for (const account of accounts) counts[coverageClass(account)] += 1;
+  counts.inScope = counts.listed - counts.skipped;
   return counts;
 }
 

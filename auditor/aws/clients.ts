@@ -103,7 +103,7 @@ export function auditClientConfig(options: {
   return config;
 }
 
-/** `--region` / options first, then the environment, then us-east-1 (where IAM and Organizations live). */
+/** The region given first, then the environment, then us-east-1 (where IAM and Organizations live). */
 export function resolveRegion(region: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return region || env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION;
 }

@@ -7,6 +7,7 @@ import { Format, MultiBar, type GenericFormatter, type Options, type Params, typ
 import type { AccountFilters, AuditHooks } from '../run/run-audit';
 import { skipDecision } from '../run/run-audit';
 import type { AccountAudit, OrgAccount } from '../model';
+import { coverageClass, isAuditIncomplete, type CoverageClass } from '../analysis/facts';
 import { coverageMessages, ERROR_SEPARATOR } from '../reports/coverage-report';
 import { terminalSafe, type CommandOutput } from './command-output';
 
@@ -52,12 +53,7 @@ export interface RunProgress extends AuditHooks {
   finish(): void;
 }
 
-interface Tally {
-  audited: number;
-  partial: number;
-  failed: number;
-  skipped: number;
-}
+type Tally = Record<CoverageClass, number>;
 
 const LIVE_FORMAT = '{bar} {value}/{total} accounts | {tally} | {duration_formatted} elapsed, ETA {eta_formatted}';
 const LIVE_FORMAT_BEFORE_ESTIMATE = '{bar} {value}/{total} accounts | {tally} | {duration_formatted} elapsed';
@@ -69,13 +65,13 @@ const liveLine: GenericFormatter = (options: Options, params: Params, payload: R
 /** Progress for runAudit, live on a terminal, line by line elsewhere, nothing with `--quiet`. */
 export function runProgress(output: CommandOutput, filters: AccountFilters): RunProgress {
   const { colors } = output;
-  const tally: Tally = { audited: 0, partial: 0, failed: 0, skipped: 0 };
+  const tally: Tally = { audited: 0, partial: 0, notAudited: 0, skipped: 0 };
   let finished = 0;
   let total: number | null = null;
   let live: { bars: MultiBar; bar: SingleBar } | null = null;
 
   const tallyText = (): string =>
-    [colors.green(`${tally.audited} audited`), colors.yellow(`${tally.partial} partial`), colors.red(`${tally.failed} failed`), ...(tally.skipped > 0 ? [`${tally.skipped} skipped`] : [])].join(', ');
+    [colors.green(`${tally.audited} audited`), colors.yellow(`${tally.partial} partial`), colors.red(`${tally.notAudited} failed`), ...(tally.skipped > 0 ? [`${tally.skipped} skipped`] : [])].join(', ');
 
   const accountLine = (audit: AccountAudit): string => {
     const position = total === null ? `${finished}` : `${finished}/${total}`;
@@ -106,16 +102,13 @@ export function runProgress(output: CommandOutput, filters: AccountFilters): Run
     onAccountDone(audit) {
       if (audit.coverage.skipped === 'filter') return;
       finished += 1;
-      if (audit.coverage.skipped !== null) tally.skipped += 1;
-      else if (audit.coverage.audited === 'yes') tally.audited += 1;
-      else if (audit.coverage.audited === 'partial') tally.partial += 1;
-      else tally.failed += 1;
+      tally[coverageClass(audit)] += 1;
       if (live === null) {
         output.info(accountLine(audit));
         return;
       }
       // Only what needs attention is kept above the live line; audited accounts are in its count.
-      if (audit.coverage.skipped === null && audit.coverage.audited !== 'yes') live.bars.log(accountLine(audit));
+      if (isAuditIncomplete(audit)) live.bars.log(accountLine(audit));
       live.bar.update(finished, { tally: tallyText() });
     },
     finish() {

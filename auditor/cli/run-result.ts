@@ -6,6 +6,7 @@ import type { MaturityLevel } from '../analysis/maturity';
 import type { RunComparison } from '../analysis/comparison';
 import type { RunSummary } from '../analysis/summary';
 import type { AuditRun } from '../model';
+import { isAuditIncomplete } from '../analysis/facts';
 
 /** Bumped when a field changes meaning or goes away; new fields do not bump it. */
 export const RUN_RESULT_SCHEMA_VERSION = 1;
@@ -68,7 +69,7 @@ export function comparisonCounts(comparison: RunComparison, previousRun: string)
 
 export function coverageGaps(run: AuditRun): AccountNotAudited[] {
   return run.accounts
-    .filter((account) => account.coverage.skipped === null && account.coverage.audited !== 'yes')
+    .filter(isAuditIncomplete)
     .map((account) => ({
       accountId: account.account.id,
       accountName: account.account.name,

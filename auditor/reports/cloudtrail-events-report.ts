@@ -2,7 +2,7 @@
 // the file reads as a remediation timeline.
 import type { AuditRun, CloudTrailEventRecord } from '../model';
 import type { ColumnKinds } from './column-kinds';
-import { csvChunks, toCsv } from './csv';
+import { csvChunks } from './csv';
 
 export const CLOUDTRAIL_EVENTS_HEADER = [
   'eventTime',
@@ -48,8 +48,4 @@ export function* cloudTrailEventRowStream(run: AuditRun): Generator<string[]> {
 /** The file in pieces, its rows built as they are written. */
 export function cloudTrailEventsCsvChunks(run: AuditRun): Generator<string> {
   return csvChunks(CLOUDTRAIL_EVENTS_HEADER, cloudTrailEventRowStream(run));
-}
-
-export function cloudTrailEventsCsv(run: AuditRun): string {
-  return toCsv(CLOUDTRAIL_EVENTS_HEADER, cloudTrailEventRows(run));
 }

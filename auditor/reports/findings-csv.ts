@@ -2,7 +2,7 @@
 // Columns are only ever added at the end: scripts that read the file by position keep working.
 import type { Finding } from '../analysis/findings';
 import type { ColumnKinds } from './column-kinds';
-import { csvChunks, toCsv } from './csv';
+import { csvChunks } from './csv';
 
 export const FINDINGS_CSV_HEADER = [
   'severity', 'rule_id', 'title', 'account_id', 'account_name', 'resource_type', 'resource', 'evidence', 'remediation', 'cis', 'security_hub', 'smm',
@@ -52,8 +52,4 @@ function* findingRows(findings: readonly Finding[]): Generator<string[]> {
 /** The file in pieces, built as they are written. */
 export function findingsCsvChunks(findings: readonly Finding[]): Generator<string> {
   return csvChunks(FINDINGS_CSV_HEADER, findingRows(findings));
-}
-
-export function findingsCsv(findings: readonly Finding[]): string {
-  return toCsv(FINDINGS_CSV_HEADER, findings.map(findingRow));
 }

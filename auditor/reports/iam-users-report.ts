@@ -3,7 +3,7 @@
 // columns come first and unchanged; what the seed did not have is only ever added after them.
 import type { AccessKeyRecord, AccountAudit, AuditRun, IamUserRecord } from '../model';
 import type { ColumnKinds } from './column-kinds';
-import { csvChunks, toCsv } from './csv';
+import { csvChunks } from './csv';
 import { dateOrNever } from './dates';
 
 export const IAM_USERS_HEADER = [
@@ -63,14 +63,6 @@ export function* iamUsersRowStream(run: AuditRun): Generator<string[]> {
   }
 }
 
-export function iamUsersRows(run: AuditRun): string[][] {
-  return [...iamUsersRowStream(run)];
-}
-
 export function iamUsersCsvChunks(run: AuditRun): Generator<string> {
   return csvChunks(IAM_USERS_HEADER, iamUsersRowStream(run));
-}
-
-export function iamUsersCsv(run: AuditRun): string {
-  return toCsv(IAM_USERS_HEADER, iamUsersRows(run));
 }

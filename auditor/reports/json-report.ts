@@ -33,12 +33,8 @@ function buildJsonReport(run: AuditRun, analysis?: RunAnalysis): JsonReport {
   return report;
 }
 
-/** The report in pieces, an account or a finding at a time; joined, exactly `jsonReport`. */
+/** The report in pieces, an account or a finding at a time; joined, the pretty-printed JSON of the whole report. */
 export function* jsonReportChunks(run: AuditRun, analysis?: RunAnalysis): Generator<string> {
   yield* prettyJsonChunks(buildJsonReport(run, analysis), ['accounts', 'findings']);
   yield '\n';
-}
-
-export function jsonReport(run: AuditRun, analysis?: RunAnalysis): string {
-  return `${JSON.stringify(buildJsonReport(run, analysis), null, 2)}\n`;
 }

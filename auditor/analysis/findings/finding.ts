@@ -7,10 +7,6 @@ export type Severity = (typeof SEVERITIES)[number];
 /** Higher is worse; used to sort and to compare against `--fail-on`. */
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 4, high: 3, medium: 2, low: 1 };
 
-export function isSeverity(value: string): value is Severity {
-  return (SEVERITIES as readonly string[]).includes(value);
-}
-
 export function isAtOrAbove(severity: Severity, threshold: Severity): boolean {
   return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
 }

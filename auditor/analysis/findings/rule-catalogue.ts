@@ -1,5 +1,6 @@
 // What each rule means, once: its title, the severities it can give, the controls it maps to and
-// how to fix it. The rules, the reports and the README table all read it from here.
+// how to fix it. The rules and the reports read it from here; docs/findings.md lists the same rules
+// for readers (a test keeps the two in step).
 import type { ControlMapping } from './finding';
 import type { FindingThresholds } from './thresholds';
 

@@ -9,7 +9,7 @@ import {
   hasMfa,
   isActiveKey,
   isConsoleUser,
-  isInScope,
+  isAuditIncomplete,
   isOlderThan,
   isUnusedFor,
   isWithin,
@@ -138,7 +138,7 @@ function rootRules(context: RuleContext): Finding[] {
 
 function coverageRules(context: RuleContext): Finding[] {
   const { coverage } = context.account;
-  if (!isInScope(context.account) || coverage.audited === 'yes') return [];
+  if (!isAuditIncomplete(context.account)) return [];
   const reasons = coverage.errors.length > 0 ? coverage.errors.join('; ') : 'no reason recorded';
   if (coverage.audited === 'no') {
     return [finding(context, 'account-not-audited', 'high', 'account', coverage.accountId, `not audited: ${reasons}`)];

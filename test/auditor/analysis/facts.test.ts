@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import {
   ageInDays,
+  coverageClass,
   coverageCounts,
+  endOfUtcDay,
+  isAuditIncomplete,
   credentialCounts,
   daysBefore,
   hasMfa,
@@ -31,6 +34,7 @@ describe('domain facts', () => {
     assert.equal(ageInDays(REFERENCE, daysAgo(91)), 91);
     assert.equal(ageInDays(REFERENCE, daysAgo(0.5)), 0);
     assert.equal(daysBefore(new Date(REFERENCE), 90).toISOString(), daysAgo(90));
+    assert.equal(endOfUtcDay('2024-06-30'), Date.parse('2024-07-01T00:00:00Z'), 'a day holds through its end, UTC');
   });
 
   it('says "older than N" only past N whole days, "unused for N" from N days on, "within N" up to N', () => {
@@ -77,6 +81,8 @@ describe('domain facts', () => {
     const counts = coverageCounts([account('111111111111', 'prod'), partial, notAudited('333333333333', 'dark', 'denied'), skipped]);
     assert.deepEqual(counts, { listed: 4, inScope: 3, audited: 1, partial: 1, notAudited: 1, skipped: 1 });
     assert.equal(isCoverageComplete(counts), false);
+    assert.deepEqual([account('111111111111', 'prod'), partial, notAudited('333333333333', 'dark', 'denied'), skipped].map(coverageClass), ['audited', 'partial', 'notAudited', 'skipped']);
+    assert.deepEqual([account('111111111111', 'prod'), partial, notAudited('333333333333', 'dark', 'denied'), skipped].map(isAuditIncomplete), [false, true, true, false]);
     assert.equal(isCoverageComplete(coverageCounts([account('111111111111', 'prod'), skipped])), true, 'a skipped account leaves the run complete');
   });
 

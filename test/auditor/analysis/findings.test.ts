@@ -1,4 +1,6 @@
 import { strict as assert } from 'assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { countBySeverity, evaluateFindings, isAtOrAbove, RULE_CATALOGUE, RULE_IDS, type Finding } from '../../../auditor/analysis/findings';
 import { accessKey, account, consoleUserWithMfa, daysAgo, hardwareRoot, notAudited, run, user } from '../../support/run-fixtures';
 
@@ -118,5 +120,21 @@ describe('severity helpers', () => {
     assert.equal(isAtOrAbove('critical', 'high'), true);
     assert.equal(isAtOrAbove('high', 'high'), true);
     assert.equal(isAtOrAbove('medium', 'high'), false);
+  });
+});
+
+describe('docs/findings.md', () => {
+  it('lists every rule of the catalogue, in its order, with its CIS and Security Hub controls', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'findings.md'), 'utf8');
+    const start = doc.indexOf('\n## Rules');
+    assert.ok(start >= 0, 'docs/findings.md has a Rules section');
+    const end = doc.indexOf('\n## ', start + 1);
+    const rows = doc.slice(start, end < 0 ? undefined : end).split('\n').filter((line) => /^\| `[a-z-]+` \|/.test(line));
+    const documented = rows.map((row) => {
+      const cells = row.split('|').slice(1, -1).map((cell) => cell.trim());
+      const list = (cell: string) => (cell === '' ? [] : cell.split(',').map((item) => item.trim()));
+      return { id: cells[0].replace(/`/g, ''), cis: list(cells[3]), securityHub: list(cells[4]) };
+    });
+    assert.deepEqual(documented, RULE_IDS.map((id) => ({ id, cis: RULE_CATALOGUE[id].controls.cis, securityHub: RULE_CATALOGUE[id].controls.securityHub })));
   });
 });

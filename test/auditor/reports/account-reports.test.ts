@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
-import { cloudTrailEventsCsv } from '../../../auditor/reports/cloudtrail-events-report';
+import { cloudTrailEventsCsvChunks } from '../../../auditor/reports/cloudtrail-events-report';
+import { reportText } from '../../support/report-text';
 import { coverageCsv } from '../../../auditor/reports/coverage-report';
 import { rootCsv } from '../../../auditor/reports/root-report';
 import { auditRunFixture, HOSTILE_ACCOUNT_NAME } from '../../support/audit-run-fixture';
@@ -19,7 +20,7 @@ describe('root, CloudTrail and coverage CSVs', () => {
   });
 
   it('CloudTrail report: oldest first, resources joined with ;, hostile cells neutralised', () => {
-    assert.deepEqual(parseRows(cloudTrailEventsCsv(run)), [
+    assert.deepEqual(parseRows(reportText(cloudTrailEventsCsvChunks(run))), [
       ['eventTime', 'eventName', 'username', 'account_id', 'account_name', 'resources', 'eventSource', 'sourceIPAddress'],
       [
         '2024-01-05T00:00:00.000Z',

@@ -1,16 +1,21 @@
 import { strict as assert } from 'assert';
 import { parse } from 'csv-parse/sync';
 import { evaluateFindings } from '../../../auditor/analysis/findings';
-import { findingsCsv, FINDINGS_CSV_HEADER } from '../../../auditor/reports/findings-csv';
+import { findingsCsvChunks, FINDINGS_CSV_HEADER } from '../../../auditor/reports/findings-csv';
+import { reportText } from '../../support/report-text';
 import { account, daysAgo, notAudited, run, user } from '../../support/run-fixtures';
 
-describe('findingsCsv', () => {
+function findingsCsvText(findings: Parameters<typeof findingsCsvChunks>[0]): string {
+  return reportText(findingsCsvChunks(findings));
+}
+
+describe('findings CSV', () => {
   it('writes one row per finding, worst first, with the controls, and neutralises formulas', () => {
     const findings = evaluateFindings(run([
       account('111111111111', '=HYPERLINK("http://evil")', { users: [user('alice, "the admin"', { passwordEnabled: true, passwordLastUsed: daysAgo(1) })] }),
       notAudited('222222222222', 'dev', 'AssumeRole: AccessDenied'),
     ]));
-    const rows: string[][] = parse(findingsCsv(findings));
+    const rows: string[][] = parse(findingsCsvText(findings));
     assert.deepEqual(rows[0], [...FINDINGS_CSV_HEADER]);
     assert.equal(rows.length, 3);
     const [critical, high] = rows.slice(1);
@@ -30,7 +35,7 @@ describe('findingsCsv', () => {
       user('alice', { passwordEnabled: true, passwordLastUsed: daysAgo(1) }),
       user('break-glass', { passwordEnabled: true, passwordLastUsed: daysAgo(60) }),
     ] })]));
-    const rows: string[][] = parse(findingsCsv([open, { ...muted, muted: { reason: 'Sealed, opened twice a year', expires: '2027-06-30' } }]));
+    const rows: string[][] = parse(findingsCsvText([open, { ...muted, muted: { reason: 'Sealed, opened twice a year', expires: '2027-06-30' } }]));
     assert.deepEqual(rows[0].slice(0, 13), ['severity', 'rule_id', 'title', 'account_id', 'account_name', 'resource_type', 'resource', 'evidence', 'remediation', 'cis', 'security_hub', 'smm', 'key']);
     assert.deepEqual(rows[0].slice(13), ['muted', 'muted_reason', 'muted_expires']);
     assert.deepEqual([rows[1][6], ...rows[1].slice(13)], ['alice', 'no', '', '']);
@@ -38,6 +43,6 @@ describe('findingsCsv', () => {
   });
 
   it('writes the header alone when there is nothing to report', () => {
-    assert.equal(findingsCsv([]), `${FINDINGS_CSV_HEADER.join(',')}\n`);
+    assert.equal(findingsCsvText([]), `${FINDINGS_CSV_HEADER.join(',')}\n`);
   });
 });

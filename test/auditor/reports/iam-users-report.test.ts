@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
-import { iamUsersCsv } from '../../../auditor/reports/iam-users-report';
+import { iamUsersCsvChunks } from '../../../auditor/reports/iam-users-report';
+import { reportText } from '../../support/report-text';
 import { auditRunFixture, HOSTILE_ACCOUNT_NAME } from '../../support/audit-run-fixture';
 
 const SEED_HEADER =
@@ -14,7 +15,7 @@ function rowsByUser(csv: string): Map<string, Record<string, string>[]> {
 }
 
 describe('iam_audit_report CSV', () => {
-  const csv = iamUsersCsv(auditRunFixture());
+  const csv = reportText(iamUsersCsvChunks(auditRunFixture()));
   const byUser = rowsByUser(csv);
 
   it('has the seed header first and unchanged, then the user\'s ARN and creation time', () => {

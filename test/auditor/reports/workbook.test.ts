@@ -8,10 +8,11 @@ import { analyseRun } from '../../../auditor/analysis/run-analysis';
 import type { AuditRun } from '../../../auditor/model';
 import { writeReportsToDirectory } from '../../../auditor/publish/sinks/local';
 import { buildReportFiles, isByteStreamReport } from '../../../auditor/reports';
-import { cloudTrailEventsCsv } from '../../../auditor/reports/cloudtrail-events-report';
+import { cloudTrailEventsCsvChunks } from '../../../auditor/reports/cloudtrail-events-report';
 import { coverageCsv } from '../../../auditor/reports/coverage-report';
-import { findingsCsv } from '../../../auditor/reports/findings-csv';
-import { iamUsersCsv } from '../../../auditor/reports/iam-users-report';
+import { findingsCsvChunks } from '../../../auditor/reports/findings-csv';
+import { iamUsersCsvChunks } from '../../../auditor/reports/iam-users-report';
+import { reportText } from '../../support/report-text';
 import { rootCsv } from '../../../auditor/reports/root-report';
 import {
   DATE_TIME_FORMAT,
@@ -94,11 +95,11 @@ describe('workbook', () => {
 
   it('has one sheet per CSV report, with the CSV\'s header and as many rows', () => {
     const csvs: [string, string][] = [
-      ['Users', iamUsersCsv(run)],
+      ['Users', reportText(iamUsersCsvChunks(run))],
       ['Root', rootCsv(run)],
-      ['CloudTrail events', cloudTrailEventsCsv(run)],
+      ['CloudTrail events', reportText(cloudTrailEventsCsvChunks(run))],
       ['Coverage', coverageCsv(run)],
-      ['Findings', findingsCsv(findings)],
+      ['Findings', reportText(findingsCsvChunks(findings))],
     ];
     assert.deepEqual(workbook.worksheets.map((worksheet) => worksheet.name), csvs.map(([name]) => name));
     for (const [name, csv] of csvs) {
@@ -188,7 +189,7 @@ describe('workbook', () => {
 
   it('goes on in a sheet of its own when a report passes a sheet\'s row limit', async () => {
     const [users] = workbookSheets(run, findings);
-    const rows = parse(iamUsersCsv(run)) as string[][];
+    const rows = parse(reportText(iamUsersCsvChunks(run))) as string[][];
     const split = await workbookOf([users], { maxRowsPerSheet: 4 });
     const parts = split.worksheets.map((worksheet) => worksheet.name);
     assert.deepEqual(parts, ['Users', 'Users (2)', 'Users (3)'].slice(0, Math.ceil((rows.length - 1) / 3)));
