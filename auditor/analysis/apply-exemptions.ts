@@ -5,6 +5,7 @@
 import { ANY, describeExemption, EXEMPTION_EXPIRED_RULE, ExemptionMatcher, isInForce, ROOT_USER, type Exemption, type ExemptionList, type ExemptionSubject } from './exemptions';
 import { buildFinding, compareFindings, type Finding, type FindingThresholds } from './findings';
 import type { AuditRun } from '../model';
+import { runReference } from './facts';
 
 /** What the exemptions did in a run: in the JSON report, the summary and the dashboard. */
 export interface ExemptionsOutcome {
@@ -66,7 +67,7 @@ export function applyExemptions(
   run: Pick<AuditRun, 'startedAt' | 'accounts' | 'managementAccountId'>,
   thresholds: FindingThresholds,
 ): { findings: Finding[]; outcome: ExemptionsOutcome } {
-  const reference = Date.parse(run.startedAt);
+  const reference = runReference(run);
   const inForce = exemptions.entries.filter((entry) => isInForce(entry, reference)).map((entry) => new ExemptionMatcher(entry));
   const expired = exemptions.entries.filter((entry) => !isInForce(entry, reference));
   const used = new Set<ExemptionMatcher>();

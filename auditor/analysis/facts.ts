@@ -19,7 +19,7 @@ import type { AccessKeyRecord, AccountAudit, AuditRun, IamUserRecord, MfaType } 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The run's reference time, in milliseconds since the epoch: its start. */
-export function runReference(run: AuditRun): number {
+export function runReference(run: Pick<AuditRun, 'startedAt'>): number {
   const reference = Date.parse(run.startedAt);
   if (Number.isNaN(reference)) throw new Error(`run startedAt ${JSON.stringify(run.startedAt)} is not a date`);
   return reference;

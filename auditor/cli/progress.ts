@@ -76,7 +76,8 @@ export function runProgress(output: CommandOutput, filters: AccountFilters): Run
   const accountLine = (audit: AccountAudit): string => {
     const position = total === null ? `${finished}` : `${finished}/${total}`;
     const outcome = terminalSafe(describeAccountOutcome(audit));
-    const coloured = audit.coverage.skipped !== null ? colors.dim(outcome) : audit.coverage.audited === 'yes' ? outcome : audit.coverage.audited === 'partial' ? colors.yellow(outcome) : colors.red(outcome);
+    const colour: Record<CoverageClass, (text: string) => string> = { skipped: colors.dim, audited: (text) => text, partial: colors.yellow, notAudited: colors.red };
+    const coloured = colour[coverageClass(audit)](outcome);
     return `[${position}] ${terminalSafe(`${audit.account.id} ${audit.account.name}`)}: ${coloured}\n`;
   };
 

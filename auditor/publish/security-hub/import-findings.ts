@@ -14,6 +14,7 @@
 import { BatchImportFindingsCommand, BatchUpdateFindingsCommand, GetFindingsCommand, type AwsSecurityFinding, type SecurityHubClient, type WorkflowStatus } from '@aws-sdk/client-securityhub';
 import { RunUsers, type Finding } from '../../analysis/findings';
 import type { AuditRun } from '../../model';
+import { coverageClass } from '../../analysis/facts';
 import { createCallPacer, systemClock, type CallPacer, type Clock } from '../../aws/rate-limit';
 import { errorMessage } from '../sinks/sink-outcome';
 import { archivedAsffFinding, auditedAccountOf, defaultProductArn, FINDING_ID_PREFIX, securityHubFindingId, toAsffFinding, type SecurityHubTarget } from './asff';
@@ -210,7 +211,7 @@ export async function importFindingsToSecurityHub(client: SecurityHubClient, opt
   const times = { importedAt, observedAt: run.startedAt };
   const current = options.findings.map((finding) => toAsffFinding(finding, target, users, times, open.get(securityHubFindingId(finding))));
   const currentIds = new Set(current.map((finding) => finding.Id));
-  const completelyAudited = new Set(run.accounts.filter((audit) => audit.coverage.audited === 'yes' && audit.coverage.skipped === null).map((audit) => audit.account.id));
+  const completelyAudited = new Set(run.accounts.filter((audit) => coverageClass(audit) === 'audited').map((audit) => audit.account.id));
   const noLongerFound = [...open.values()].filter((finding) => {
     const account = auditedAccountOf(finding);
     return !currentIds.has(finding.Id) && account !== null && completelyAudited.has(account);
