@@ -1115,6 +1115,19 @@ function keepGenuineSend(client: object, clientClass: { prototype: object }): vo
   if (typeof genuine === 'function') Object.defineProperty(client, 'send', { value: genuine, writable: true, configurable: true });
 }
 
+/** `client` answered by `org` as `service` in `region`, with the SDK's own send (see keepGenuineSend). */
+function answeredBy<Input extends object, Output extends MetadataBearer, Client extends { middlewareStack: MiddlewareStack<Input, Output> }>(
+  org: SimulatedOrganization,
+  service: SimulatedService,
+  region: string,
+  client: Client,
+  clientClass: { prototype: object },
+): Client {
+  attachSimulatedAws(client, org, service, region);
+  keepGenuineSend(client, clientClass);
+  return client;
+}
+
 /** Answers every command of `client` from `org`. Works for any SDK v3 client. */
 export function attachSimulatedAws<Input extends object, Output extends MetadataBearer>(
   client: { middlewareStack: MiddlewareStack<Input, Output> },
@@ -1171,28 +1184,16 @@ export function simulatedClientFactory(org: SimulatedOrganization, options: Simu
   return {
     organization: org,
     organizations() {
-      const client = new OrganizationsClient(config(ownCredentials, region));
-      attachSimulatedAws(client, org, 'organizations', region);
-      keepGenuineSend(client, OrganizationsClient);
-      return client;
+      return answeredBy(org, 'organizations', region, new OrganizationsClient(config(ownCredentials, region)), OrganizationsClient);
     },
     sts() {
-      const client = new STSClient(config(ownCredentials, region));
-      attachSimulatedAws(client, org, 'sts', region);
-      keepGenuineSend(client, STSClient);
-      return client;
+      return answeredBy(org, 'sts', region, new STSClient(config(ownCredentials, region)), STSClient);
     },
     iam(credentials) {
-      const client = new IAMClient(config(credentials, region));
-      attachSimulatedAws(client, org, 'iam', region);
-      keepGenuineSend(client, IAMClient);
-      return client;
+      return answeredBy(org, 'iam', region, new IAMClient(config(credentials, region)), IAMClient);
     },
     cloudTrail(credentials, trailRegion) {
-      const client = new CloudTrailClient(config(credentials, trailRegion));
-      attachSimulatedAws(client, org, 'cloudtrail', trailRegion);
-      keepGenuineSend(client, CloudTrailClient);
-      return client;
+      return answeredBy(org, 'cloudtrail', trailRegion, new CloudTrailClient(config(credentials, trailRegion)), CloudTrailClient);
     },
     s3() {
       // No keepGenuineSend here: tests that stub S3Client with aws-sdk-client-mock keep their stub.
@@ -1204,10 +1205,7 @@ export function simulatedClientFactory(org: SimulatedOrganization, options: Simu
       return new SNSClient(config(ownCredentials, region));
     },
     securityHub() {
-      const client = new SecurityHubClient(config(ownCredentials, region));
-      attachSimulatedAws(client, org, 'securityhub', region);
-      keepGenuineSend(client, SecurityHubClient);
-      return client;
+      return answeredBy(org, 'securityhub', region, new SecurityHubClient(config(ownCredentials, region)), SecurityHubClient);
     },
   };
 }
