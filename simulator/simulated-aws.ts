@@ -65,6 +65,8 @@ export interface SimulatedUserSpec {
 
 export interface SimulatedRootSpec {
   mfa?: 'virtual' | 'hardware' | 'none';
+  /** false: no root password (centralized root access removed it); default true. */
+  password?: boolean;
   accessKeys?: SimulatedAccessKeySpec[];
   passwordLastUsed?: string | null;
 }
@@ -988,6 +990,7 @@ export class SimulatedOrganization {
       SummaryMap: {
         AccountMFAEnabled: (account?.root?.mfa ?? 'none') !== 'none' ? 1 : 0,
         AccountAccessKeysPresent: data.rootKeys.length,
+        AccountPasswordPresent: account?.root?.password === false ? 0 : 1,
         AccountSigningCertificatesPresent: 0,
         Users: data.users.length,
         UsersQuota: 5000,

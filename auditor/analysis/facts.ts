@@ -14,7 +14,7 @@
 // - "within N days" means at most N whole days ago.
 // Every N comes from the run's configuration (`FindingThresholds`, `--key-max-age-days` and the
 // other report flags); no threshold is written down here.
-import type { AccessKeyRecord, AccountAudit, AuditRun, IamUserRecord, MfaType } from '../model';
+import type { AccessKeyRecord, AccountAudit, AuditRun, IamUserRecord, MfaType, RootRecord } from '../model';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -85,6 +85,18 @@ export function passwordIdleDays(user: IamUserRecord, reference: number): number
 /** A user who can sign in to the console: one with a password. */
 export function isConsoleUser(user: IamUserRecord): boolean {
   return user.passwordEnabled;
+}
+
+/**
+ * The root user's long-lived credentials: `password` (also when it is not known whether there is
+ * one) and `access key` (any present, active or not). Empty after centralized root access removed
+ * them: MFA is then neither possible nor necessary (CIS AWS Foundations v7.0 2.6).
+ */
+export function rootCredentials(root: RootRecord): ('password' | 'access key')[] {
+  const credentials: ('password' | 'access key')[] = [];
+  if (root.passwordEnabled !== false) credentials.push('password');
+  if (root.accessKeysPresent > 0 || root.accessKeysActive) credentials.push('access key');
+  return credentials;
 }
 
 /**

@@ -1,5 +1,6 @@
 // The root user's credentials, from the credential report's `<root_account>` row and the account
-// summary. The summary is authoritative for "is MFA on" and "are there root keys"; the report adds
+// summary. The summary is authoritative for "is MFA on", "is there a root password" and "are there
+// root keys"; the report adds
 // what only it knows (password last used, which keys are active, signing certificates).
 
 import { GetAccountSummaryCommand, type IAMClient } from '@aws-sdk/client-iam';
@@ -11,6 +12,8 @@ export const ROOT_ACTIONS = ['iam:GetAccountSummary'] as const;
 export interface AccountSummaryFacts {
   mfaEnabled: boolean;
   accessKeysPresent: number;
+  /** `AccountPasswordPresent`; null when the summary does not say (older endpoints). */
+  passwordPresent: boolean | null;
 }
 
 export async function getAccountSummaryFacts(iam: IAMClient): Promise<AccountSummaryFacts> {
@@ -19,6 +22,7 @@ export async function getAccountSummaryFacts(iam: IAMClient): Promise<AccountSum
   return {
     mfaEnabled: (summary.AccountMFAEnabled ?? 0) > 0,
     accessKeysPresent: summary.AccountAccessKeysPresent ?? 0,
+    passwordPresent: summary.AccountPasswordPresent === undefined ? null : summary.AccountPasswordPresent > 0,
   };
 }
 
@@ -51,7 +55,9 @@ export function buildRootRecord({ reportRow, summary, rootVirtualDevices }: Root
           ? reportKeys.some((key) => key.active)
           : (summary?.accessKeysPresent ?? 0) > 0,
     accessKeysPresent: summary ? summary.accessKeysPresent : (reportKeys?.length ?? 0),
-    passwordEnabled: reportRow?.passwordEnabled ?? null,
+    // The summary says whether a root password exists (none after centralized root access); the
+    // report's root row writes `not_supported` there, so it only speaks when the summary cannot.
+    passwordEnabled: summary?.passwordPresent ?? reportRow?.passwordEnabled ?? null,
     passwordLastUsed: reportRow?.passwordLastUsed ?? null,
     signingCertificatesActive: reportRow?.signingCertificatesActive ?? false,
   };

@@ -16,6 +16,7 @@ import {
   keyAgeDays,
   keyIdleDays,
   passwordIdleDays,
+  rootCredentials,
   runReference,
 } from '../facts';
 
@@ -124,8 +125,8 @@ function rootRules(context: RuleContext): Finding[] {
   if (root.accessKeysActive) {
     findings.push(finding(context, 'root-access-key-active', 'critical', 'root', 'root', `root user has an active access key (${root.accessKeysPresent} present)`));
   }
-  if (!root.mfaEnabled) {
-    const password = root.passwordEnabled === false ? 'root password disabled' : root.passwordLastUsed === null ? 'root password never used' : `root password last used ${root.passwordLastUsed}`;
+  if (!root.mfaEnabled && rootCredentials(root).length > 0) {
+    const password = root.passwordEnabled === false ? 'no root password, root access key present' : root.passwordLastUsed === null ? 'root password never used' : `root password last used ${root.passwordLastUsed}`;
     findings.push(finding(context, 'root-without-mfa', 'critical', 'root', 'root', `root user has no MFA device; ${password}`));
   } else if (root.mfaType === 'Virtual') {
     findings.push(finding(context, 'root-virtual-mfa-only', 'low', 'root', 'root', 'root user MFA is a virtual device'));

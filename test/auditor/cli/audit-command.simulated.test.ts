@@ -177,8 +177,8 @@ describe('audit command against a simulated organization', () => {
 
     const root = await readCsv(outDir, `root_audit_report_${RUN_TIMESTAMP}.csv`);
     assert.deepEqual(root, [
-      { account_id: MANAGEMENT, account_name: 'Management', mfa_enabled: 'true', mfa_type: 'Hardware', access_key_active: 'false', password_last_used: '2024-01-15T00:00:00.000Z' },
-      { account_id: MEMBER, account_name: 'Prod, "EU"', mfa_enabled: 'false', mfa_type: 'None', access_key_active: 'true', password_last_used: 'Never' },
+      { account_id: MANAGEMENT, account_name: 'Management', mfa_enabled: 'true', mfa_type: 'Hardware', access_key_active: 'false', password_last_used: '2024-01-15T00:00:00.000Z', credentials: 'password' },
+      { account_id: MEMBER, account_name: 'Prod, "EU"', mfa_enabled: 'false', mfa_type: 'None', access_key_active: 'true', password_last_used: 'Never', credentials: 'password, access key' },
     ]);
 
     const events = await readCsv(outDir, `cloudtrail_events_${RUN_TIMESTAMP}.csv`);

@@ -93,7 +93,8 @@ describe('collectors against the simulated organization', () => {
       mfaType: 'Hardware',
       accessKeysActive: true,
       accessKeysPresent: 1,
-      passwordEnabled: null,
+      // GetAccountSummary's AccountPasswordPresent: the report's root row says `not_supported`.
+      passwordEnabled: true,
       passwordLastUsed: null,
       signingCertificatesActive: false,
     });

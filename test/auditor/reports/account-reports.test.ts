@@ -13,9 +13,9 @@ describe('root, CloudTrail and coverage CSVs', () => {
 
   it('root report: one row per account with root data, booleans and Never', () => {
     assert.deepEqual(parseRows(rootCsv(run)), [
-      ['account_id', 'account_name', 'mfa_enabled', 'mfa_type', 'access_key_active', 'password_last_used'],
-      ['111111111111', 'Management', 'true', 'Hardware', 'false', '2024-01-02T03:04:05.000Z'],
-      ['222222222222', `'${HOSTILE_ACCOUNT_NAME}`, 'false', 'None', 'true', 'Never'],
+      ['account_id', 'account_name', 'mfa_enabled', 'mfa_type', 'access_key_active', 'password_last_used', 'credentials'],
+      ['111111111111', 'Management', 'true', 'Hardware', 'false', '2024-01-02T03:04:05.000Z', 'password'],
+      ['222222222222', `'${HOSTILE_ACCOUNT_NAME}`, 'false', 'None', 'true', 'Never', 'password, access key'],
     ]);
   });
 
