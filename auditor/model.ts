@@ -66,6 +66,81 @@ export interface RootRecord {
   signingCertificatesActive: boolean;
 }
 
+/** A managed policy attached to a principal, by ARN (`arn:<partition>:iam::aws:policy/...` for AWS managed ones). */
+export interface AttachedPolicyRecord {
+  name: string;
+  arn: string;
+}
+
+/** An inline policy; `document` is the policy's JSON text. */
+export interface InlinePolicyRecord {
+  name: string;
+  document: string;
+}
+
+/** A managed policy of the account (customer managed) or of AWS in use there, with its default version's JSON text. */
+export interface ManagedPolicyRecord {
+  name: string;
+  arn: string;
+  attachmentCount: number;
+  /** null when the default version was not listed. */
+  document: string | null;
+}
+
+export interface InventoryUserRecord {
+  userName: string;
+  arn: string;
+  /** Group names. */
+  groups: string[];
+  attachedPolicies: AttachedPolicyRecord[];
+  inlinePolicies: InlinePolicyRecord[];
+  /** ARN of the permissions boundary; null without one. */
+  permissionsBoundary: string | null;
+}
+
+export interface GroupRecord {
+  groupName: string;
+  arn: string;
+  attachedPolicies: AttachedPolicyRecord[];
+  inlinePolicies: InlinePolicyRecord[];
+}
+
+export interface RoleRecord {
+  roleName: string;
+  arn: string;
+  path: string;
+  createdDate: string;
+  /** The trust policy's JSON text. */
+  trustPolicy: string;
+  /** `RoleLastUsed`; null when IAM has no record of a use (never, or not in its tracking window). */
+  lastUsed: string | null;
+  attachedPolicies: AttachedPolicyRecord[];
+  inlinePolicies: InlinePolicyRecord[];
+  permissionsBoundary: string | null;
+}
+
+export interface PasswordPolicyRecord {
+  minimumLength: number | null;
+  /** How many previous passwords cannot be reused; null when not set. */
+  reusePrevention: number | null;
+  maxAgeDays: number | null;
+  requireSymbols: boolean;
+  requireNumbers: boolean;
+  requireUppercase: boolean;
+  requireLowercase: boolean;
+}
+
+/** Who can do what in the account: `GetAccountAuthorizationDetails` and `GetAccountPasswordPolicy`. */
+export interface AccountInventory {
+  users: InventoryUserRecord[];
+  groups: GroupRecord[];
+  roles: RoleRecord[];
+  /** Customer managed policies and the AWS managed policies listed with them. */
+  policies: ManagedPolicyRecord[];
+  /** `none`: the account has no password policy; `unknown`: it could not be read (the account is partial). */
+  passwordPolicy: PasswordPolicyRecord | 'none' | 'unknown';
+}
+
 export interface CloudTrailEventRecord {
   eventId: string;
   eventTime: string;
@@ -106,6 +181,8 @@ export interface AccountAudit {
   users: IamUserRecord[];
   root: RootRecord | null;
   events: CloudTrailEventRecord[];
+  /** Principals and their policies; null when they could not be read, absent in reports written before the inventory. */
+  inventory?: AccountInventory | null;
 }
 
 /**

@@ -4,6 +4,7 @@
 
 import { CLOUDTRAIL_COLLECTOR_ACTIONS } from './collectors/cloudtrail';
 import { IAM_COLLECTOR_ACTIONS } from './collectors/iam';
+import { INVENTORY_ACTIONS } from './collectors/inventory';
 
 /** With `--security-hub`: the auditor's own credentials, in its own account and region. */
 export { SECURITY_HUB_ACTIONS, type SecurityHubAction } from './publish/security-hub/import-findings';
@@ -12,9 +13,10 @@ export { SECURITY_HUB_ACTIONS, type SecurityHubAction } from './publish/security
  * IAM and CloudTrail reads made inside each audited account, through the audit role. Each collector
  * declares the actions it calls next to its code; this is their union: the credential report,
  * then only what it lacks (key ids, MFA device types), the account summary for root, the per-user
- * fallback (ListUsers, GetLoginProfile, GetAccessKeyLastUsed) and the CloudTrail event history.
+ * fallback (ListUsers, GetLoginProfile, GetAccessKeyLastUsed), the inventory of principals and
+ * policies (GetAccountAuthorizationDetails, GetAccountPasswordPolicy) and the CloudTrail event history.
  */
-export const AUDIT_ROLE_ACTIONS = [...IAM_COLLECTOR_ACTIONS, ...CLOUDTRAIL_COLLECTOR_ACTIONS] as const;
+export const AUDIT_ROLE_ACTIONS = [...IAM_COLLECTOR_ACTIONS, ...INVENTORY_ACTIONS, ...CLOUDTRAIL_COLLECTOR_ACTIONS] as const;
 
 /** Reads made in the management (or delegated administrator) account with the auditor's own credentials. */
 export const MANAGEMENT_ACTIONS = [

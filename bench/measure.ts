@@ -15,9 +15,10 @@ export const ORGANIZATION_LEVEL_OPERATIONS: readonly string[] = ['ListAccounts',
 
 /**
  * Calls the auditor makes in every account whatever its size: AssumeRole, GenerateCredentialReport
- * twice (start, then COMPLETE), GetCredentialReport, ListVirtualMFADevices, GetAccountSummary.
+ * twice (start, then COMPLETE), GetCredentialReport, ListVirtualMFADevices, GetAccountSummary,
+ * GetAccountPasswordPolicy and the first page of GetAccountAuthorizationDetails.
  */
-export const FIXED_CALLS_PER_ACCOUNT = 6;
+export const FIXED_CALLS_PER_ACCOUNT = 8;
 
 export interface MemoryFigures {
   /** After loading the code and building the organization, before the strategy starts. */
@@ -84,8 +85,8 @@ function rounded(value: number, digits = 1): number {
 }
 
 /** Calls per audited account (the first `measured` accounts), organization-level calls and throttled answers left out. */
-function accountCalls(org: SimulatedOrganization, measured: number): { accountId: string; calls: number; lookups: number }[] {
-  const result: { accountId: string; calls: number; lookups: number }[] = [];
+function accountCalls(org: SimulatedOrganization, measured: number): { accountId: string; calls: number; lookups: number; inventoryPages: number }[] {
+  const result: { accountId: string; calls: number; lookups: number; inventoryPages: number }[] = [];
   for (let index = 0; index < measured; index += 1) {
     const accountId = benchAccountId(index);
     const counts = org.callCounts(accountId);
@@ -93,14 +94,17 @@ function accountCalls(org: SimulatedOrganization, measured: number): { accountId
     for (const [operation, count] of Object.entries(counts)) if (!ORGANIZATION_LEVEL_OPERATIONS.includes(operation)) calls += count;
     // A throttled call is answered and retried: the retry is counted, the throttled answer is not,
     // so the figure is the calls the auditor needs whatever the throttling.
-    result.push({ accountId, calls: calls - org.throttles(undefined, accountId), lookups: counts.LookupEvents ?? 0 });
+    result.push({ accountId, calls: calls - org.throttles(undefined, accountId), lookups: counts.LookupEvents ?? 0, inventoryPages: counts.GetAccountAuthorizationDetails ?? 0 });
   }
   return result;
 }
 
-/** The bound for one account: the fixed calls, one per user with keys, one per user whose MFA type only ListMFADevices tells, and the CloudTrail pages. */
-export function allowedCalls(expected: ExpectedAccount, cloudTrailPages: number): number {
-  return FIXED_CALLS_PER_ACCOUNT + expected.usersWithKeys + expected.usersWithNonVirtualMfa + cloudTrailPages;
+/**
+ * The bound for one account: the fixed calls, one per user with keys, one per user whose MFA type
+ * only ListMFADevices tells, the CloudTrail pages and the inventory's further pages.
+ */
+export function allowedCalls(expected: ExpectedAccount, cloudTrailPages: number, inventoryPages = 1): number {
+  return FIXED_CALLS_PER_ACCOUNT + expected.usersWithKeys + expected.usersWithNonVirtualMfa + cloudTrailPages + Math.max(0, inventoryPages - 1);
 }
 
 interface AuditorRun {
@@ -199,7 +203,7 @@ export async function measureStrategy(strategy: Strategy, options: BenchOptions)
     expectedUsers += strategy === 'seed' ? expected.usersWithKeys : expected.users;
     expectedKeys += expected.keys;
     if (strategy !== 'auditor') continue;
-    const allowed = allowedCalls(expected, account.lookups);
+    const allowed = allowedCalls(expected, account.lookups, account.inventoryPages);
     if (account.calls > allowed) accountsOver += 1;
     if (worst === null || account.calls - allowed > worst.calls - worst.allowed) worst = { accountId: account.accountId, calls: account.calls, allowed };
   }

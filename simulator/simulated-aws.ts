@@ -29,6 +29,7 @@ import { CONNECTION_FAULT_HEADER, ConnectionFaultServer, type ConnectionFault } 
 import { CREDENTIAL_REPORT_HEADER, rootReportRow, userReportRow } from './simulated-credential-report';
 import { simulatedError, simulatedServiceError, type SimulatedErrorCode, type SimulatedService } from './simulated-errors';
 import { SimulatedSecurityHub, type SimulatedSecurityHubOptions } from './simulated-security-hub';
+import { authorizationDetailEntries } from './simulated-inventory';
 
 export type { SimulatedErrorCode, SimulatedService } from './simulated-errors';
 export type { ConnectionFault } from './connection-fault-server';
@@ -52,8 +53,52 @@ export type SimulatedMfaSpec =
   /** FIDO security key: its serial is an ARN `arn:aws:iam::<acct>:u2f/user/<name>/<id>`. */
   | { type: 'security-key'; id?: string; enabled?: string };
 
-export interface SimulatedUserSpec {
+/** A policy document as written in IAM (`Version`, `Statement`). */
+export type SimulatedPolicyDocument = Record<string, unknown>;
+
+/** What gives a user, group or role its permissions. Policies are named by ARN (`arn:aws:iam::aws:policy/AdministratorAccess`). */
+export interface SimulatedPrincipalPoliciesSpec {
+  attachedPolicies?: string[];
+  inlinePolicies?: { name: string; document: SimulatedPolicyDocument }[];
+  /** ARN of a managed policy used as permissions boundary (users and roles). */
+  permissionsBoundary?: string;
+}
+
+export interface SimulatedGroupSpec extends SimulatedPrincipalPoliciesSpec {
   name: string;
+}
+
+export interface SimulatedRoleSpec extends SimulatedPrincipalPoliciesSpec {
+  name: string;
+  path?: string;
+  created?: string;
+  /** The trust policy. */
+  trust: SimulatedPolicyDocument;
+  /** `RoleLastUsed`; absent or null: never used. */
+  lastUsed?: string | null;
+}
+
+/** A customer managed policy of the account. */
+export interface SimulatedManagedPolicySpec {
+  name: string;
+  path?: string;
+  document: SimulatedPolicyDocument;
+}
+
+export interface SimulatedPasswordPolicySpec {
+  MinimumPasswordLength?: number;
+  PasswordReusePrevention?: number;
+  MaxPasswordAge?: number;
+  RequireSymbols?: boolean;
+  RequireNumbers?: boolean;
+  RequireUppercaseCharacters?: boolean;
+  RequireLowercaseCharacters?: boolean;
+}
+
+export interface SimulatedUserSpec extends SimulatedPrincipalPoliciesSpec {
+  name: string;
+  /** Group names (the groups are the account's `groups`). */
+  groups?: string[];
   path?: string;
   created?: string;
   /** Present: the user has a console password (login profile). */
@@ -107,6 +152,12 @@ export interface SimulatedAccountSpec {
   events?: SimulatedEventSpec[] | (() => SimulatedEventSpec[]);
   /** Virtual MFA devices created but not assigned to anyone. */
   unassignedVirtualMfaDevices?: number;
+  groups?: SimulatedGroupSpec[];
+  roles?: SimulatedRoleSpec[];
+  /** Customer managed policies. */
+  policies?: SimulatedManagedPolicySpec[];
+  /** Absent: the account has no password policy (GetAccountPasswordPolicy answers NoSuchEntity). */
+  passwordPolicy?: SimulatedPasswordPolicySpec;
   /** A credential report generated less than four hours ago exists: GenerateCredentialReport answers COMPLETE at once. */
   credentialReportExists?: boolean;
 }
@@ -597,6 +648,10 @@ export class SimulatedOrganization {
         return this.getAccessKeyLastUsed(caller.accountId, input, context);
       case 'LookupEvents':
         return this.lookupEvents(caller.accountId, region, input);
+      case 'GetAccountAuthorizationDetails':
+        return this.getAccountAuthorizationDetails(caller.accountId, input);
+      case 'GetAccountPasswordPolicy':
+        return this.getAccountPasswordPolicy(caller.accountId, context);
       default:
         throw new Error(`The simulated AWS does not implement ${service}:${operation}`);
     }
@@ -978,6 +1033,23 @@ export class SimulatedOrganization {
       MFADevices: items.map((device) => ({ UserName: user.spec.name, SerialNumber: device.serial, EnableDate: device.enabled })),
       ...paging,
     };
+  }
+
+  private getAccountAuthorizationDetails(accountId: string, input: Record<string, unknown>): object {
+    const account = this.accountsById.get(accountId);
+    if (!account) throw new Error(`The simulated organization has no account ${accountId}`);
+    const users = this.data(accountId).users.map((user) => ({ name: user.spec.name, arn: user.arn, userId: user.userId, path: user.path, created: user.created, policies: user.spec }));
+    const filter = Array.isArray(input.Filter) ? input.Filter.filter((entry): entry is string => typeof entry === 'string') : null;
+    const { items, ...paging } = this.iamPage(authorizationDetailEntries(account, users, this.partition, filter), input);
+    const lists: Record<string, object[]> = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
+    for (const entry of items) lists[entry.kind].push(entry.detail);
+    return { $metadata: this.okMetadata(), ...lists, ...paging };
+  }
+
+  private getAccountPasswordPolicy(accountId: string, context: { service: SimulatedService; action: string; callerArn: string }): object {
+    const policy = this.accountsById.get(accountId)?.passwordPolicy;
+    if (!policy) throw simulatedError('NoSuchEntity', { ...context, resource: `Password Policy for account ${accountId}` });
+    return { $metadata: this.okMetadata(), PasswordPolicy: { AllowUsersToChangePassword: true, ExpirePasswords: policy.MaxPasswordAge !== undefined, ...policy } };
   }
 
   private getAccountSummary(accountId: string): object {

@@ -1,11 +1,12 @@
-// The audit of one account: assume the audit role, then run the IAM and the CloudTrail collections
-// side by side. Whatever goes wrong is recorded in the account's coverage: an account that could
+// The audit of one account: assume the audit role, then run the IAM, the inventory and the CloudTrail
+// collections side by side. Whatever goes wrong is recorded in the account's coverage: an account that could
 // only be read in part is `partial`, one that could not be read at all is `no`, never clean.
 import { withAbortSignal, type AwsClientFactory } from '../aws/clients';
 import { describeError } from '../aws/aws-error';
 import { AssumeRoleError, assumedRoleCredentials } from '../aws/credentials';
 import { collectRemediationEvents } from '../collectors/cloudtrail';
 import { collectAccountIam, type AccountIamCollection } from '../collectors/iam';
+import { collectInventory, type InventoryCollection } from '../collectors/inventory';
 import type { AccountAudit, AccountCoverage, CloudTrailEventRecord, OrgAccount } from '../model';
 import { AccountAbort, AccountCallTracker, RUN_STOPPED, timedOutReason, UNWIND_AFTER_ABORT_MS } from './account-limits';
 import type { AuditOptions, SkipDecision } from './run-audit';
@@ -58,19 +59,22 @@ export function failureMessage(step: string, error: unknown): string {
 
 /**
  * The account's audit from what its collectors gave. `cloudTrail` is null when CloudTrail was not
- * asked for. Complete only when everything asked for came back without errors; nothing at all
+ * asked for, `inventory` when it was not collected. Complete only when everything asked for came back without errors; nothing at all
  * collected is `no`; anything between is `partial`.
  */
 export function collectedAccountAudit(
   account: OrgAccount,
   iam: PromiseSettledResult<AccountIamCollection>,
   cloudTrail: PromiseSettledResult<CloudTrailEventRecord[]> | null,
+  inventory: PromiseSettledResult<InventoryCollection> | null = null,
 ): AccountAudit {
   const errors: string[] = [];
   if (iam.status === 'fulfilled') errors.push(...iam.value.errors);
   else errors.push(failureMessage('IAM collection failed', iam.reason));
+  if (inventory?.status === 'fulfilled') errors.push(...inventory.value.errors);
+  else if (inventory?.status === 'rejected') errors.push(failureMessage('GetAccountAuthorizationDetails failed (privileges, roles and policies unknown)', inventory.reason));
   if (cloudTrail?.status === 'rejected') errors.push(failureMessage('CloudTrail LookupEvents failed', cloudTrail.reason));
-  const somethingCollected = iam.status === 'fulfilled' || cloudTrail?.status === 'fulfilled';
+  const somethingCollected = iam.status === 'fulfilled' || cloudTrail?.status === 'fulfilled' || inventory?.status === 'fulfilled';
   const audited = errors.length === 0 ? 'yes' : somethingCollected ? 'partial' : 'no';
   return {
     account,
@@ -78,6 +82,7 @@ export function collectedAccountAudit(
     users: iam.status === 'fulfilled' ? iam.value.users : [],
     root: iam.status === 'fulfilled' ? iam.value.root : null,
     events: cloudTrail?.status === 'fulfilled' ? cloudTrail.value : [],
+    ...(inventory === null ? {} : { inventory: inventory.status === 'fulfilled' ? inventory.value.inventory : null }),
   };
 }
 
@@ -192,6 +197,7 @@ export async function auditAccount(account: OrgAccount, context: AccountContext)
         endTime: now,
       })
     : null;
-  const [iam, cloudTrail] = await Promise.allSettled([iamWork, cloudTrailWork ?? Promise.resolve([])]);
-  return collectedAccountAudit(account, iam, cloudTrailWork ? cloudTrail : null);
+  const inventoryWork = collectInventory(bound(iamClient));
+  const [iam, cloudTrail, inventory] = await Promise.allSettled([iamWork, cloudTrailWork ?? Promise.resolve([]), inventoryWork]);
+  return collectedAccountAudit(account, iam, cloudTrailWork ? cloudTrail : null, inventory);
 }

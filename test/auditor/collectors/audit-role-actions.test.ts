@@ -3,6 +3,8 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import {
   GenerateCredentialReportCommand,
   GetAccessKeyLastUsedCommand,
+  GetAccountAuthorizationDetailsCommand,
+  GetAccountPasswordPolicyCommand,
   GetAccountSummaryCommand,
   GetCredentialReportCommand,
   GetLoginProfileCommand,
@@ -16,6 +18,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { collectRemediationEvents } from '../../../auditor/collectors/cloudtrail';
 import { collectAccountIam } from '../../../auditor/collectors/iam';
 import { AUDIT_ROLE_ACTIONS } from '../../../auditor/permissions';
+import { collectInventory } from '../../../auditor/collectors/inventory';
 
 const mockIam = () => mockClient(IAMClient);
 const mockCloudTrail = () => mockClient(CloudTrailClient);
@@ -75,6 +78,12 @@ describe('audit role actions', () => {
     serveTom();
     iamMock.on(GenerateCredentialReportCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
     await collectAccountIam(iam, { now, sleep: async () => undefined });
+    iamMock.calls().forEach((call) => called.add(actionOf(call.args[0])));
+
+    iamMock.reset();
+    iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({ UserDetailList: [], RoleDetailList: [], GroupDetailList: [], Policies: [] });
+    iamMock.on(GetAccountPasswordPolicyCommand).resolves({ PasswordPolicy: { MinimumPasswordLength: 14 } });
+    await collectInventory(iam);
     iamMock.calls().forEach((call) => called.add(actionOf(call.args[0])));
 
     cloudTrailMock.reset();
