@@ -2,7 +2,7 @@
 // runs, every error naming its flag.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../auditor/cli/audit-config';
-import { ConfigError, parseIntegerInRange } from '../auditor/cli/parsers';
+import { ConfigError, parseIntegerInRange } from '../auditor/values/parsers';
 
 export type Strategy = 'auditor' | 'seed';
 

@@ -6,7 +6,7 @@
 // and lost (listed by Organizations but missing from the run: must be 0), and the faults served,
 // each of which the SDK retried or an account deadline ended.
 import { parseArgs } from 'node:util';
-import { parseIntegerInRange } from '../auditor/cli/parsers';
+import { parseIntegerInRange } from '../auditor/values/parsers';
 import { runAudit } from '../auditor/run/run-audit';
 import { SimulatedOrganization, simulatedClientFactory, type SimulatedUserSpec } from '../simulator/simulated-aws';
 

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { parseIntegerInRange, singleValueParser } from '../auditor/cli/parsers';
+import { parseIntegerInRange } from '../auditor/values/parsers';
+import { singleValueParser } from '../auditor/cli/flag-parsers';
 
 const REPO = path.resolve(__dirname, '..');
 /** The target of issue 13: `--help` of the command users run answers within half a second. */

@@ -1,10 +1,8 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { ENV_CONCURRENCY, ENV_ROLE_NAME, ENV_S3_URI } from '../auditor/cli/audit-config';
 import { componentType } from './component-type';
-import { ENV_SNS_TOPIC_ARN } from '../auditor/publish/notify';
-import { ENV_EXEMPTIONS, ENV_SECURITY_HUB } from '../auditor/cli/report-config';
 import { auditorTaskRolePolicy, serviceTrustPolicy, taskExecutionRolePolicy } from './policies';
+import { ENV_CONCURRENCY, ENV_EXEMPTIONS, ENV_ROLE_NAME, ENV_S3_URI, ENV_SECURITY_HUB, ENV_SNS_TOPIC_ARN } from '../auditor/values/environment';
 
 export interface AuditorTaskDefinitionArgs {
   auditRoleName: string;

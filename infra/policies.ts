@@ -5,7 +5,7 @@ import { PREVIOUS_RUN_S3_ACTIONS } from '../auditor/publish/previous-run';
 import { NOTIFY_ACTIONS } from '../auditor/publish/notify';
 import { EXEMPTIONS_S3_ACTIONS } from '../auditor/publish/exemptions-source';
 import { S3_UPLOAD_ACTIONS } from '../auditor/publish/sinks/s3';
-import { SHARD_PARTS_S3_ACTIONS } from '../auditor/shard/shard-reports';
+import { SHARD_PARTS_S3_ACTIONS } from '../auditor/publish/shard-parts';
 import { SECURITY_HUB_HUB_ACTIONS, SECURITY_HUB_IMPORT_ACTIONS } from '../auditor/publish/security-hub/import-findings';
 
 export type ConditionBlock = Record<string, Record<string, string | string[]>>;

@@ -3,8 +3,9 @@
 // their `--run-time`, writing their parts under `<reports>/shards/`; then one task with `merge`
 // that writes the usual reports, history and notification. A pure function of plain values, so the
 // tests read the very definition the deployment creates.
-import { ENV_RUN_TIME } from '../auditor/cli/audit-config';
-import { MERGE_COMMAND_NAME } from '../auditor/cli/merge-command';
+
+import { MERGE_COMMAND_NAME } from '../auditor/values/command-names';
+import { ENV_RUN_TIME } from '../auditor/values/environment';
 
 export interface ShardedRunInput {
   shards: number;

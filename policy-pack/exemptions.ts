@@ -14,8 +14,9 @@ import {
   parseExemptionsYaml,
   type Exemption,
 } from '../auditor/analysis/exemptions';
-import { isAccountId } from '../auditor/cli/parsers';
+import { isAccountId } from '../auditor/values/parsers';
 import type { RuleId } from '../auditor/analysis/findings/rule-catalogue';
+import { errorMessage } from '../auditor/values/error-text';
 
 /** The pack config properties that carry exemptions (beside `exemptUserNames`). */
 export interface ExemptionsConfig {
@@ -42,7 +43,7 @@ function readExemptionsFile(file: string, policy: string): Exemption[] {
   try {
     text = readFileSync(resolved, 'utf8');
   } catch (error) {
-    throw new ExemptionsError(`${policy}: config "exemptionsFile": cannot read ${resolved}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ExemptionsError(`${policy}: config "exemptionsFile": cannot read ${resolved}: ${errorMessage(error, { withName: false })}`);
   }
   const { entries } = parseExemptionsYaml(text, file);
   filesRead.set(resolved, entries);

@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { main, type CliIo } from '../auditor/cli/audit-command';
-import { EXIT_USAGE_OR_SETUP } from '../auditor/cli/exit-codes';
-import type { Environment } from '../auditor/cli/parsers';
+import { EXIT_USAGE_OR_SETUP } from '../auditor/values/exit-codes';
+import type { Environment } from '../auditor/values/parsers';
 import { demoExemptionsYaml, demoOrganization, DEMO_ROLE_NAME } from './demo-organization';
 import { simulatedClientFactory } from './simulated-aws';
 

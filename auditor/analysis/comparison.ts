@@ -6,7 +6,7 @@
 import { evaluateFindings, type Finding, type FindingThresholds } from './findings';
 import { DEFAULT_THRESHOLDS } from './findings/thresholds';
 import { auditRunWith, SCHEMA_VERSION, type AccessKeyRecord, type AccountAudit, type AuditRun } from '../model';
-import { parseJsonFile } from '../publish/json-text';
+import { parseJsonFile } from '../values/json-text';
 import { hasMfa } from './facts';
 
 export class PreviousReportError extends Error {
@@ -224,4 +224,28 @@ export function formatComparison(comparison: RunComparison): string {
     `  findings: ${comparison.newFindings.length} new, ${comparison.resolvedFindings.length} resolved`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** A comparison in figures, for the run result and the notification. */
+export interface ComparisonCounts {
+  /** Where the previous run was read: a path or an s3:// URI. */
+  previousRun: string;
+  previousRunTimestamp: string;
+  newAccessKeys: number;
+  removedAccessKeys: number;
+  usersWhoGainedMfa: number;
+  newFindings: number;
+  resolvedFindings: number;
+}
+
+export function comparisonCounts(comparison: RunComparison, previousRun: string): ComparisonCounts {
+  return {
+    previousRun,
+    previousRunTimestamp: comparison.previousRunTimestamp,
+    newAccessKeys: comparison.newAccessKeys.length,
+    removedAccessKeys: comparison.removedAccessKeys.length,
+    usersWhoGainedMfa: comparison.usersWhoGainedMfa.length,
+    newFindings: comparison.newFindings.length,
+    resolvedFindings: comparison.resolvedFindings.length,
+  };
 }

@@ -11,7 +11,7 @@
 //       expires: 2027-06-30          # the last day it is in force (UTC)
 import { Minimatch } from 'minimatch';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
-import { isAccountId } from '../cli/parsers';
+import { isAccountId } from '../values/parsers';
 import { RULE_IDS } from './findings/rule-catalogue';
 import { endOfUtcDay } from './facts';
 

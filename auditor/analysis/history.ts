@@ -4,7 +4,7 @@ import { countBySeverity, type Finding, type FindingCounts } from './findings';
 import type { MaturitySummary } from './maturity';
 import type { AuditRun } from '../model';
 import { coverageCounts } from './facts';
-import { parseJsonFile } from '../publish/json-text';
+import { parseJsonFile } from '../values/json-text';
 
 export const HISTORY_FILE_NAME = 'history.json';
 export const HISTORY_VERSION = 1;

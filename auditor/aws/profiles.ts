@@ -4,7 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/core/config';
-import type { Environment } from '../cli/parsers';
+import type { Environment } from '../values/parsers';
 
 export interface SharedFilePaths {
   config: string;

@@ -1,8 +1,6 @@
-// The audit command: flags -> config -> runAudit -> reports -> sinks -> summary and exit code.
-// Exit codes: 0 every selected active account audited completely; 2 some were partial or not
-// audited (the reports say which); 3 a finding at or above --fail-on (before 2); 1 usage or set-up
-// errors, reports that could not be written where they were asked to go, and a notification that
-// could not be published. `--shard` runs write their part only; `merge` reports the whole run.
+// The audit command: flags -> config -> runAudit -> reports -> sinks -> summary and exit code
+// (values/exit-codes.ts says what each code means). `--shard` runs write their part only; `merge`
+// reports the whole run.
 //
 // Start-up: only commander and the flag checks are loaded before the flags are parsed. The AWS SDK
 // and everything that reaches it are imported once a run is really going to happen, so `--help`,
@@ -10,8 +8,9 @@
 import { Command, CommanderError, type Option } from 'commander';
 import type { AwsClientFactory } from '../aws/clients';
 import { defineAuditOptions, readAuditConfig, type AuditConfig } from './audit-config';
-import { ConfigError, type Environment } from './parsers';
-import { EXIT_COMPLETE, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from './exit-codes';
+import { ConfigError, type Environment } from '../values/parsers';
+import { errorMessage } from '../values/error-text';
+import { EXIT_CODE_SUMMARY, EXIT_COMPLETE, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from '../values/exit-codes';
 import { defineMergeCommand } from './merge-options';
 import { defineReportOptions, readReportConfig, type ReportConfig } from './report-config';
 import { DEFAULT_THRESHOLDS } from '../analysis/findings/thresholds';
@@ -20,7 +19,7 @@ import type { AuditRun } from '../model';
 import type { PreviousRun } from '../publish/previous-run';
 import { version as PACKAGE_VERSION } from '../../package.json';
 
-export { EXIT_COMPLETE, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from './exit-codes';
+export { EXIT_COMPLETE, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from '../values/exit-codes';
 
 /** What the command talks to; tests replace each part. */
 export interface CliIo {
@@ -45,8 +44,8 @@ export function buildAuditCommand(): Command {
   const command = new Command('iam-audit')
     .description(
       'Audit every IAM user, access key, MFA device, root credential and CloudTrail remediation event ' +
-        'across the accounts of an AWS Organization. Exit codes: 0 all audited, 2 some accounts not ' +
-        '(fully) audited, 3 a finding at or above --fail-on, 1 usage or set-up error.',
+        'across the accounts of an AWS Organization. ' +
+        `Exit codes: ${EXIT_CODE_SUMMARY}.`,
     )
     .helpOption('-h, --help', 'show this help')
     .version(PACKAGE_VERSION, '-V, --version', 'print the version')
@@ -154,10 +153,9 @@ async function writeShardPart(run: AuditRun, config: AuditConfig, clients: AwsCl
 
 /** The audit itself and its publication, once the flags are good and the output directory is ready. */
 async function auditAndPublish(config: AuditConfig, reportConfig: ReportConfig, comparedWith: PreviousRun | undefined, output: CommandOutput, io: CliIo): Promise<number> {
-  const [{ runAudit, AuditSetupError }, { runProgress }, { errorMessage }, { loadExemptions, publishRun }] = await Promise.all([
+  const [{ runAudit, AuditSetupError }, { runProgress }, { loadExemptions, publishRun }] = await Promise.all([
     import('../run/run-audit'),
     import('./progress'),
-    import('../publish/sinks/sink-outcome'),
     import('../publish/publish-run'),
   ]);
   const fail = (message: string): number => {

@@ -3,23 +3,12 @@
 // Values are validated here, before anything is sent to AWS, and every error names the flag (or
 // the environment variable) it came from.
 import { Command, Option } from 'commander';
-import {
-  accountIdsParser,
-  ConfigError,
-  flagOrEnvironment,
-  parseExternalId,
-  parseIntegerInRange,
-  parseRegion,
-  parseRoleNameWithPath,
-  parseRunTime,
-  parseS3Uri,
-  singleValueParser,
-  type Environment,
-  type S3Location,
-} from './parsers';
+import { ConfigError, flagOrEnvironment, parseExternalId, parseIntegerInRange, parseRegion, parseRoleNameWithPath, parseRunTime, parseS3Uri, type Environment, type S3Location } from '../values/parsers';
+import { accountIdsParser, singleValueParser } from './flag-parsers';
 import { MAX_SHARD_COUNT, type ShardSelection } from '../shard/shard';
 import type { AuditOptions } from '../run/run-audit';
 import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS, DEFAULT_STOP_GRACE_SECONDS, MAX_ACCOUNT_TIMEOUT_SECONDS } from '../run/account-limits';
+import { ENV_ACCOUNT_TIMEOUT, ENV_CONCURRENCY, ENV_EXTERNAL_ID, ENV_ROLE_NAME, ENV_RUN_TIME, ENV_S3_URI, ENV_SHARD, ENV_STOP_GRACE } from '../values/environment';
 
 export const DEFAULT_OUT_DIR = './output';
 /**
@@ -36,14 +25,6 @@ export const DEFAULT_CLOUDTRAIL_REGION = 'us-east-1';
 export const MAX_SINCE_DAYS = 90;
 export const DEFAULT_SINCE_DAYS = 90;
 
-export const ENV_ROLE_NAME = 'AUDIT_ROLE_NAME';
-export const ENV_CONCURRENCY = 'AUDIT_CONCURRENCY';
-export const ENV_EXTERNAL_ID = 'AUDIT_EXTERNAL_ID';
-export const ENV_S3_URI = 'AUDIT_S3_URI';
-export const ENV_SHARD = 'AUDIT_SHARD';
-export const ENV_RUN_TIME = 'AUDIT_RUN_TIME';
-export const ENV_ACCOUNT_TIMEOUT = 'AUDIT_ACCOUNT_TIMEOUT';
-export const ENV_STOP_GRACE = 'AUDIT_STOP_GRACE';
 /** A grace longer than this could not end within ECS's longest stop timeout (120 s) with the reports written. */
 export const MAX_STOP_GRACE_SECONDS = 90;
 

@@ -3,7 +3,7 @@
 // and the one-line result. Colour only on a terminal, and never with NO_COLOR (no-color.org).
 import { createColors } from 'picocolors';
 import { Option, type Command } from 'commander';
-import type { Environment } from './parsers';
+import type { Environment } from '../values/parsers';
 
 /** What the command writes to: a process stream, or anything with `write` in tests. */
 export interface OutputStream {

@@ -3,19 +3,19 @@
 // analysis, history, notification, exit codes). Nothing is written when a check fails.
 import type { Command } from 'commander';
 import type { AwsClientFactory } from '../aws/clients';
-import { ENV_RUN_TIME, ENV_S3_URI } from './audit-config';
-import { ConfigError, flagOrEnvironment, parseS3Uri, parseRunTime, type Environment, type S3Location } from './parsers';
+import { ConfigError, flagOrEnvironment, parseS3Uri, parseRunTime, type Environment, type S3Location } from '../values/parsers';
 import { formatRunTimestamp } from '../run/run-audit';
-import { EXIT_USAGE_OR_SETUP } from './exit-codes';
+import { EXIT_USAGE_OR_SETUP } from '../values/exit-codes';
 import { loadExemptions, prepareReporting, publishRun } from '../publish/publish-run';
 import { readReportConfig, type ReportConfig } from './report-config';
 import { formatShard } from '../shard/shard';
 import { mergeShardParts, parseShardPart, ShardMergeError, type ShardPart } from '../shard/shard-merge';
-import { describeShardSource, findShardReports, parseShardSource, type ShardSource } from '../shard/shard-reports';
+import { describeShardSource, findShardReports, parseShardSource, type ShardSource } from '../publish/shard-parts';
 import type { CommandOutput } from './command-output';
-import { errorMessage } from '../publish/sinks/sink-outcome';
+import { errorMessage } from '../values/error-text';
+import { ENV_RUN_TIME, ENV_S3_URI } from '../values/environment';
 
-export { defineMergeCommand, MERGE_COMMAND_NAME } from './merge-options';
+export { defineMergeCommand } from './merge-options';
 
 export interface MergeConfig {
   sources: ShardSource[];

@@ -1,12 +1,13 @@
 // The flags of `iam-audit merge`, apart from the merge itself so that defining the command (which
 // `--help` needs) loads nothing that reaches AWS.
 import { Command, Option } from 'commander';
-import { DEFAULT_OUT_DIR, ENV_RUN_TIME, ENV_S3_URI } from './audit-config';
-import { parseRunTime, parseS3Uri, singleValueParser } from './parsers';
+import { DEFAULT_OUT_DIR } from './audit-config';
+import { parseRunTime, parseS3Uri } from '../values/parsers';
+import { singleValueParser } from './flag-parsers';
 import { defineOutputOptions } from './command-output';
 import { defineReportOptions } from './report-config';
-
-export const MERGE_COMMAND_NAME = 'merge';
+import { ENV_RUN_TIME, ENV_S3_URI } from '../values/environment';
+import { MERGE_COMMAND_NAME } from '../values/command-names';
 
 /** Adds `merge` with its flags (the report flags of a normal run included) to the audit command. */
 export function defineMergeCommand(program: Command): Command {

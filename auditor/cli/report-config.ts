@@ -1,13 +1,12 @@
 // The flags of the findings, comparison and notification step, kept beside the audit's own flags
 // (audit-config.ts) and added to the same command. Values are checked before anything is sent to AWS.
 import { Command, Option } from 'commander';
-import { ConfigError, flagOrEnvironment, parseBoolean, parseIntegerInRange, parseS3Uri, parseTopicArn, singleValueParser, type Environment } from './parsers';
+import { ConfigError, flagOrEnvironment, parseBoolean, parseIntegerInRange, parseS3Uri, parseTopicArn, type Environment } from '../values/parsers';
+import { singleValueParser } from './flag-parsers';
 import { DEFAULT_THRESHOLDS, SEVERITIES, type FindingThresholds, type Severity } from '../analysis/findings';
 import type { ExemptionsSource } from '../publish/exemptions-source';
-import { ENV_SNS_TOPIC_ARN } from '../publish/notify';
+import { ENV_EXEMPTIONS, ENV_SECURITY_HUB, ENV_SNS_TOPIC_ARN } from '../values/environment';
 
-export const ENV_EXEMPTIONS = 'AUDIT_EXEMPTIONS';
-export const ENV_SECURITY_HUB = 'AUDIT_SECURITY_HUB';
 
 /** Ten years: a longer limit is a typo, not a policy. */
 export const MAX_THRESHOLD_DAYS = 3650;

@@ -3,7 +3,8 @@
 // are removed however it exits (a SIGKILL leaves them to the next run, which removes them).
 import { removeOwnTemporaryFiles } from '../publish/sinks/local';
 import { main, type CliIo } from './audit-command';
-import { EXIT_USAGE_OR_SETUP } from './exit-codes';
+import { EXIT_USAGE_OR_SETUP } from '../values/exit-codes';
+import { errorMessage } from '../values/error-text';
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
@@ -29,7 +30,7 @@ export function runAsProcess(argv: string[], io: CliIo = {}): void {
       process.exitCode = code;
     },
     (error: unknown) => {
-      stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      stderr(`error: ${errorMessage(error, { withName: false })}\n`);
       process.exitCode = EXIT_USAGE_OR_SETUP;
     },
   );

@@ -3,7 +3,7 @@
 // closing summary and the reports, never counted again.
 import { SEVERITIES, type FindingCounts } from '../analysis/findings';
 import type { MaturityLevel } from '../analysis/maturity';
-import type { RunComparison } from '../analysis/comparison';
+import type { ComparisonCounts } from '../analysis/comparison';
 import type { RunSummary } from '../analysis/summary';
 import type { AuditRun } from '../model';
 import { isAuditIncomplete } from '../analysis/facts';
@@ -16,17 +16,6 @@ export interface AccountNotAudited {
   accountName: string;
   audited: 'partial' | 'no';
   errors: string[];
-}
-
-export interface ComparisonCounts {
-  /** Where the previous run was read: a path or an s3:// URI. */
-  previousRun: string;
-  previousRunTimestamp: string;
-  newAccessKeys: number;
-  removedAccessKeys: number;
-  usersWhoGainedMfa: number;
-  newFindings: number;
-  resolvedFindings: number;
 }
 
 export interface RunResult {
@@ -53,18 +42,6 @@ export interface RunResult {
   };
   /** Null when there was no previous run to compare with (or `--no-compare`). */
   comparison: ComparisonCounts | null;
-}
-
-export function comparisonCounts(comparison: RunComparison, previousRun: string): ComparisonCounts {
-  return {
-    previousRun,
-    previousRunTimestamp: comparison.previousRunTimestamp,
-    newAccessKeys: comparison.newAccessKeys.length,
-    removedAccessKeys: comparison.removedAccessKeys.length,
-    usersWhoGainedMfa: comparison.usersWhoGainedMfa.length,
-    newFindings: comparison.newFindings.length,
-    resolvedFindings: comparison.resolvedFindings.length,
-  };
 }
 
 export function coverageGaps(run: AuditRun): AccountNotAudited[] {

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ExemptionsError, parseExemptionsYaml, type ExemptionList } from '../analysis/exemptions';
 import { readS3ObjectText, s3Uri } from './sinks/s3';
-import { errorMessage } from './sinks/sink-outcome';
+import { errorMessage } from '../values/error-text';
 
 /** What the auditor's own credentials need to read an exemptions file kept in S3. */
 export const EXEMPTIONS_S3_ACTIONS = ['s3:GetObject'] as const;

@@ -6,9 +6,8 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import { SEVERITIES, type FindingCounts } from '../analysis/findings';
 import type { MaturitySummary } from '../analysis/maturity';
 import type { RunSummary } from '../analysis/summary';
-import type { ComparisonCounts } from '../cli/run-result';
+import type { ComparisonCounts } from '../analysis/comparison';
 
-export const ENV_SNS_TOPIC_ARN = 'AUDIT_SNS_TOPIC_ARN';
 export const NOTIFY_ACTIONS = ['sns:Publish'] as const;
 
 export interface RunNotification {

@@ -6,11 +6,12 @@ import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { checkPreviousRun, comparableRun, PreviousReportError } from '../analysis/comparison';
-import type { S3Location } from '../cli/parsers';
+import type { S3Location } from '../values/parsers';
 import { emptyHistory, HISTORY_FILE_NAME, parseHistory, serializeHistory, type RunHistory } from '../analysis/history';
-import { parseJsonStream, type JsonPath } from './json-text';
+import { parseJsonStream, type JsonPath } from '../values/json-text';
 import type { AuditRun } from '../model';
 import { readS3ObjectStream, readS3ObjectText, s3Uri } from './sinks/s3';
+import { errorMessage } from '../values/error-text';
 
 /** What the task role needs on the reports prefix for this (on top of PutObject for the reports). */
 export const PREVIOUS_RUN_S3_ACTIONS = ['s3:ListBucket', 's3:GetObject'] as const;
@@ -44,7 +45,7 @@ export async function readPreviousRunFile(filePath: string): Promise<AuditRun> {
   try {
     file = await open(filePath, 'r');
   } catch (error) {
-    throw new PreviousReportError(`--compare: cannot read ${filePath}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new PreviousReportError(`--compare: cannot read ${filePath}: ${errorMessage(error, { withName: false })}`);
   }
   return readComparableRun(file.createReadStream(), filePath);
 }
@@ -177,14 +178,14 @@ export async function loadEarlierRuns(options: EarlierRunsOptions): Promise<Earl
         : await findPreviousRunInDirectory(options.outDir, options.runTimestamp);
       previous = found ?? undefined;
     } catch (error) {
-      options.warn(`no comparison with the previous run: ${error instanceof Error ? error.message : String(error)}`);
+      options.warn(`no comparison with the previous run: ${errorMessage(error, { withName: false })}`);
     }
   }
   try {
     const history = options.s3 !== undefined ? await loadHistoryFromS3(options.s3.client, options.s3.location) : await loadHistoryFromDirectory(options.outDir);
     return { previous, history, historyWritable: true };
   } catch (error) {
-    options.warn(`the run history could not be read and is left untouched: ${error instanceof Error ? error.message : String(error)}`);
+    options.warn(`the run history could not be read and is left untouched: ${errorMessage(error, { withName: false })}`);
     return { previous, history: emptyHistory(), historyWritable: false };
   }
 }

@@ -5,9 +5,9 @@
 // is reported exactly as a single run would be.
 import path from 'node:path';
 import type { AwsClientFactory } from '../aws/clients';
-import { PreviousReportError } from '../analysis/comparison';
-import type { S3Location } from '../cli/parsers';
-import { EXIT_COMPLETE, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from '../cli/exit-codes';
+import { comparisonCounts, PreviousReportError } from '../analysis/comparison';
+import type { S3Location } from '../values/parsers';
+import { EXIT_COMPLETE, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from '../values/exit-codes';
 import { openFindings } from '../analysis/apply-exemptions';
 import { describeExemption, ExemptionsError, type ExemptionList } from '../analysis/exemptions';
 import { countBySeverity } from '../analysis/findings';
@@ -18,13 +18,14 @@ import { buildNotification, publishNotification, s3ConsoleObjectUrl, type Notifi
 import { sendFindingsToSecurityHub } from './security-hub/security-hub-sink';
 import { loadEarlierRuns, readPreviousRunFile, saveHistoryToS3, type PreviousRun } from './previous-run';
 import { terminalSafe, type CommandOutput } from '../cli/command-output';
-import { comparisonCounts, coverageGaps, formatResultLine, RUN_RESULT_SCHEMA_VERSION, type RunResult } from '../cli/run-result';
+import { coverageGaps, formatResultLine, RUN_RESULT_SCHEMA_VERSION, type RunResult } from '../cli/run-result';
 import type { ReportConfig } from '../cli/report-config';
 import { buildReportFiles, type ReportFile } from '../reports';
 import { analyseRun, formatAnalysis, reachesFailOn } from '../analysis/run-analysis';
 import { prepareOutputDirectory, removeLeftoverTemporaryFiles, writeReportsToDirectory } from './sinks/local';
 import { s3RunPrefix, s3Uri, uploadReportsToS3 } from './sinks/s3';
-import { errorMessage, type SinkOutcome } from './sinks/sink-outcome';
+import { type SinkOutcome } from './sinks/sink-outcome';
+import { errorMessage } from '../values/error-text';
 import { formatSummary, summarizeRun } from '../analysis/summary';
 
 export interface ReportDestinations {

@@ -9,7 +9,7 @@ import { collectAccountIam, type AccountIamCollection } from '../collectors/iam'
 import { collectInventory, type InventoryCollection } from '../collectors/inventory';
 import type { AccountAudit, AccountCoverage, CloudTrailEventRecord, OrgAccount } from '../model';
 import { AccountAbort, AccountCallTracker, RUN_STOPPED, timedOutReason, UNWIND_AFTER_ABORT_MS } from './account-limits';
-import type { AuditOptions, SkipDecision } from './run-audit';
+import type { AuditOptions, SkipDecision } from './audit-options';
 import { daysBefore } from '../analysis/facts';
 
 function coverageFor(account: OrgAccount, fields: Pick<AccountCoverage, 'audited' | 'errors' | 'skipped' | 'userSource'>): AccountCoverage {

@@ -9,45 +9,15 @@ import { auditSessionName, callerIdentity } from '../aws/credentials';
 import { describeManagementAccountId, listOrganizationAccounts } from '../aws/organizations';
 import { AuditSetupError, callerIdentitySetupError, isNotInOrganization, organizationsSetupError } from '../aws/setup-errors';
 import { SCHEMA_VERSION, type AccountAudit, type AuditRun, type OrgAccount } from '../model';
-import { accountsOfShard, type ShardSelection } from '../shard/shard';
+import { accountsOfShard } from '../shard/shard';
 import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS, DEFAULT_STOP_GRACE_SECONDS } from './account-limits';
+import { skipDecision, type AuditOptions } from './audit-options';
 import { auditAccountWithinLimits, skippedAccountAudit, stoppedAccountAudit, type AccountContext } from './audit-account';
 
 export { AuditSetupError } from '../aws/setup-errors';
 
-/**
- * What the run needs, validated by the command's configuration (cli/audit-config.ts, which
- * extends this) before anything reaches AWS; the run trusts it.
- */
-export interface AuditOptions {
-  /** The role to assume in every account, optionally after its path. */
-  roleName: string;
-  externalId?: string;
-  /** `--accounts`: audit only these ids; the others are listed as skipped (`filter`). */
-  includeAccounts?: string[];
-  /** `--exclude-accounts`. */
-  excludeAccounts?: string[];
-  /** Accounts audited at once. */
-  concurrency: number;
-  cloudTrail: { enabled: boolean; region: string; sinceDays: number };
-  /** `--run-time`: the run's reference time (key ages, CloudTrail window, report timestamp) instead of the clock. */
-  runTime?: Date;
-  /**
-   * `--shard`: audit only this slice of the listing. The run then holds only the slice's accounts
-   * and is tagged with the whole listing, for `merge`.
-   */
-  shard?: ShardSelection;
-  /** `--account-timeout`: the deadline of one account (default DEFAULT_ACCOUNT_TIMEOUT_SECONDS). */
-  accountTimeoutSeconds?: number;
-  /**
-   * Aborted to stop the run (SIGTERM, SIGINT): no account starts after it, the accounts in flight
-   * are given `stopGraceSeconds` to finish, and every account not finished is then `no`, `run
-   * stopped`. The run still returns, with every listed account, for its reports to be written.
-   */
-  stop?: AbortSignal;
-  /** `--stop-grace` (default DEFAULT_STOP_GRACE_SECONDS). */
-  stopGraceSeconds?: number;
-}
+export type { AccountFilters, AuditOptions, SkipDecision } from './audit-options';
+export { skipDecision } from './audit-options';
 
 export interface AuditHooks {
   /** Called once the organization's accounts are listed, before any account is audited. */
@@ -61,26 +31,6 @@ export interface AuditHooks {
 /** `20240131T120000Z`: the run's timestamp, as the report file names carry it. */
 export function formatRunTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
-}
-
-export interface AccountFilters {
-  includeAccounts?: readonly string[];
-  excludeAccounts?: readonly string[];
-}
-
-export interface SkipDecision {
-  skipped: 'state' | 'filter';
-  error: string;
-}
-
-/** Why an account is not audited, or null when it is. A filter wins over the state. */
-export function skipDecision(account: OrgAccount, filters: AccountFilters): SkipDecision | null {
-  if (filters.excludeAccounts?.includes(account.id)) return { skipped: 'filter', error: 'skipped: excluded by --exclude-accounts' };
-  if (filters.includeAccounts && filters.includeAccounts.length > 0 && !filters.includeAccounts.includes(account.id)) {
-    return { skipped: 'filter', error: 'skipped: not in --accounts' };
-  }
-  if (account.state !== 'ACTIVE') return { skipped: 'state', error: `skipped: account state is ${account.state}` };
-  return null;
 }
 
 /** Ids given in `--accounts` that the organization does not list. */

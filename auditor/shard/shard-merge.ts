@@ -4,7 +4,7 @@
 // settings, and each part holding exactly the accounts of its slice.
 import { parsePreviousRun, PreviousReportError } from '../analysis/comparison';
 import { auditRunWith, SCHEMA_VERSION, type AccountAudit, type AuditRun, type ShardTag } from '../model';
-import { parseJsonFile } from '../publish/json-text';
+import { parseJsonFile } from '../values/json-text';
 import { accountsOfShard, formatShard } from './shard';
 
 export class ShardMergeError extends Error {

@@ -7,7 +7,7 @@ import { EXEMPTIONS_S3_ACTIONS } from '../../auditor/publish/exemptions-source';
 import { NOTIFY_ACTIONS } from '../../auditor/publish/notify';
 import { PREVIOUS_RUN_S3_ACTIONS } from '../../auditor/publish/previous-run';
 import { S3_UPLOAD_ACTIONS } from '../../auditor/publish/sinks/s3';
-import { SHARD_PARTS_S3_ACTIONS } from '../../auditor/shard/shard-reports';
+import { SHARD_PARTS_S3_ACTIONS } from '../../auditor/publish/shard-parts';
 import { SECURITY_HUB_ACTIONS } from '../../auditor/publish/security-hub/import-findings';
 import { PolicyDocument, reportsPrefixGrants } from '../../infra/policies';
 import { jsonInput, MOCK_ACCOUNT_ID, MOCK_ORGANIZATION_ID, MOCK_REGION, resourceNamed, onlyResourceOfType, stateOf } from './mocked-pulumi';

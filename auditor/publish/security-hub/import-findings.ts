@@ -16,7 +16,7 @@ import { RunUsers, type Finding } from '../../analysis/findings';
 import type { AuditRun } from '../../model';
 import { coverageClass } from '../../analysis/facts';
 import { createCallPacer, systemClock, type CallPacer, type Clock } from '../../aws/rate-limit';
-import { errorMessage } from '../sinks/sink-outcome';
+import { errorMessage } from '../../values/error-text';
 import { archivedAsffFinding, auditedAccountOf, defaultProductArn, FINDING_ID_PREFIX, securityHubFindingId, toAsffFinding, type SecurityHubTarget } from './asff';
 
 /** Authorized on the product (`arn:<partition>:securityhub:<region>:<account>:product/<account>/default`). */

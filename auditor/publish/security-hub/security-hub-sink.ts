@@ -5,7 +5,7 @@ import { callerIdentity } from '../../aws/credentials';
 import type { Finding } from '../../analysis/findings';
 import type { AuditRun } from '../../model';
 import type { CommandOutput } from '../../cli/command-output';
-import { errorMessage } from '../sinks/sink-outcome';
+import { errorMessage } from '../../values/error-text';
 import { importFindingsToSecurityHub, SecurityHubImportError, type SecurityHubImportResult } from './import-findings';
 
 export interface SecurityHubDelivery {

@@ -7,7 +7,8 @@ import { access, constants, mkdir, open, readdir, rename, rm, rmdir, stat, statf
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { isByteStreamReport, type ReportFile, type TextReportFile } from '../../reports';
-import { errorMessage, type SinkOutcome } from './sink-outcome';
+import { type SinkOutcome } from './sink-outcome';
+import { errorMessage } from '../../values/error-text';
 
 /**
  * Filesystems of the kernel's own (proc, sys, cgroups, debugfs...) accept no reports, and Node 20's

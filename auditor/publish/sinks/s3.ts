@@ -6,9 +6,10 @@ import { Readable } from 'node:stream';
 import { AbortMultipartUploadCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { withAbortSignal } from '../../aws/clients';
-import type { S3Location } from '../../cli/parsers';
+import type { S3Location } from '../../values/parsers';
 import { isByteStreamReport, type ReportFile } from '../../reports';
-import { errorMessage, type SinkOutcome } from './sink-outcome';
+import { type SinkOutcome } from './sink-outcome';
+import { errorMessage } from '../../values/error-text';
 
 /**
  * What the task role needs to upload the reports: `s3:PutObject` also covers a multipart upload's

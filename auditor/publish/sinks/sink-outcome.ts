@@ -17,8 +17,3 @@ export interface SinkOutcome {
   written: WrittenReport[];
   failed: FailedReport[];
 }
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
-  return String(error);
-}

@@ -10,7 +10,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { parse } from 'csv-parse/sync';
 import { main } from '../../../auditor/cli/audit-command';
-import type { Environment } from '../../../auditor/cli/parsers';
+import type { Environment } from '../../../auditor/values/parsers';
 import type { JsonReport } from '../../../auditor/reports/json-report';
 import type { RunResult } from '../../../auditor/cli/run-result';
 import { countBySeverity } from '../../../auditor/analysis/findings';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AwsClientFactory } from '../../../auditor/aws/clients';
 import { buildAuditCommand, flagGivenAsValue, main } from '../../../auditor/cli/audit-command';
-import type { Environment } from '../../../auditor/cli/parsers';
+import type { Environment } from '../../../auditor/values/parsers';
 import { runProgress } from '../../../auditor/cli/progress';
 import { CommandOutput } from '../../../auditor/cli/command-output';
 import { auditRunFixture } from '../../support/audit-run-fixture';

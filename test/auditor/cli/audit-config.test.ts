@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { buildAuditCommand } from '../../../auditor/cli/audit-command';
 import { DEFAULT_CONCURRENCY, readAuditConfig, type AuditConfig } from '../../../auditor/cli/audit-config';
-import { ConfigError, parseRunTime, parseS3Uri, type Environment } from '../../../auditor/cli/parsers';
+import { ConfigError, parseRunTime, parseS3Uri, type Environment } from '../../../auditor/values/parsers';
 
 function configFrom(argv: string[], env: Environment = {}): AuditConfig {
   const command = buildAuditCommand().exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import { main } from '../../../auditor/cli/audit-command';
-import type { Environment } from '../../../auditor/cli/parsers';
+import type { Environment } from '../../../auditor/values/parsers';
 import type { RunResult } from '../../../auditor/cli/run-result';
 import type { JsonReport } from '../../../auditor/reports/json-report';
 import { SimulatedOrganization, simulatedClientFactory } from '../../../simulator/simulated-aws';

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { countBySeverity, DEFAULT_THRESHOLDS, evaluateFindings } from '../../../auditor/analysis/findings';
 import { assessMaturity } from '../../../auditor/analysis/maturity';
 import { buildNotification, publishNotification, s3ConsoleObjectUrl } from '../../../auditor/publish/notify';
-import { parseTopicArn } from '../../../auditor/cli/parsers';
+import { parseTopicArn } from '../../../auditor/values/parsers';
 import { summarizeRun } from '../../../auditor/analysis/summary';
 import { account, daysAgo, notAudited, run, user } from '../../support/run-fixtures';
 

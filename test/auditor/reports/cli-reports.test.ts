@@ -9,7 +9,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { parse } from 'csv-parse/sync';
 import { EXIT_FINDINGS, main } from '../../../auditor/cli/audit-command';
-import type { Environment } from '../../../auditor/cli/parsers';
+import type { Environment } from '../../../auditor/values/parsers';
 import type { RunHistory } from '../../../auditor/analysis/history';
 import type { JsonReport } from '../../../auditor/reports/json-report';
 import { SimulatedOrganization, simulatedClientFactory } from '../../../simulator/simulated-aws';

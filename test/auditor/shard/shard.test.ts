@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsClientFactory } from '../../../auditor/aws/clients';
 import { main } from '../../../auditor/cli/audit-command';
 import { parseShard } from '../../../auditor/cli/audit-config';
-import { ConfigError, MAX_RUN_TIME_AHEAD_MS, parseRunTime, type Environment } from '../../../auditor/cli/parsers';
+import { ConfigError, MAX_RUN_TIME_AHEAD_MS, parseRunTime, type Environment } from '../../../auditor/values/parsers';
 import type { AccountAudit, AuditRun } from '../../../auditor/model';
 import { findPreviousRunKey } from '../../../auditor/publish/previous-run';
 import { accountsOfShard, MAX_SHARD_COUNT, parseShardReportName, shardOfAccount, shardReportFileName } from '../../../auditor/shard/shard';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { main } from '../../../auditor/cli/audit-command';
-import type { Environment } from '../../../auditor/cli/parsers';
+import type { Environment } from '../../../auditor/values/parsers';
 import type { JsonReport } from '../../../auditor/reports/json-report';
 import { shardOfAccount } from '../../../auditor/shard/shard';
 import { loadWorkbook } from '../../support/report-files';

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../../../auditor/cli/audit-command';
-import type { Environment } from '../../../../auditor/cli/parsers';
+import type { Environment } from '../../../../auditor/values/parsers';
 import { SimulatedOrganization, simulatedClientFactory, type SimulatedSecurityHubOptions } from '../../../../simulator/simulated-aws';
 
 const MANAGEMENT = '111111111111';

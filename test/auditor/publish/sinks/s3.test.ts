@@ -1,7 +1,7 @@
 // The S3 sink through the real S3 client and lib-storage against the simulated S3; faults on the
 // wire (an upload never answered, a connection dropped) are played by a real local server.
 import assert from 'node:assert/strict';
-import { parseS3Uri } from '../../../../auditor/cli/parsers';
+import { parseS3Uri } from '../../../../auditor/values/parsers';
 import { reportFileInPieces, type TextReportFile } from '../../../../auditor/reports';
 import { s3RunPrefix, uploadReportsToS3 } from '../../../../auditor/publish/sinks/s3';
 import { SimulatedOrganization, simulatedClientFactory } from '../../../../simulator/simulated-aws';

@@ -5,17 +5,14 @@ import { pipeline } from 'node:stream/promises';
 import { parser } from 'stream-json';
 import Assembler from 'stream-json/Assembler';
 import { ignore } from 'stream-json/filters/Ignore';
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import { errorMessage } from './error-text';
 
 /** `JSON.parse(text)`, or `toError('<source>: not JSON (<reason>)')` thrown when it is not JSON. */
 export function parseJsonFile(text: string, source: string, toError: (message: string) => Error): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw toError(`${source}: not JSON (${reasonOf(error)})`);
+    throw toError(`${source}: not JSON (${errorMessage(error, { withName: false })})`);
   }
 }
 
@@ -48,8 +45,8 @@ export async function parseJsonStream(
   try {
     await pipeline(input, parser({ streamValues: false }), ignore({ filter: (stack) => skip(stack) }), collect);
   } catch (error) {
-    if (readFailure !== undefined) throw toError(`${source}: cannot read (${reasonOf(readFailure)})`);
-    throw toError(`${source}: not JSON (${reasonOf(error)})`);
+    if (readFailure !== undefined) throw toError(`${source}: cannot read (${errorMessage(readFailure, { withName: false })})`);
+    throw toError(`${source}: not JSON (${errorMessage(error, { withName: false })})`);
   }
   if (!assembler.done) throw toError(`${source}: not JSON (the document ends early)`);
   return assembler.current as unknown;

@@ -4,11 +4,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { ConfigError, parseS3Uri, type S3Location } from '../cli/parsers';
-import { parseShardReportName, type ShardReportName } from './shard';
-import { ShardMergeError } from './shard-merge';
-import { readS3ObjectText, s3Uri } from '../publish/sinks/s3';
-import { errorMessage } from '../publish/sinks/sink-outcome';
+import { ConfigError, parseS3Uri, type S3Location } from '../values/parsers';
+import { parseShardReportName, type ShardReportName } from '../shard/shard';
+import { ShardMergeError } from '../shard/shard-merge';
+import { readS3ObjectText, s3Uri } from './sinks/s3';
+import { errorMessage } from '../values/error-text';
 
 /** What the task role needs to read the parts (the reports prefix already allows both). */
 export const SHARD_PARTS_S3_ACTIONS = ['s3:ListBucket', 's3:GetObject'] as const;

@@ -3,7 +3,8 @@
 // configuration (infra/config.ts). Each takes the raw text and the name of where it came from
 // (a flag, an environment variable, a config key) and either returns the typed value or throws a
 // ConfigError whose message starts with that name, so every caller reports bad input the same way.
-import { InvalidArgumentError } from 'commander';
+// Plain values only: no commander (cli/flag-parsers.ts adapts these to flags), so the policy pack
+// and the deployment can load them without the command line.
 
 /** A flag, environment or config value that cannot be used; the message starts with where it came from. */
 export class ConfigError extends Error {
@@ -194,30 +195,4 @@ export function flagOrEnvironment<T>(flagValue: T | undefined, env: Environment,
   if (flagValue !== undefined) return flagValue;
   const envValue = fromEnvironment(env, name);
   return envValue === undefined ? undefined : parse(envValue, name);
-}
-
-/** A commander argument parser that checks with `parse` and reports its ConfigError as commander does. */
-export function singleValueParser<T>(flag: string, parse: (value: string, source: string) => T) {
-  return (value: string): T => asCommanderError(() => parse(value, flag));
-}
-
-/** commander calls argument parsers with the previous value; repeated flags accumulate. */
-export function accountIdsParser(flag: string) {
-  return (value: string, previous: string[] | undefined): string[] => {
-    const ids = asCommanderError(() => parseAccountIds(value, flag));
-    return [...(previous ?? []), ...ids];
-  };
-}
-
-// commander prints InvalidArgumentError as "option '--x <v>' argument 'y' is invalid. <message>".
-function asCommanderError<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      const reason = problemOf(error);
-      throw new InvalidArgumentError(reason.charAt(0).toUpperCase() + reason.slice(1));
-    }
-    throw error;
-  }
 }

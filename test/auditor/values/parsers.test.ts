@@ -1,18 +1,7 @@
 import assert from 'node:assert/strict';
 import { InvalidArgumentError } from 'commander';
-import {
-  ConfigError,
-  flagOrEnvironment,
-  fromEnvironment,
-  isAccountId,
-  parseAccountIds,
-  parseIntegerInRange,
-  parseRegion,
-  parseRoleName,
-  parseRoleNameWithPath,
-  problemOf,
-  singleValueParser,
-} from '../../../auditor/cli/parsers';
+import { ConfigError, flagOrEnvironment, fromEnvironment, isAccountId, parseAccountIds, parseIntegerInRange, parseRegion, parseRoleName, parseRoleNameWithPath, problemOf } from '../../../auditor/values/parsers';
+import { singleValueParser } from '../../../auditor/cli/flag-parsers';
 import { DeploymentConfigError } from '../../../infra/config';
 import { parseDeploymentConfig } from '../../infra/stack-settings';
 import { buildBenchCommand, parseBenchArgs } from '../../../bench/args';
