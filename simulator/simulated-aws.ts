@@ -156,8 +156,11 @@ export interface SimulatedAccountSpec {
   roles?: SimulatedRoleSpec[];
   /** Customer managed policies. */
   policies?: SimulatedManagedPolicySpec[];
-  /** Absent: the account has no password policy (GetAccountPasswordPolicy answers NoSuchEntity). */
-  passwordPolicy?: SimulatedPasswordPolicySpec;
+  /**
+   * null: the account has no password policy (GetAccountPasswordPolicy answers NoSuchEntity).
+   * Absent: one that meets CIS AWS Foundations (14 characters, 24 passwords remembered).
+   */
+  passwordPolicy?: SimulatedPasswordPolicySpec | null;
   /** A credential report generated less than four hours ago exists: GenerateCredentialReport answers COMPLETE at once. */
   credentialReportExists?: boolean;
 }
@@ -1047,8 +1050,9 @@ export class SimulatedOrganization {
   }
 
   private getAccountPasswordPolicy(accountId: string, context: { service: SimulatedService; action: string; callerArn: string }): object {
-    const policy = this.accountsById.get(accountId)?.passwordPolicy;
-    if (!policy) throw simulatedError('NoSuchEntity', { ...context, resource: `Password Policy for account ${accountId}` });
+    const spec = this.accountsById.get(accountId)?.passwordPolicy;
+    const policy = spec === undefined ? { MinimumPasswordLength: 14, PasswordReusePrevention: 24 } : spec;
+    if (policy === null) throw simulatedError('NoSuchEntity', { ...context, resource: `Password Policy for account ${accountId}` });
     return { $metadata: this.okMetadata(), PasswordPolicy: { AllowUsersToChangePassword: true, ExpirePasswords: policy.MaxPasswordAge !== undefined, ...policy } };
   }
 

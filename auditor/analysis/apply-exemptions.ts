@@ -25,6 +25,8 @@ export function exemptionSubject(finding: Pick<Finding, 'accountId' | 'ruleId' |
   let user: string | null;
   switch (finding.resourceType) {
     case 'iam-user':
+    case 'iam-role':
+      // A role is matched by the `user` field too: it names the principal.
       user = finding.resource;
       break;
     case 'access-key':

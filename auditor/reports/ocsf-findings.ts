@@ -23,7 +23,7 @@ const SEVERITY: Readonly<Record<Severity, { severity_id: number; severity: strin
 };
 /** OCSF's account type for an AWS account. */
 const AWS_ACCOUNT = { type_id: 10, type: 'AWS Account' } as const;
-const RESOURCE_TYPE: Readonly<Record<FindingResource['kind'], string>> = { 'iam-user': 'AwsIamUser', 'access-key': 'AwsIamAccessKey', account: 'AwsAccount' };
+const RESOURCE_TYPE: Readonly<Record<FindingResource['kind'], string>> = { 'iam-user': 'AwsIamUser', 'iam-role': 'AwsIamRole', 'access-key': 'AwsIamAccessKey', account: 'AwsAccount' };
 
 export interface OcsfDetectionFinding {
   class_uid: 2004;
@@ -54,6 +54,8 @@ function resourceName(resource: FindingResource): string {
   switch (resource.kind) {
     case 'iam-user':
       return resource.userName;
+    case 'iam-role':
+      return resource.roleName;
     case 'access-key':
       return resource.accessKeyId;
     case 'account':

@@ -6,15 +6,25 @@ import type { Finding } from './finding';
 
 export type FindingResource =
   | { kind: 'iam-user'; uid: string; userName: string; record?: IamUserRecord }
+  | { kind: 'iam-role'; uid: string; roleName: string }
   | { kind: 'access-key'; uid: string; accessKeyId: string; userName: string; record?: AccessKeyRecord }
   | { kind: 'account'; uid: string; accountId: string };
 
 /** The user records of a run by account and name, to name users by their real ARN. */
 export class RunUsers {
   private readonly users = new Map<string, IamUserRecord>();
+  private readonly roleArns = new Map<string, string>();
 
   constructor(run: AuditRun) {
-    for (const audit of run.accounts) for (const user of audit.users) this.users.set(`${audit.account.id}|${user.userName}`, user);
+    for (const audit of run.accounts) {
+      for (const user of audit.users) this.users.set(`${audit.account.id}|${user.userName}`, user);
+      for (const role of audit.inventory?.roles ?? []) this.roleArns.set(`${audit.account.id}|${role.roleName}`, role.arn);
+    }
+  }
+
+  /** The role's ARN with its path, from the inventory. */
+  roleArn(accountId: string, roleName: string): string | undefined {
+    return this.roleArns.get(`${accountId}|${roleName}`);
   }
 
   user(accountId: string, userName: string): IamUserRecord | undefined {
@@ -39,6 +49,8 @@ export function findingResources(finding: Finding, partition: string, users: Run
   switch (finding.resourceType) {
     case 'iam-user':
       return [userResource(partition, finding.accountId, finding.resource, users)];
+    case 'iam-role':
+      return [{ kind: 'iam-role', uid: users.roleArn(finding.accountId, finding.resource) ?? `arn:${partition}:iam::${finding.accountId}:role/${finding.resource}`, roleName: finding.resource }];
     case 'access-key': {
       // `<user>/<key id>`: user names cannot contain a slash, key ids never do.
       const slash = finding.resource.lastIndexOf('/');

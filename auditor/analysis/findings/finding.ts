@@ -20,7 +20,7 @@ export interface ControlMapping {
   smm: string[];
 }
 
-export type FindingResourceType = 'iam-user' | 'access-key' | 'root' | 'account';
+export type FindingResourceType = 'iam-user' | 'iam-role' | 'access-key' | 'root' | 'account';
 
 /** Why a finding is muted: the exemption that matched it (see analysis/exemptions). */
 export interface FindingMute {

@@ -4,6 +4,7 @@ import type { AccessKeyRecord, AccountAudit, AuditRun, IamUserRecord } from '../
 import { compareFindings, type Finding, type FindingResourceType, type Severity } from './finding';
 import { RULE_CATALOGUE, type RuleId } from './rule-catalogue';
 import { DEFAULT_THRESHOLDS, validateThresholds, type FindingThresholds } from './thresholds';
+import { accessRules } from './access-rules';
 import {
   ageInDays,
   hasMfa,
@@ -147,9 +148,11 @@ function coverageRules(context: RuleContext): Finding[] {
   return [finding(context, 'account-partially-audited', 'medium', 'account', coverage.accountId, `partially audited (users from ${coverage.userSource}): ${reasons}`)];
 }
 
-export function evaluateAccount(account: AccountAudit, reference: number, thresholds: FindingThresholds): Finding[] {
+/** `organizationAccountIds`: every account Organizations listed; principals of others are outside. */
+export function evaluateAccount(account: AccountAudit, reference: number, thresholds: FindingThresholds, organizationAccountIds: ReadonlySet<string> = new Set([account.account.id])): Finding[] {
   const context: RuleContext = { account, reference, thresholds };
-  const findings = [...coverageRules(context), ...rootRules(context)];
+  const make = (ruleId: RuleId, severity: Severity, resourceType: FindingResourceType, resource: string, evidence: string) => finding(context, ruleId, severity, resourceType, resource, evidence);
+  const findings = [...coverageRules(context), ...rootRules(context), ...accessRules({ account, reference, thresholds, organizationAccountIds, finding: make })];
   for (const user of account.users) {
     findings.push(...consoleUserWithoutMfa(context, user), ...unusedPassword(context, user), ...accessKeyRules(context, user));
   }
@@ -160,5 +163,6 @@ export function evaluateAccount(account: AccountAudit, reference: number, thresh
 export function evaluateFindings(run: AuditRun, thresholds: FindingThresholds = DEFAULT_THRESHOLDS): Finding[] {
   validateThresholds(thresholds);
   const reference = runReference(run);
-  return run.accounts.flatMap((account) => evaluateAccount(account, reference, thresholds)).sort(compareFindings);
+  const organizationAccountIds = new Set(run.accounts.map((account) => account.account.id));
+  return run.accounts.flatMap((account) => evaluateAccount(account, reference, thresholds, organizationAccountIds)).sort(compareFindings);
 }

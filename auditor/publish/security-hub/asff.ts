@@ -67,6 +67,8 @@ function asffResource(resource: FindingResource, finding: Finding, target: Secur
       }
       return { Type: 'AwsIamUser', ...placement, Details: { AwsIamUser: details } };
     }
+    case 'iam-role':
+      return { Type: 'AwsIamRole', ...placement, Details: { AwsIamRole: { RoleName: resource.roleName } } };
     case 'access-key': {
       const details: NonNullable<NonNullable<Resource['Details']>['AwsIamAccessKey']> = {
         AccessKeyId: resource.accessKeyId,

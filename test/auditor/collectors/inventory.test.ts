@@ -62,7 +62,7 @@ describe('inventory collector against the simulated organization', () => {
   });
 
   it('tells an account without a password policy (NoSuchEntity) from one whose policy could not be read', async () => {
-    const none = await collectInventory(memberIam(organization({ ...MEMBER_SPEC, passwordPolicy: undefined })));
+    const none = await collectInventory(memberIam(organization({ ...MEMBER_SPEC, passwordPolicy: null })));
     assert.equal(none.inventory.passwordPolicy, 'none');
     assert.deepEqual(none.errors, []);
 

@@ -1,0 +1,103 @@
+// The rules that read the account's inventory of principals and policies and need no policy
+// evaluator: quarantined keys, policies attached to users, the password policy, unused roles and
+// roles trusted from outside the organization.
+import type { AccountAudit, InventoryUserRecord, RoleRecord } from '../../model';
+import { ageInDays, isUnusedFor } from '../facts';
+import { describeTrust, outsideTrusts } from '../trust';
+import type { Finding, FindingResourceType, Severity } from './finding';
+import type { RuleId } from './rule-catalogue';
+import type { FindingThresholds } from './thresholds';
+
+/** What AWS attaches to a user whose key it saw exposed in public (a code repository...). */
+export const QUARANTINE_POLICY_NAMES = ['AWSCompromisedKeyQuarantine', 'AWSCompromisedKeyQuarantineV2', 'AWSCompromisedKeyQuarantineV3'] as const;
+
+/** CIS AWS Foundations: at least 14 characters, and the last 24 passwords not reused. */
+export const PASSWORD_MIN_LENGTH = 14;
+export const PASSWORD_REUSE_PREVENTION = 24;
+
+export type MakeFinding = (ruleId: RuleId, severity: Severity, resourceType: FindingResourceType, resource: string, evidence: string) => Finding;
+
+export interface AccessRuleContext {
+  account: AccountAudit;
+  reference: number;
+  thresholds: FindingThresholds;
+  /** Every account Organizations listed: a principal of one of them is not outside. */
+  organizationAccountIds: ReadonlySet<string>;
+  finding: MakeFinding;
+}
+
+function isQuarantinePolicy(arn: string): boolean {
+  return /^arn:[^:]+:iam::aws:policy\//.test(arn) && (QUARANTINE_POLICY_NAMES as readonly string[]).includes(arn.slice(arn.lastIndexOf('/') + 1));
+}
+
+export function quarantinePolicies(user: Pick<InventoryUserRecord, 'attachedPolicies'>): string[] {
+  return user.attachedPolicies.filter((policy) => isQuarantinePolicy(policy.arn)).map((policy) => policy.name);
+}
+
+function quarantinedKey(context: AccessRuleContext, user: InventoryUserRecord): Finding[] {
+  const policies = quarantinePolicies(user);
+  if (policies.length === 0) return [];
+  const keys = context.account.users.find((record) => record.userName === user.userName)?.accessKeys ?? [];
+  const active = keys.filter((key) => key.status === 'Active').map((key) => key.accessKeyId);
+  const keyText = active.length > 0 ? `active keys: ${active.join(', ')}` : 'no active key left';
+  return [context.finding('access-key-quarantined', 'critical', 'iam-user', user.userName, `${policies.join(', ')} attached: AWS saw a key of this user exposed; ${keyText}`)];
+}
+
+function directlyAttached(context: AccessRuleContext, user: InventoryUserRecord): Finding[] {
+  const attached = user.attachedPolicies.filter((policy) => !isQuarantinePolicy(policy.arn)).map((policy) => policy.name);
+  const inline = user.inlinePolicies.map((policy) => `${policy.name} (inline)`);
+  if (attached.length + inline.length === 0) return [];
+  return [context.finding('user-policy-attached-directly', 'low', 'iam-user', user.userName, `policies on the user, not through a group: ${[...attached, ...inline].join(', ')}`)];
+}
+
+function weakPasswordPolicy(context: AccessRuleContext): Finding[] {
+  const policy = context.account.inventory?.passwordPolicy;
+  if (policy === undefined || policy === 'unknown') return [];
+  const accountId = context.account.account.id;
+  if (policy === 'none') return [context.finding('password-policy-weak', 'medium', 'account', accountId, 'no password policy: IAM defaults apply (8 characters, reuse allowed)')];
+  const weaknesses: string[] = [];
+  if ((policy.minimumLength ?? 0) < PASSWORD_MIN_LENGTH) weaknesses.push(`minimum length ${policy.minimumLength ?? 'not set'} (at least ${PASSWORD_MIN_LENGTH})`);
+  if ((policy.reusePrevention ?? 0) < PASSWORD_REUSE_PREVENTION) weaknesses.push(`reuse prevention ${policy.reusePrevention ?? 'not set'} (at least ${PASSWORD_REUSE_PREVENTION})`);
+  if (weaknesses.length === 0) return [];
+  return [context.finding('password-policy-weak', 'medium', 'account', accountId, `password policy: ${weaknesses.join('; ')}`)];
+}
+
+/** Service-linked roles belong to AWS services: not the account's to remove. */
+function isServiceLinked(role: RoleRecord): boolean {
+  return role.path.startsWith('/aws-service-role/');
+}
+
+function unusedRole(context: AccessRuleContext, role: RoleRecord): Finding[] {
+  if (isServiceLinked(role)) return [];
+  const { unusedDays } = context.thresholds;
+  if (role.lastUsed !== null) {
+    const idle = ageInDays(context.reference, role.lastUsed);
+    if (!isUnusedFor(idle, unusedDays)) return [];
+    return [context.finding('role-unused', 'low', 'iam-role', role.roleName, `role last used ${role.lastUsed}, ${idle} days ago (limit ${unusedDays})`)];
+  }
+  if (role.createdDate === '') return [];
+  const age = ageInDays(context.reference, role.createdDate);
+  if (!isUnusedFor(age, unusedDays)) return [];
+  return [context.finding('role-unused', 'low', 'iam-role', role.roleName, `role never used; created ${role.createdDate}, ${age} days ago (limit ${unusedDays})`)];
+}
+
+function trustedFromOutside(context: AccessRuleContext, role: RoleRecord): Finding[] {
+  const trusts = outsideTrusts(role, context.organizationAccountIds);
+  if (trusts.length === 0) return [];
+  // `*` with nothing naming who may call: anyone with an AWS account. An external id is a shared
+  // secret that keeps a vendor's other customers out (the confused deputy).
+  const severityOf = (trust: (typeof trusts)[number]): Severity =>
+    trust.principal === '*' && !trust.narrowed && !trust.requiresExternalId ? 'critical' : trust.requiresExternalId ? 'medium' : 'high';
+  const order: Severity[] = ['critical', 'high', 'medium', 'low'];
+  const severity = trusts.map(severityOf).sort((a, b) => order.indexOf(a) - order.indexOf(b))[0];
+  return [context.finding('role-trusts-outside-organization', severity, 'iam-role', role.roleName, `may be assumed from outside the organization by ${trusts.map(describeTrust).join('; ')}`)];
+}
+
+export function accessRules(context: AccessRuleContext): Finding[] {
+  const inventory = context.account.inventory;
+  if (inventory === undefined || inventory === null) return [];
+  const findings: Finding[] = [...weakPasswordPolicy(context)];
+  for (const user of inventory.users) findings.push(...quarantinedKey(context, user), ...directlyAttached(context, user));
+  for (const role of inventory.roles) findings.push(...unusedRole(context, role), ...trustedFromOutside(context, role));
+  return findings;
+}
