@@ -58,10 +58,11 @@ export function demoOrganization(now: Date = new Date()): SimulatedOrganization 
   const paymentsProd: SimulatedUserSpec[] = [
     // Console users: one with an authenticator app, one without MFA who signed in yesterday (critical).
     { name: 'bruno', created: ago(700), password: { lastUsed: ago(2) }, mfa: [{ type: 'virtual' }] },
-    { name: 'carla', created: ago(400), password: { lastUsed: ago(1) } },
+    { name: 'carla', created: ago(400), password: { lastUsed: ago(1) }, attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
     // Service users with keys: far past rotation, past rotation, two active keys (one never used).
     { name: 'svc-payments-batch', created: ago(1500), accessKeys: [{ created: ago(1400), lastUsed: used(0, 's3') }] },
-    { name: 'svc-deploy', created: ago(300), accessKeys: [{ created: ago(200), lastUsed: used(1, 'cloudformation') }] },
+    // AWS saw this key in a public repository and quarantined its user.
+    { name: 'svc-deploy', created: ago(300), accessKeys: [{ created: ago(200), lastUsed: used(1, 'cloudformation') }], attachedPolicies: ['arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3'] },
     { name: 'svc-reporting', created: ago(500), accessKeys: [{ created: ago(150), lastUsed: used(3, 'athena') }, { created: ago(20), lastUsed: null }] },
   ];
   const paymentsStaging: SimulatedUserSpec[] = [
@@ -95,6 +96,12 @@ export function demoOrganization(now: Date = new Date()): SimulatedOrganization 
       users: paymentsProd,
       // Root with an access key and no MFA: the two most severe findings.
       root: { mfa: 'none', accessKeys: [{ created: ago(2000), lastUsed: used(200, 'ec2') }], passwordLastUsed: ago(300) },
+      // A vendor's role (with an external id), one anyone may assume, and one nobody used for a year.
+      roles: [
+        { name: 'vendor-monitoring', created: ago(400), lastUsed: ago(1), trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999988887777:root' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'demo-external-id' } } }] }, attachedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] },
+        { name: 'public-reader', created: ago(200), lastUsed: ago(3), trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }] }, attachedPolicies: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'] },
+        { name: 'old-migration', created: ago(700), lastUsed: ago(380), trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] } },
+      ],
       events: [
         iamEvent('CreateAccessKey', 20, 'svc-reporting', { type: 'AWS::IAM::User', name: 'svc-reporting' }),
         iamEvent('DeleteAccessKey', 18, 'ana.admin', { type: 'AWS::IAM::AccessKey', name: 'AKIADEMOREMOVED00001' }),
@@ -108,6 +115,8 @@ export function demoOrganization(now: Date = new Date()): SimulatedOrganization 
       users: paymentsStaging,
       // MFA on root, but only an authenticator app.
       root: { mfa: 'virtual', passwordLastUsed: null },
+      // A password policy of eight characters.
+      passwordPolicy: { MinimumPasswordLength: 8, PasswordReusePrevention: 24 },
       events: [iamEvent('DeactivateMFADevice', 50, 'elena', { type: 'AWS::IAM::User', name: 'elena' })],
     })
     .addAccount({ id: DEMO_ACCOUNTS.dataLake, name: 'data-lake', users: dataLake, root: { mfa: 'hardware', passwordLastUsed: null } })

@@ -20,9 +20,10 @@ export interface OutsideTrust {
   narrowed: boolean;
 }
 
-interface Statement {
+export interface Statement {
   Effect?: unknown;
   Action?: unknown;
+  Resource?: unknown;
   Principal?: unknown;
   Condition?: unknown;
 }

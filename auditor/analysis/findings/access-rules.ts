@@ -3,7 +3,7 @@
 // roles trusted from outside the organization.
 import type { AccountAudit, InventoryUserRecord, RoleRecord } from '../../model';
 import { ageInDays, isUnusedFor } from '../facts';
-import { describeTrust, outsideTrusts } from '../trust';
+import { describeTrust, outsideTrusts, parseStatements } from '../trust';
 import type { Finding, FindingResourceType, Severity } from './finding';
 import type { RuleId } from './rule-catalogue';
 import type { FindingThresholds } from './thresholds';
@@ -93,10 +93,48 @@ function trustedFromOutside(context: AccessRuleContext, role: RoleRecord): Findi
   return [context.finding('role-trusts-outside-organization', severity, 'iam-role', role.roleName, `may be assumed from outside the organization by ${trusts.map(describeTrust).join('; ')}`)];
 }
 
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+}
+
+/** A statement allowing every action on every resource, with no condition: `*:*` (CIS 1.16, Security Hub IAM.1). */
+export function allowsFullAdministration(document: string): boolean {
+  return parseStatements(document).some(
+    (statement) =>
+      statement.Effect === 'Allow' &&
+      statement.Condition === undefined &&
+      list(statement.Action).some((action) => action === '*' || action === '*:*') &&
+      list(statement.Resource).includes('*'),
+  );
+}
+
+/**
+ * Every user and role a `*:*` managed policy is attached to, directly or (for users) through a
+ * group; a group without members gives no finding.
+ */
+function adminPolicyAttached(context: AccessRuleContext): Finding[] {
+  const inventory = context.account.inventory;
+  if (!inventory) return [];
+  const admin = new Set(inventory.policies.filter((policy) => policy.document !== null && allowsFullAdministration(policy.document)).map((policy) => policy.arn));
+  if (admin.size === 0) return [];
+  const adminNames = (policies: readonly { name: string; arn: string }[]) => policies.filter((policy) => admin.has(policy.arn)).map((policy) => policy.name);
+  const groups = new Map(inventory.groups.map((group) => [group.groupName, adminNames(group.attachedPolicies)]));
+  const findings: Finding[] = [];
+  for (const user of inventory.users) {
+    const grants = [...adminNames(user.attachedPolicies), ...user.groups.flatMap((group) => (groups.get(group) ?? []).map((name) => `${name} (group ${group})`))];
+    if (grants.length > 0) findings.push(context.finding('admin-policy-attached', 'high', 'iam-user', user.userName, `policy allowing *:* attached: ${grants.join(', ')}`));
+  }
+  for (const role of inventory.roles) {
+    const grants = adminNames(role.attachedPolicies);
+    if (grants.length > 0) findings.push(context.finding('admin-policy-attached', 'high', 'iam-role', role.roleName, `policy allowing *:* attached: ${grants.join(', ')}`));
+  }
+  return findings;
+}
+
 export function accessRules(context: AccessRuleContext): Finding[] {
   const inventory = context.account.inventory;
   if (inventory === undefined || inventory === null) return [];
-  const findings: Finding[] = [...weakPasswordPolicy(context)];
+  const findings: Finding[] = [...weakPasswordPolicy(context), ...adminPolicyAttached(context)];
   for (const user of inventory.users) findings.push(...quarantinedKey(context, user), ...directlyAttached(context, user));
   for (const role of inventory.roles) findings.push(...unusedRole(context, role), ...trustedFromOutside(context, role));
   return findings;

@@ -18,6 +18,7 @@ export const RULE_IDS = [
   'access-key-quarantined',
   'user-policy-attached-directly',
   'password-policy-weak',
+  'admin-policy-attached',
   'role-unused',
   'role-trusts-outside-organization',
   'account-not-audited',
@@ -133,6 +134,13 @@ export const RULE_CATALOGUE: Readonly<Record<RuleId, RuleDescription>> = {
     severity: 'medium',
     controls: { cis: ['1.8', '1.9'], securityHub: ['IAM.7', 'IAM.15', 'IAM.16'], smm: [SMM_MFA] },
     remediation: 'Set the account password policy: minimum length 14 or more and password reuse prevention 24 (IAM, Account settings, or UpdateAccountPasswordPolicy).',
+  },
+  'admin-policy-attached': {
+    id: 'admin-policy-attached',
+    title: () => 'Policy allowing *:* attached',
+    severity: 'high',
+    controls: { cis: ['1.16'], securityHub: ['IAM.1'], smm: [] },
+    remediation: 'Replace the full administrator policy with policies for the tasks the principal does; keep full administration for a few break-glass roles assumed with MFA.',
   },
   'role-unused': {
     id: 'role-unused',

@@ -28,15 +28,22 @@ async function audit() {
         { name: 'direct', attachedPolicies: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'] },
         { name: 'inline', inlinePolicies: [{ name: 'own', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' }] } }] },
         { name: 'grouped', groups: ['readers'] },
+        { name: 'group-admin', groups: ['admins'] },
+        { name: 'customer-admin', attachedPolicies: [`arn:aws:iam::${PROD}:policy/everything`] },
+        { name: 'conditional-admin', attachedPolicies: [`arn:aws:iam::${PROD}:policy/everything-from-office`] },
       ],
-      groups: [{ name: 'readers', attachedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] }],
+      groups: [{ name: 'readers', attachedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] }, { name: 'admins', attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] }],
+      policies: [
+        { name: 'everything', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*:*', Resource: ['*'] }] } },
+        { name: 'everything-from-office', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '192.0.2.0/24' } } }] } },
+      ],
       roles: [
         { name: 'vendor', trust: trust({ AWS: `arn:aws:iam::${VENDOR}:root` }), lastUsed: '2024-05-30T00:00:00Z' },
         { name: 'vendor-external-id', trust: trust({ AWS: VENDOR }, { StringEquals: { 'sts:ExternalId': 'secret' } }), lastUsed: '2024-05-30T00:00:00Z' },
         { name: 'anyone', trust: trust('*'), lastUsed: '2024-05-30T00:00:00Z' },
         { name: 'anyone-in-org', trust: trust({ AWS: '*' }, { StringEquals: { 'aws:PrincipalOrgID': 'o-example' } }), lastUsed: '2024-05-30T00:00:00Z' },
         { name: 'from-sandbox', trust: trust({ AWS: `arn:aws:iam::${SANDBOX}:role/ci` }), lastUsed: '2024-05-30T00:00:00Z' },
-        { name: 'ec2', trust: trust({ Service: 'ec2.amazonaws.com' }), created: '2024-01-01T00:00:00Z', lastUsed: '2024-01-02T00:00:00Z' },
+        { name: 'ec2', attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'], trust: trust({ Service: 'ec2.amazonaws.com' }), created: '2024-01-01T00:00:00Z', lastUsed: '2024-01-02T00:00:00Z' },
         { name: 'never', trust: trust({ Service: 'lambda.amazonaws.com' }), created: '2023-01-01T00:00:00Z' },
         { name: 'new', trust: trust({ Service: 'lambda.amazonaws.com' }), created: '2024-05-25T00:00:00Z' },
         { name: 'AWSServiceRoleForSupport', path: '/aws-service-role/support.amazonaws.com/', trust: trust({ Service: 'support.amazonaws.com' }), created: '2020-01-01T00:00:00Z' },
@@ -64,7 +71,7 @@ describe('inventory rules (simulated organization)', () => {
   });
 
   it('flags managed and inline policies on users, not those through groups nor the quarantine policy', () => {
-    assert.deepEqual(of(findings, 'user-policy-attached-directly'), [[PROD, 'direct', 'low'], [PROD, 'inline', 'low']]);
+    assert.deepEqual(of(findings, 'user-policy-attached-directly'), [[PROD, 'conditional-admin', 'low'], [PROD, 'customer-admin', 'low'], [PROD, 'direct', 'low'], [PROD, 'inline', 'low']]);
     const direct = findings.find((finding) => finding.ruleId === 'user-policy-attached-directly');
     assert.deepEqual(direct?.controls.securityHub, ['IAM.2']);
   });
@@ -88,5 +95,12 @@ describe('inventory rules (simulated organization)', () => {
     const external = findings.find((finding) => finding.resource === 'vendor-external-id');
     assert.match(external?.evidence ?? '', /999999999999 \(sts:ExternalId\)/);
     assert.equal(findings.find((finding) => finding.resource === 'anyone')?.resourceType, 'iam-role');
+  });
+
+  it('flags a *:* policy attached to a user, through a group, or to a role, not one narrowed by a condition', () => {
+    assert.deepEqual(of(findings, 'admin-policy-attached'), [[PROD, 'customer-admin', 'high'], [PROD, 'ec2', 'high'], [PROD, 'group-admin', 'high']]);
+    const group = findings.find((finding) => finding.ruleId === 'admin-policy-attached' && finding.resource === 'group-admin');
+    assert.match(group?.evidence ?? '', /AdministratorAccess \(group admins\)/);
+    assert.deepEqual(group?.controls.securityHub, ['IAM.1']);
   });
 });
