@@ -1,6 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../auditor/cli/audit-config';
-import { MAX_SHARD_COUNT } from '../auditor/shard/shard';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_SHARD_COUNT } from '../auditor/values/run-limits';
 import { ACCOUNT_ID_PATTERN, ConfigError, IAM_NAME_CHARACTERS, parseIntegerInRange, parseRegion, parseRoleName, problemOf } from '../auditor/values/parsers';
 import { scheduleExpressionProblem } from './schedule-expression';
 import { timeZoneProblem } from './time-zone';

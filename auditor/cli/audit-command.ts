@@ -136,7 +136,7 @@ async function writeShardPart(run: AuditRun, config: AuditConfig, clients: AwsCl
     import('../reports'),
     import('../reports/json-report'),
     import('../shard/shard'),
-    import('../publish/publish-run'),
+    import('../app/publish-run'),
     import('../analysis/summary'),
   ]);
   // In pieces, as the reports are: a large shard's part never has to be one string either.
@@ -156,7 +156,7 @@ async function auditAndPublish(config: AuditConfig, reportConfig: ReportConfig, 
   const [{ runAudit, AuditSetupError }, { runProgress }, { loadExemptions, publishRun }] = await Promise.all([
     import('../run/run-audit'),
     import('./progress'),
-    import('../publish/publish-run'),
+    import('../app/publish-run'),
   ]);
   const fail = (message: string): number => {
     output.error(message);
@@ -256,7 +256,7 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   const profileProblem = await checkProfile(config.profile, env);
   if (profileProblem !== null) return fail(profileProblem);
 
-  const [{ prepareReporting }, { removeCreatedDirectoryIfEmpty }] = await Promise.all([import('../publish/publish-run'), import('../publish/sinks/local')]);
+  const [{ prepareReporting }, { removeCreatedDirectoryIfEmpty }] = await Promise.all([import('../app/publish-run'), import('../publish/sinks/local')]);
   // Checked before the audit, so a long run never ends with nowhere to write.
   const prepared = await prepareReporting(config.outDir, reportConfig);
   if ('error' in prepared) return fail(prepared.error);

@@ -6,7 +6,7 @@ import type { AwsClientFactory } from '../aws/clients';
 import { ConfigError, flagOrEnvironment, parseS3Uri, parseRunTime, type Environment, type S3Location } from '../values/parsers';
 import { formatRunTimestamp } from '../run/run-audit';
 import { EXIT_USAGE_OR_SETUP } from '../values/exit-codes';
-import { loadExemptions, prepareReporting, publishRun } from '../publish/publish-run';
+import { loadExemptions, prepareReporting, publishRun } from '../app/publish-run';
 import { readReportConfig, type ReportConfig } from './report-config';
 import { formatShard } from '../shard/shard';
 import { mergeShardParts, parseShardPart, ShardMergeError, type ShardPart } from '../shard/shard-merge';

@@ -5,29 +5,13 @@ import { ConfigError, flagOrEnvironment, parseBoolean, parseIntegerInRange, pars
 import { singleValueParser } from './flag-parsers';
 import { DEFAULT_THRESHOLDS, SEVERITIES, type FindingThresholds, type Severity } from '../analysis/findings';
 import type { ExemptionsSource } from '../publish/exemptions-source';
-import { ENV_EXEMPTIONS, ENV_SECURITY_HUB, ENV_SNS_TOPIC_ARN } from '../values/environment';
+import type { ReportConfig } from '../app/report-options';
 
+export type { ReportConfig } from '../app/report-options';
+import { ENV_EXEMPTIONS, ENV_SECURITY_HUB, ENV_SNS_TOPIC_ARN } from '../values/environment';
 
 /** Ten years: a longer limit is a typo, not a policy. */
 export const MAX_THRESHOLD_DAYS = 3650;
-
-export interface ReportConfig {
-  thresholds: FindingThresholds;
-  /** `--compare`: a previous iam_audit_*.json on disk. */
-  comparePath?: string;
-  /**
-   * Without `--compare`, the newest earlier JSON report (in the bucket with `--s3-uri`, else in
-   * `--out-dir`) is compared with; `--no-compare` turns that off.
-   */
-  findPrevious: boolean;
-  /** `--fail-on`: exit 3 when a finding is at or above this severity. */
-  failOn?: Severity;
-  snsTopicArn?: string;
-  /** `--exemptions`: the exemptions file, on disk or in S3 (read before the audit starts). */
-  exemptions?: ExemptionsSource;
-  /** `--security-hub`: import the findings into Security Hub in the auditor's account and region. */
-  securityHub: boolean;
-}
 
 /** A path, or `s3://<bucket>/<key>` of one object. */
 export function parseExemptionsSource(value: string, source: string): ExemptionsSource {

@@ -8,8 +8,9 @@ import type { OrgAccount } from '../model';
 
 export type { ShardTag } from '../model';
 
-/** More shards than this would cost more in task start-up than it saves in a run. */
-export const MAX_SHARD_COUNT = 100;
+import { MAX_SHARD_COUNT } from '../values/run-limits';
+
+export { MAX_SHARD_COUNT };
 
 export interface ShardSelection {
   /** 1-based. */

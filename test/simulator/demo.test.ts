@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { RULE_IDS } from '../../auditor/analysis/findings';
-import type { RunResult } from '../../auditor/cli/run-result';
+import type { RunResult } from '../../auditor/app/run-result';
 import { demoEnvironment, runDemo } from '../../simulator/demo';
 import { DEMO_ACCOUNTS } from '../../simulator/demo-organization';
 

@@ -4,13 +4,13 @@ import type { AwsClientFactory } from '../../aws/clients';
 import { callerIdentity } from '../../aws/credentials';
 import type { Finding } from '../../analysis/findings';
 import type { AuditRun } from '../../model';
-import type { CommandOutput } from '../../cli/command-output';
+import type { Messages } from '../messages';
 import { errorMessage } from '../../values/error-text';
 import { importFindingsToSecurityHub, SecurityHubImportError, type SecurityHubImportResult } from './import-findings';
 
 export interface SecurityHubDelivery {
   clients: AwsClientFactory;
-  output: CommandOutput;
+  output: Messages;
   /** The import's clock; default the system clock. */
   now?: () => Date;
 }
@@ -19,7 +19,7 @@ function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-function reportResult(result: SecurityHubImportResult, output: CommandOutput): void {
+function reportResult(result: SecurityHubImportResult, output: Messages): void {
   output.info(
     `Security Hub: ${plural(result.imported, 'finding', 'findings')} imported into ${result.productArn}; ` +
       `${result.archived} no longer found (archived and resolved), ${result.suppressed} suppressed as muted, ${result.unsuppressed} no longer suppressed\n`,

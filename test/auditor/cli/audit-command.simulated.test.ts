@@ -12,7 +12,7 @@ import { parse } from 'csv-parse/sync';
 import { main } from '../../../auditor/cli/audit-command';
 import type { Environment } from '../../../auditor/values/parsers';
 import type { JsonReport } from '../../../auditor/reports/json-report';
-import type { RunResult } from '../../../auditor/cli/run-result';
+import type { RunResult } from '../../../auditor/app/run-result';
 import { countBySeverity } from '../../../auditor/analysis/findings';
 import { loadWorkbook } from '../../support/report-files';
 import { SimulatedOrganization, simulatedClientFactory, type SimulatedClientFactoryOptions, type SimulatedUserSpec } from '../../../simulator/simulated-aws';

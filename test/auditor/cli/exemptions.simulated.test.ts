@@ -8,7 +8,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import { main } from '../../../auditor/cli/audit-command';
 import type { Environment } from '../../../auditor/values/parsers';
-import type { RunResult } from '../../../auditor/cli/run-result';
+import type { RunResult } from '../../../auditor/app/run-result';
 import type { JsonReport } from '../../../auditor/reports/json-report';
 import { SimulatedOrganization, simulatedClientFactory } from '../../../simulator/simulated-aws';
 

@@ -13,18 +13,19 @@ import { describeExemption, ExemptionsError, type ExemptionList } from '../analy
 import { countBySeverity } from '../analysis/findings';
 import { HISTORY_FILE_NAME, serializeHistory } from '../analysis/history';
 import type { AuditRun } from '../model';
-import { readExemptions } from './exemptions-source';
-import { buildNotification, publishNotification, s3ConsoleObjectUrl, type NotificationReports } from './notify';
-import { sendFindingsToSecurityHub } from './security-hub/security-hub-sink';
-import { loadEarlierRuns, readPreviousRunFile, saveHistoryToS3, type PreviousRun } from './previous-run';
-import { terminalSafe, type CommandOutput } from '../cli/command-output';
-import { coverageGaps, formatResultLine, RUN_RESULT_SCHEMA_VERSION, type RunResult } from '../cli/run-result';
-import type { ReportConfig } from '../cli/report-config';
+import { readExemptions } from '../publish/exemptions-source';
+import { buildNotification, publishNotification, s3ConsoleObjectUrl, type NotificationReports } from '../publish/notify';
+import { sendFindingsToSecurityHub } from '../publish/security-hub/security-hub-sink';
+import { loadEarlierRuns, readPreviousRunFile, saveHistoryToS3, type PreviousRun } from '../publish/previous-run';
+import { terminalSafe } from '../values/terminal-text';
+import type { RunOutput } from './run-output';
+import { coverageGaps, formatResultLine, RUN_RESULT_SCHEMA_VERSION, type RunResult } from './run-result';
+import type { ReportConfig } from './report-options';
 import { buildReportFiles, type ReportFile } from '../reports';
 import { analyseRun, formatAnalysis, reachesFailOn } from '../analysis/run-analysis';
-import { prepareOutputDirectory, removeLeftoverTemporaryFiles, writeReportsToDirectory } from './sinks/local';
-import { s3RunPrefix, s3Uri, uploadReportsToS3 } from './sinks/s3';
-import { type SinkOutcome } from './sinks/sink-outcome';
+import { prepareOutputDirectory, removeLeftoverTemporaryFiles, writeReportsToDirectory } from '../publish/sinks/local';
+import { s3RunPrefix, s3Uri, uploadReportsToS3 } from '../publish/sinks/s3';
+import { type SinkOutcome } from '../publish/sinks/sink-outcome';
 import { errorMessage } from '../values/error-text';
 import { formatSummary, summarizeRun } from '../analysis/summary';
 
@@ -107,7 +108,7 @@ export async function writeReports(files: readonly ReportFile[], runTimestamp: s
 }
 
 /** Names every file that could not be written; true when there was one. */
-export function reportWriteFailures(outcomes: readonly SinkOutcome[], output: CommandOutput): boolean {
+export function reportWriteFailures(outcomes: readonly SinkOutcome[], output: RunOutput): boolean {
   const failures = outcomes.flatMap((outcome) => outcome.failed);
   for (const failure of failures) output.error(`could not write ${failure.location}: ${failure.reason}`);
   if (failures.length === 0) return false;
@@ -123,7 +124,7 @@ export interface PublishContext extends ReportDestinations {
   comparedWith?: PreviousRun;
   /** From `--exemptions`, read by `loadExemptions`. */
   exemptions?: ExemptionList;
-  output: CommandOutput;
+  output: RunOutput;
 }
 
 const DASHBOARD_FILE = /^iam_audit_.*\.html$/;
