@@ -34,7 +34,7 @@ export interface MemoryFigures {
 export interface AccountCalls {
   accountId: string;
   calls: number;
-  /** The calls-per-account bound: 6 + users with keys + users with non-virtual MFA + CloudTrail pages. */
+  /** The calls-per-account bound: 8 + users with keys + users with non-virtual MFA + CloudTrail pages + further GetAccountAuthorizationDetails pages. */
   allowed: number;
 }
 
