@@ -6,7 +6,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type ConnectionFault = 'hang' | 'drop';
+/**
+ * `hang` and `drop` play a dead endpoint; the others answer 200 with a body that is not the
+ * operation's answer, as a rewriting proxy or a captive portal would: `empty-200` (no body),
+ * `html-200` (an HTML page), `foreign-xml-200` (well-formed XML of another operation).
+ */
+export type ConnectionFault = 'hang' | 'drop' | 'empty-200' | 'html-200' | 'foreign-xml-200';
+
+const CONNECTION_FAULTS: readonly ConnectionFault[] = ['hang', 'drop', 'empty-200', 'html-200', 'foreign-xml-200'];
 
 /** The request header that tells the server which fault to play. */
 export const CONNECTION_FAULT_HEADER = 'x-simulated-connection-fault';
@@ -16,7 +23,7 @@ export class ConnectionFaultServer {
   private readonly sockets = new Set<Socket>();
   private listening: Promise<number> | null = null;
   /** Requests received, by fault. */
-  readonly received: Record<ConnectionFault, number> = { hang: 0, drop: 0 };
+  readonly received: Record<ConnectionFault, number> = { hang: 0, drop: 0, 'empty-200': 0, 'html-200': 0, 'foreign-xml-200': 0 };
 
   constructor() {
     this.server = createServer((request, response) => this.serve(request, response));
@@ -38,9 +45,24 @@ export class ConnectionFaultServer {
     return this.listening;
   }
 
-  private serve(request: IncomingMessage, _response: ServerResponse): void {
-    const fault = request.headers[CONNECTION_FAULT_HEADER] === 'drop' ? 'drop' : 'hang';
+  private serve(request: IncomingMessage, response: ServerResponse): void {
+    const asked = request.headers[CONNECTION_FAULT_HEADER];
+    const fault = CONNECTION_FAULTS.find((candidate) => candidate === asked) ?? 'hang';
     this.received[fault] += 1;
+    if (fault === 'empty-200' || fault === 'html-200' || fault === 'foreign-xml-200') {
+      request.resume();
+      request.once('end', () => {
+        const [type, body] =
+          fault === 'empty-200'
+            ? ['text/xml', '']
+            : fault === 'html-200'
+              ? ['text/html', '<!DOCTYPE html><html><body>Sign in to continue</body></html>']
+              : ['text/xml', '<OtherResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></OtherResponse>'];
+        response.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+        response.end(body);
+      });
+      return;
+    }
     if (fault === 'drop') {
       // Cut as the body arrives (or at once when there is none): the client sees EPIPE or ECONNRESET.
       request.once('data', () => request.socket.destroy());

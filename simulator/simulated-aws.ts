@@ -24,7 +24,7 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MetadataBearer, MiddlewareStack } from '@smithy/types';
-import { auditClientConfig, type AwsClientFactory, type ClientTimeouts } from '../auditor/aws/clients';
+import { auditClientConfig, validatingAnswers, type AwsClientFactory, type ClientTimeouts } from '../auditor/aws/clients';
 import { CONNECTION_FAULT_HEADER, ConnectionFaultServer, type ConnectionFault } from './connection-fault-server';
 import { CREDENTIAL_REPORT_HEADER, rootReportRow, userReportRow } from './simulated-credential-report';
 import { simulatedError, simulatedServiceError, type SimulatedErrorCode, type SimulatedService } from './simulated-errors';
@@ -178,7 +178,8 @@ export interface SimulatedFault {
   error?: SimulatedErrorCode | (() => Error);
   /**
    * A fault on the wire instead of an answer: `hang` accepts the request and never answers,
-   * `drop` cuts the connection while the request is sent. Played by a real local server, so the
+   * `drop` cuts the connection while the request is sent, `empty-200`, `html-200` and
+   * `foreign-xml-200` answer 200 with a body that is not the operation's answer. Played by a real local server, so the
    * client's timeouts and retries are the real ones.
    */
   connection?: ConnectionFault;
@@ -1263,16 +1264,16 @@ export function simulatedClientFactory(org: SimulatedOrganization, options: Simu
   return {
     organization: org,
     organizations() {
-      return answeredBy(org, 'organizations', region, new OrganizationsClient(config(ownCredentials, region)), OrganizationsClient);
+      return answeredBy(org, 'organizations', region, validatingAnswers(new OrganizationsClient(config(ownCredentials, region)), 'json'), OrganizationsClient);
     },
     sts() {
-      return answeredBy(org, 'sts', region, new STSClient(config(ownCredentials, region)), STSClient);
+      return answeredBy(org, 'sts', region, validatingAnswers(new STSClient(config(ownCredentials, region)), 'query'), STSClient);
     },
     iam(credentials) {
-      return answeredBy(org, 'iam', region, new IAMClient(config(credentials, region)), IAMClient);
+      return answeredBy(org, 'iam', region, validatingAnswers(new IAMClient(config(credentials, region)), 'query'), IAMClient);
     },
     cloudTrail(credentials, trailRegion) {
-      return answeredBy(org, 'cloudtrail', trailRegion, new CloudTrailClient(config(credentials, trailRegion)), CloudTrailClient);
+      return answeredBy(org, 'cloudtrail', trailRegion, validatingAnswers(new CloudTrailClient(config(credentials, trailRegion)), 'json'), CloudTrailClient);
     },
     s3() {
       // No keepGenuineSend here: tests that stub S3Client with aws-sdk-client-mock keep their stub.
@@ -1281,10 +1282,10 @@ export function simulatedClientFactory(org: SimulatedOrganization, options: Simu
       return client;
     },
     sns() {
-      return new SNSClient(config(ownCredentials, region));
+      return validatingAnswers(new SNSClient(config(ownCredentials, region)), 'query');
     },
     securityHub() {
-      return answeredBy(org, 'securityhub', region, new SecurityHubClient(config(ownCredentials, region)), SecurityHubClient);
+      return answeredBy(org, 'securityhub', region, validatingAnswers(new SecurityHubClient(config(ownCredentials, region)), 'json'), SecurityHubClient);
     },
   };
 }

@@ -11,8 +11,9 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
+import { getSmithyContext } from '@smithy/core/transport';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { AwsCredentialIdentityProvider, HttpHandlerOptions, RetryStrategyV2 } from '@smithy/types';
+import type { AwsCredentialIdentityProvider, HttpHandlerOptions, MetadataBearer, MiddlewareStack, RetryStrategyV2 } from '@smithy/types';
 
 export interface AwsClientFactory {
   organizations(): OrganizationsClient;
@@ -125,13 +126,13 @@ export function defaultClientFactory(options: { profile?: string; region?: strin
   let sns: SNSClient | undefined;
   let securityHub: SecurityHubClient | undefined;
   return {
-    organizations: () => (organizations ??= new OrganizationsClient(own())),
-    sts: () => (sts ??= new STSClient(own())),
-    iam: (credentials) => new IAMClient(auditClientConfig({ region, credentials })),
-    cloudTrail: (credentials, trailRegion) => new CloudTrailClient(auditClientConfig({ region: trailRegion, credentials })),
+    organizations: () => (organizations ??= validatingAnswers(new OrganizationsClient(own()), 'json')),
+    sts: () => (sts ??= validatingAnswers(new STSClient(own()), 'query')),
+    iam: (credentials) => validatingAnswers(new IAMClient(auditClientConfig({ region, credentials })), 'query'),
+    cloudTrail: (credentials, trailRegion) => validatingAnswers(new CloudTrailClient(auditClientConfig({ region: trailRegion, credentials })), 'json'),
     s3: () => (s3 ??= new S3Client(own())),
-    sns: () => (sns ??= new SNSClient(own())),
-    securityHub: () => (securityHub ??= new SecurityHubClient(own())),
+    sns: () => (sns ??= validatingAnswers(new SNSClient(own()), 'query')),
+    securityHub: () => (securityHub ??= validatingAnswers(new SecurityHubClient(own()), 'json')),
   };
 }
 
@@ -157,4 +158,106 @@ export function withAbortSignal<Client extends SendingClient>(client: Client, si
     },
   });
   return bound;
+}
+
+/**
+ * The wire protocol of a client's answers, for checking them before they count: `query` (IAM, STS,
+ * SNS: `<OperationResponse><OperationResult>` XML) and `json` (Organizations, CloudTrail, Security
+ * Hub: one JSON object). S3's answers are the objects themselves and are not checked.
+ */
+export type AnswerProtocol = 'query' | 'json';
+
+/**
+ * A 2xx answer that is not the operation's well-formed answer: an empty body, an HTML page, XML
+ * without the operation's result element, a body that is not a JSON object. The SDK would read it
+ * as an empty answer (no keys, no MFA devices, no accounts); it is a failed call instead, retried
+ * like a transient fault (`$retryable`), then the step's error, which names the operation.
+ */
+export class MalformedAnswerError extends Error {
+  readonly $retryable = {};
+  constructor(readonly operation: string, reason: string) {
+    super(`${operation} answered ${reason}, not its well-formed answer`);
+    this.name = 'MalformedAnswer';
+  }
+}
+
+/** The operation schema's output, resolved: `unit` or a structure `[3, ns, name, traits, members, ...]`. */
+function outputHasMembers(operationSchema: unknown): boolean {
+  if (!Array.isArray(operationSchema)) return true;
+  let output: unknown = operationSchema[5];
+  if (typeof output === 'function') output = (output as () => unknown)();
+  if (output === 'unit' || output === undefined) return false;
+  if (Array.isArray(output) && Array.isArray(output[4])) return output[4].length > 0;
+  return true;
+}
+
+async function bodyBytes(body: unknown): Promise<Uint8Array> {
+  if (body === undefined || body === null) return new Uint8Array();
+  if (body instanceof Uint8Array) return body;
+  if (typeof body === 'string') return new TextEncoder().encode(body);
+  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk);
+    return Buffer.concat(chunks);
+  }
+  return new Uint8Array();
+}
+
+/** Why `text` is not `operation`'s answer in `protocol`, or null when it is. */
+export function malformedAnswerReason(protocol: AnswerProtocol, operation: string, text: string, needsResult: boolean): string | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return 'an empty body';
+  if (protocol === 'query') {
+    if (!trimmed.startsWith('<')) return 'a body that is not XML';
+    if (/^<!doctype html|^<html[\s>]/i.test(trimmed)) return 'an HTML page';
+    if (!new RegExp(`<${operation}Response[\\s>]`).test(trimmed)) return `XML without <${operation}Response>`;
+    if (needsResult && !new RegExp(`<${operation}Result[\\s>/]`).test(trimmed)) return `XML without <${operation}Result>`;
+    return null;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    return /^<!doctype html|^<html[\s>]/i.test(trimmed) ? 'an HTML page' : 'a body that is not JSON';
+  }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? null : 'JSON that is not an object';
+}
+
+interface AnswerResponse {
+  statusCode?: number;
+  body?: unknown;
+}
+
+/**
+ * Checks every 2xx answer of `client` before the SDK reads it (see MalformedAnswerError). It sits
+ * in the deserialize step under the SDK's deserializer, so it sees the raw HTTP response; the body
+ * it read is handed on as bytes, which the deserializer reads as it reads a stream.
+ */
+export function validatingAnswers<Client extends { middlewareStack: { add: (...args: never[]) => void } }>(client: Client, protocol: AnswerProtocol): Client {
+  const stack = client.middlewareStack as unknown as MiddlewareStack<object, MetadataBearer>;
+  stack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const response = result.response as AnswerResponse;
+      const status = response.statusCode ?? 0;
+      if (status < 200 || status >= 300) return result;
+      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      const bytes = await bodyBytes(response.body);
+      response.body = bytes;
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        throw new MalformedAnswerError(operation, 'a body that is not UTF-8');
+      }
+      const operationSchema = (getSmithyContext(context) as { operationSchema?: unknown }).operationSchema;
+      const needsResult = outputHasMembers(operationSchema);
+      if (!needsResult && text.trim() === '') return result;
+      const reason = malformedAnswerReason(protocol, operation, text, needsResult);
+      if (reason !== null) throw new MalformedAnswerError(operation, reason);
+      return result;
+    },
+    { step: 'deserialize', priority: 'low', name: 'validatingAnswersMiddleware' },
+  );
+  return client;
 }
