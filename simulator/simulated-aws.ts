@@ -163,6 +163,8 @@ export interface SimulatedAccountSpec {
   passwordPolicy?: SimulatedPasswordPolicySpec | null;
   /** A credential report generated less than four hours ago exists: GenerateCredentialReport answers COMPLETE at once. */
   credentialReportExists?: boolean;
+  /** The credential report's content as answered instead of the genuine one (`garbage\n`, an HTML page...). */
+  credentialReportContent?: string;
 }
 
 export interface SimulatedFault {
@@ -922,6 +924,7 @@ export class SimulatedOrganization {
   private reportContent(accountId: string): Uint8Array {
     const account = this.accountsById.get(accountId);
     if (!account) throw new Error(`The simulated organization has no account ${accountId}`);
+    if (account.credentialReportContent !== undefined) return new TextEncoder().encode(account.credentialReportContent);
     const data = this.data(accountId);
     const rows = [
       CREDENTIAL_REPORT_HEADER,

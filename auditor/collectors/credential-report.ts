@@ -73,17 +73,32 @@ function parseReportText(value: string | undefined): string | null {
   return text === '' || text === 'N/A' || text === 'no_information' || text === 'not_supported' ? null : text;
 }
 
-/** Parses the report's CSV by column name, so added or reordered columns do not break it. */
+/**
+ * Parses the report's CSV by column name, so added or reordered columns do not break it. A
+ * document that is not a credential report is refused rather than read as an account without
+ * users: it must have a header with the `user` and `arn` columns and exactly one `<root_account>`
+ * row (AWS always writes one). An empty answer, `garbage`, an HTML page or a header alone would
+ * otherwise be an account with nothing to find.
+ */
 export function parseCredentialReport(csvText: string): CredentialReportRow[] {
-  const records = parse(csvText, {
-    columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()),
-    bom: true,
-    skip_empty_lines: true,
-    relax_column_count: true,
-  }) as Record<string, string | undefined>[];
-  if (records.length > 0 && (!('user' in records[0]) || !('arn' in records[0]))) {
+  if (csvText.trim() === '') throw new Error('the credential report is empty');
+  let records: Record<string, string | undefined>[];
+  let header: string[] = [];
+  try {
+    records = parse(csvText, {
+      columns: (names: string[]) => (header = names.map((name) => name.trim().toLowerCase())),
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+    }) as Record<string, string | undefined>[];
+  } catch (error) {
+    throw new Error(`the credential report is not CSV (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (!header.includes('user') || !header.includes('arn')) {
     throw new Error('the credential report has no "user" or "arn" column');
   }
+  const roots = records.filter((record) => (record.user ?? '').trim() === ROOT_ACCOUNT_USER).length;
+  if (roots !== 1) throw new Error(`the credential report has ${roots} ${ROOT_ACCOUNT_USER} rows, not exactly one`);
   return records
     .filter((record) => (record.user ?? '').trim() !== '')
     .map((record) => {

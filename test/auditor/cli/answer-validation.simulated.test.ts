@@ -17,14 +17,15 @@ const MEMBER = '222222222222';
 const RUN_CLOCK = new Date('2024-03-01T12:00:00.000Z');
 const RUN_TIMESTAMP = '20240301T120000Z';
 
-function organization(): SimulatedOrganization {
+function organization(credentialReportContent?: string): SimulatedOrganization {
   return new SimulatedOrganization({ managementAccountId: MANAGEMENT, auditRoleName: 'IamAudit' })
     .addAccount({ id: MANAGEMENT, name: 'Management', users: [{ name: 'admin', mfa: [{ type: 'hardware' }] }], root: { mfa: 'hardware' } })
     .addAccount({
       id: MEMBER,
       name: 'Member',
       users: [{ name: 'alice', mfa: [{ type: 'virtual' }], accessKeys: [{ id: 'AKIAALICEKEY00000001', created: '2019-05-01T00:00:00Z' }] }, { name: 'bob' }],
-      root: { mfa: 'virtual' },
+      root: { mfa: 'none', accessKeys: [{ created: '2018-01-01T00:00:00Z' }] },
+      ...(credentialReportContent === undefined ? {} : { credentialReportContent }),
     });
 }
 
@@ -110,6 +111,24 @@ describe('answers checked before they count', () => {
         assert.match(member?.error ?? '', new RegExp(`${operation} answered an empty body`));
         const management = (await coverage(outDir)).find((row) => row.account_id === MANAGEMENT);
         assert.equal(management?.audited, 'yes');
+      });
+    }
+  });
+
+  describe('the credential report', () => {
+    const findingsLine = (stderr: string): string => /findings \d+ critical, \d+ high/.exec(stderr)?.[0] ?? '';
+    for (const [label, content] of [['garbage', 'garbage\n'], ['empty', ''], ['an HTML page', '<!DOCTYPE html><html><body>Sign in</body></html>\n'], ['a header alone', 'user,arn,user_creation_time,password_enabled,mfa_active\n']]) {
+      it(`${label} as the report is refused: the account is read user by user and keeps its findings`, async () => {
+        const genuine = await runAudit(org, path.join(scratch, 'genuine'));
+        await org.close();
+        org = organization(content);
+        const outDir = path.join(scratch, 'out');
+        const result = await runAudit(org, outDir);
+        assert.match(findingsLine(genuine.stderr), /[1-9]\d* critical/, genuine.stderr);
+        assert.equal(findingsLine(result.stderr), findingsLine(genuine.stderr), result.stderr);
+        const member = (await coverage(outDir)).find((row) => row.account_id === MEMBER);
+        assert.equal(member?.audited, 'partial');
+        assert.match(member?.error ?? '', /credential report/);
       });
     }
   });

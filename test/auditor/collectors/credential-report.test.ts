@@ -68,7 +68,7 @@ describe('parseCredentialReport', () => {
   });
 
   it('reads columns by name, whatever their order, and ignores columns it does not know', () => {
-    const csv = ['extra_column,mfa_active,user,arn,password_enabled', 'x,true,carol,arn:aws:iam::1:user/carol,false'].join('\r\n');
+    const csv = ['extra_column,mfa_active,user,arn,password_enabled', 'x,true,carol,arn:aws:iam::1:user/carol,false', 'x,true,<root_account>,arn:aws:iam::1:root,not_supported'].join('\r\n');
     const [carol] = parseCredentialReport(csv);
     assert.equal(carol.user, 'carol');
     assert.equal(carol.mfaActive, true);
@@ -79,7 +79,7 @@ describe('parseCredentialReport', () => {
 
   it('does not crash on unexpected values', () => {
     const row = 'dave,arn:aws:iam::1:user/dave,yesterday,maybe,not-a-date,N/A,N/A,unknown,true,garbage,garbage,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A';
-    const [dave] = parseCredentialReport(`${HEADER}\n${row}`);
+    const [dave] = parseCredentialReport(`${HEADER}\n${row}\n${ROOT_ROW}`);
     assert.equal(dave.userCreationTime, null);
     assert.equal(dave.passwordEnabled, null);
     assert.equal(dave.passwordLastUsed, null);
@@ -92,7 +92,7 @@ describe('parseCredentialReport', () => {
   it('reads quoted names: IAM user names may contain commas', () => {
     const row = '"ops,eu",arn:aws:iam::1:user/"ops,eu",2020-01-01T00:00:00+00:00,true,N/A,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A';
     const quoted = row.replace('arn:aws:iam::1:user/"ops,eu"', '"arn:aws:iam::1:user/ops,eu"');
-    const [user] = parseCredentialReport(`${HEADER}\n${quoted}`);
+    const [user] = parseCredentialReport(`${HEADER}\n${quoted}\n${ROOT_ROW}`);
     assert.equal(user.user, 'ops,eu');
     assert.equal(user.arn, 'arn:aws:iam::1:user/ops,eu');
     assert.equal(user.passwordEnabled, true);
@@ -100,6 +100,16 @@ describe('parseCredentialReport', () => {
 
   it('rejects a document that is not a credential report', () => {
     assert.throws(() => parseCredentialReport('name,value\nx,1'), /no "user" or "arn" column/);
+  });
+
+  it('refuses what is not a credential report instead of reading an account without users', () => {
+    assert.throws(() => parseCredentialReport('garbage\n'), /no "user" or "arn" column/);
+    assert.throws(() => parseCredentialReport(''), /the credential report is empty/);
+    assert.throws(() => parseCredentialReport('\n\n'), /the credential report is empty/);
+    assert.throws(() => parseCredentialReport('<!DOCTYPE html><html><body>Sign in</body></html>\n'), /no "user" or "arn" column/);
+    assert.throws(() => parseCredentialReport(`${HEADER}\n`), /0 <root_account> rows, not exactly one/);
+    assert.throws(() => parseCredentialReport([HEADER, CONSOLE_USER_ROW].join('\n')), /0 <root_account> rows/);
+    assert.throws(() => parseCredentialReport([HEADER, ROOT_ROW, ROOT_ROW, CONSOLE_USER_ROW].join('\n')), /2 <root_account> rows/);
   });
 });
 
