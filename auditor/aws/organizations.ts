@@ -2,6 +2,7 @@
 // account or of a delegated administrator account.
 import { DescribeOrganizationCommand, paginateListAccounts, type Account, type OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { OrgAccount } from '../model';
+import { distinctPages } from './pages';
 
 /**
  * `State` is the current field; `Status` is retired but still the only one some endpoints and
@@ -23,11 +24,15 @@ export function toOrgAccount(account: Account, managementAccountId: string | nul
   return record;
 }
 
-/** Every account of the organization, paged to the end, in the order Organizations lists them. */
+/**
+ * Every account of the organization, paged to the end, in the order Organizations lists them. An
+ * answer with no account at all is an error: an organization always has its management account,
+ * so nothing listed means nothing usable was answered, not an organization with nothing to audit.
+ */
 export async function listOrganizationAccounts(client: OrganizationsClient, managementAccountId: string | null): Promise<OrgAccount[]> {
   const accounts: OrgAccount[] = [];
   const seen = new Set<string>();
-  for await (const page of paginateListAccounts({ client }, {})) {
+  for await (const page of distinctPages(paginateListAccounts({ client }, {}), 'ListAccounts', 'NextToken')) {
     for (const account of page.Accounts ?? []) {
       const record = toOrgAccount(account, managementAccountId);
       // Pages are read one after the other; an account listed twice would be audited and reported twice.
@@ -36,6 +41,7 @@ export async function listOrganizationAccounts(client: OrganizationsClient, mana
       accounts.push(record);
     }
   }
+  if (accounts.length === 0) throw new Error('ListAccounts listed no account: an organization always has at least its management account');
   return accounts;
 }
 

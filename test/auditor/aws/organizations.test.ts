@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import { accountState, describeManagementAccountId, listOrganizationAccounts } from '../../../auditor/aws/organizations';
 import { SimulatedOrganization, simulatedClientFactory } from '../../../simulator/simulated-aws';
+import { distinctPages, RepeatedPageTokenError } from '../../../auditor/aws/pages';
 
 describe('organization accounts', () => {
   it('reads State, and the retired Status only when State is absent', () => {
@@ -26,5 +27,35 @@ describe('organization accounts', () => {
     assert.deepEqual(accounts.filter((account) => account.isManagementAccount).map((account) => account.id), ['100000000000']);
     assert.equal(accounts[1].name, 'account-1');
     assert.equal(await describeManagementAccountId(client), '100000000000');
+  });
+
+  it('fails when ListAccounts lists no account at all: an organization always has its management account', async () => {
+    const org = new SimulatedOrganization({ managementAccountId: '100000000000' });
+    await assert.rejects(listOrganizationAccounts(simulatedClientFactory(org).organizations(), null), /ListAccounts listed no account/);
+  });
+
+  it('ends a ListAccounts that returns the same NextToken again, after the second page', async () => {
+    const client = simulatedClientFactory(new SimulatedOrganization({ managementAccountId: '100000000000' })).organizations();
+    let calls = 0;
+    client.middlewareStack.add(
+      () => async () => {
+        calls += 1;
+        return { output: { $metadata: {}, Accounts: [{ Id: String(100000000000 + calls), State: 'ACTIVE' }], NextToken: 'again' }, response: {} };
+      },
+      { step: 'initialize', name: 'loopingListAccounts' },
+    );
+    await assert.rejects(listOrganizationAccounts(client, null), (error: Error) => error instanceof RepeatedPageTokenError && /ListAccounts returned a page token it had already returned/.test(error.message));
+    assert.equal(calls, 2);
+  });
+
+  it('passes pages whose tokens differ, and pages without a token', async () => {
+    async function* pages() {
+      yield { NextToken: 'a' };
+      yield { NextToken: 'b' };
+      yield { NextToken: undefined };
+    }
+    const seen: (string | undefined)[] = [];
+    for await (const page of distinctPages(pages(), 'ListUsers', 'NextToken')) seen.push(page.NextToken);
+    assert.deepEqual(seen, ['a', 'b', undefined]);
   });
 });

@@ -132,4 +132,12 @@ describe('answers checked before they count', () => {
       });
     }
   });
+
+  it('an organization that lists no account fails the run with exit 1, not a clean 0 of 0', async () => {
+    const empty = new SimulatedOrganization({ managementAccountId: MANAGEMENT, auditRoleName: 'IamAudit' });
+    const outDir = path.join(scratch, 'empty');
+    const result = await runAudit(empty, outDir);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /ListAccounts listed no account/);
+  });
 });
