@@ -22,6 +22,16 @@ export const ROOT_USER = 'root';
 /** The rule of the finding an expired entry gives; it is never muted itself. */
 export const EXEMPTION_EXPIRED_RULE = 'exemption-expired';
 
+/**
+ * The coverage findings: they say the audit did not see an account (or all of it), so muting
+ * them would hide exactly what the audit could not check. No entry mutes them, `rule: "*"` either.
+ */
+export const NEVER_EXEMPTED_RULES: readonly string[] = ['account-not-audited', 'account-partially-audited'];
+/** Limits that keep a file from taking the run down: its size, its entries, a user glob's length. */
+export const EXEMPTIONS_MAX_BYTES = 1024 * 1024;
+export const EXEMPTIONS_MAX_ENTRIES = 10_000;
+export const EXEMPTION_MAX_GLOB_LENGTH = 256;
+
 export const EXEMPTION_FIELDS = ['account', 'user', 'rule', 'reason', 'expires'] as const;
 type ExemptionField = (typeof EXEMPTION_FIELDS)[number];
 
@@ -87,6 +97,7 @@ function checkAccount(value: LocatedValue, source: string): string {
 
 function checkRule(value: LocatedValue, source: string): string {
   const rule = requireText(value, 'rule', source);
+  if (NEVER_EXEMPTED_RULES.includes(rule)) throw new ExemptionsError(`${source} ${value.where}: rule ${rule} cannot be exempted: it says an account was not audited (completely), which no exemption may hide`);
   if (rule === EXEMPTION_EXPIRED_RULE) throw new ExemptionsError(`${source} ${value.where}: rule ${EXEMPTION_EXPIRED_RULE} cannot be exempted: renew or remove the expired entry instead`);
   if (rule !== ANY && !KNOWN_RULES.has(rule)) {
     throw new ExemptionsError(`${source} ${value.where}: rule ${JSON.stringify(rule)} is not a rule of the audit; use "*" or one of ${RULE_IDS.join(', ')}`);
@@ -128,7 +139,12 @@ function checkEntry(entry: LocatedEntry, source: string): Exemption {
   const userValue = field('user');
   const user = requireText(userValue, 'user', source);
   if (user === '') throw new ExemptionsError(`${source} ${userValue.where}: user is empty; give an IAM user name, a glob such as break-glass-*, or "*"`);
-  const rule = checkRule(field('rule'), source);
+  if (user.length > EXEMPTION_MAX_GLOB_LENGTH) throw new ExemptionsError(`${source} ${userValue.where}: user is ${user.length} characters long, more than ${EXEMPTION_MAX_GLOB_LENGTH} (IAM user names have at most 64)`);
+  const ruleValue = field('rule');
+  const rule = checkRule(ruleValue, source);
+  if (account === ANY && user === ANY && rule === ANY) {
+    throw new ExemptionsError(`${source} ${entry.where}: account, user and rule are all "*": such an entry would mute every finding of the organization; name at least an account, a user or a rule`);
+  }
   const reasonValue = field('reason');
   const reason = requireText(reasonValue, 'reason', source);
   if (reason === '') throw new ExemptionsError(`${source} ${reasonValue.where}: reason is empty; say why the finding is accepted, for whoever reads the report`);
@@ -157,8 +173,14 @@ function yamlEntry(node: unknown, lines: LineCounter, source: string): LocatedEn
   return { where, fields };
 }
 
+function checkEntryCount(count: number, source: string): void {
+  if (count > EXEMPTIONS_MAX_ENTRIES) throw new ExemptionsError(`${source}: ${count} exemptions, more than the ${EXEMPTIONS_MAX_ENTRIES} allowed`);
+}
+
 /** Parses the exemptions file; a malformed one throws an ExemptionsError naming `source`, the line and the field. */
 export function parseExemptionsYaml(text: string, source: string): ExemptionList {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > EXEMPTIONS_MAX_BYTES) throw new ExemptionsError(`${source}: the file is ${bytes} bytes, more than the ${EXEMPTIONS_MAX_BYTES} (1 MB) allowed`);
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (document.errors.length > 0) {
@@ -177,6 +199,7 @@ export function parseExemptionsYaml(text: string, source: string): ExemptionList
   if (list === undefined) throw new ExemptionsError(`${source}: ${shape}`);
   if (list.value === null || (isScalar(list.value) && list.value.value === null)) return { source, entries: [] };
   if (!isSeq(list.value)) throw new ExemptionsError(`${source} ${lineOf(lines, list.value as YamlNode)}: "exemptions" should be a list ("- account: ..." entries)`);
+  checkEntryCount(list.value.items.length, source);
   return { source, entries: list.value.items.map((item) => checkEntry(yamlEntry(item, lines, source), source)) };
 }
 
@@ -185,6 +208,7 @@ export function parseExemptionsYaml(text: string, source: string): ExemptionList
 /** Checks entries given as plain values (the pack's `exemptions` config): the same rules as the file. */
 export function parseExemptionEntries(value: unknown, source: string): ExemptionList {
   if (!Array.isArray(value)) throw new ExemptionsError(`${source}: "exemptions" should be a list of entries with ${EXEMPTION_FIELDS.join(', ')}`);
+  checkEntryCount(value.length, source);
   const entries = value.map((item: unknown, index) => {
     const where = `exemptions[${index}]`;
     if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new ExemptionsError(`${source} ${where}: an exemption should be an object with ${EXEMPTION_FIELDS.join(', ')}`);
@@ -223,6 +247,7 @@ export class ExemptionMatcher {
 
   matches(subject: ExemptionSubject): boolean {
     const { entry } = this;
+    if (NEVER_EXEMPTED_RULES.includes(subject.ruleId)) return false;
     if (entry.account !== ANY && entry.account !== subject.accountId) return false;
     if (entry.rule !== ANY && entry.rule !== subject.ruleId) return false;
     if (subject.user === null) return entry.user === ANY;

@@ -147,7 +147,7 @@ describe('matching an exemption', () => {
   });
 
   it('matches findings about an account itself only with user "*"', () => {
-    const subject = { accountId: '111111111111', user: null, ruleId: 'account-partially-audited' };
+    const subject = { accountId: '111111111111', user: null, ruleId: 'password-policy-weak' };
     assert.ok(new ExemptionMatcher(entry({ user: '*' })).matches(subject));
     assert.ok(!new ExemptionMatcher(entry({ user: 'root' })).matches(subject));
     assert.ok(!new ExemptionMatcher(entry({ user: '?*' })).matches(subject));
