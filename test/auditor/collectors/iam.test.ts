@@ -586,6 +586,7 @@ describe('collectAccountIam', () => {
     // The report of some AWS-compatible endpoints: key creation times only.
     const shortReport = [
       'user,arn,user_creation_time,access_key_1_active,access_key_1_last_rotated,access_key_2_active,access_key_2_last_rotated',
+      '<root_account>,arn:aws:iam::123456789012:root,2020-01-01T00:00:00+00:00,false,N/A,false,N/A',
       `alice,${userArn('alice')},2020-01-01T00:00:00+00:00,false,N/A,false,N/A`,
       `bob,${userArn('bob')},2020-01-01T00:00:00+00:00,true,2017-03-01T10:00:00+00:00,false,2024-01-15T08:30:45+00:00`,
       `carol,${userArn('carol')},2020-01-01T00:00:00+00:00,true,2023-11-11T11:11:11+00:00,false,N/A`,
