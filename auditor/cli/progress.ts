@@ -38,7 +38,7 @@ export function describeFilteredAccounts(accounts: readonly OrgAccount[], filter
   for (const account of accounts) {
     const decision = skipDecision(account, filters);
     if (decision?.skipped !== 'filter') continue;
-    const reason = decision.error.replace(/^skipped: /, '');
+    const { reason } = decision;
     reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
   }
   const skipped = [...reasons.values()].reduce((total, count) => total + count, 0);

@@ -9,7 +9,7 @@ import { collectAccountIam, type AccountIamCollection } from '../collectors/iam'
 import { collectInventory, type InventoryCollection } from '../collectors/inventory';
 import type { AccountAudit, AccountCoverage, CloudTrailEventRecord, OrgAccount } from '../model';
 import { AccountAbort, AccountCallTracker, RUN_STOPPED, timedOutReason, UNWIND_AFTER_ABORT_MS } from './account-limits';
-import type { AuditOptions, SkipDecision } from './audit-options';
+import { skipMessage, type AuditOptions, type SkipDecision } from './audit-options';
 import { daysBefore } from '../analysis/facts';
 
 function coverageFor(account: OrgAccount, fields: Pick<AccountCoverage, 'audited' | 'errors' | 'skipped' | 'userSource'>): AccountCoverage {
@@ -19,7 +19,7 @@ function coverageFor(account: OrgAccount, fields: Pick<AccountCoverage, 'audited
 export function skippedAccountAudit(account: OrgAccount, decision: SkipDecision): AccountAudit {
   return {
     account,
-    coverage: coverageFor(account, { audited: 'no', errors: [decision.error], skipped: decision.skipped, userSource: 'none' }),
+    coverage: coverageFor(account, { audited: 'no', errors: [skipMessage(decision)], skipped: decision.skipped, userSource: 'none' }),
     users: [],
     root: null,
     events: [],

@@ -43,17 +43,24 @@ export interface AccountFilters {
   excludeAccounts?: readonly string[];
 }
 
+/** Why an account is left out, as data: the kind (for counting and colour) and the detail. */
 export interface SkipDecision {
   skipped: 'state' | 'filter';
-  error: string;
+  /** `not in --accounts`: the reason without the `skipped: ` every coverage message starts with. */
+  reason: string;
+}
+
+/** The coverage message of a skipped account, written here only: `skipped: not in --accounts`. */
+export function skipMessage(decision: SkipDecision): string {
+  return `skipped: ${decision.reason}`;
 }
 
 /** Why an account is not audited, or null when it is. A filter wins over the state. */
 export function skipDecision(account: OrgAccount, filters: AccountFilters): SkipDecision | null {
-  if (filters.excludeAccounts?.includes(account.id)) return { skipped: 'filter', error: 'skipped: excluded by --exclude-accounts' };
+  if (filters.excludeAccounts?.includes(account.id)) return { skipped: 'filter', reason: 'excluded by --exclude-accounts' };
   if (filters.includeAccounts && filters.includeAccounts.length > 0 && !filters.includeAccounts.includes(account.id)) {
-    return { skipped: 'filter', error: 'skipped: not in --accounts' };
+    return { skipped: 'filter', reason: 'not in --accounts' };
   }
-  if (account.state !== 'ACTIVE') return { skipped: 'state', error: `skipped: account state is ${account.state}` };
+  if (account.state !== 'ACTIVE') return { skipped: 'state', reason: `account state is ${account.state}` };
   return null;
 }

@@ -17,7 +17,7 @@ import { auditAccountWithinLimits, skippedAccountAudit, stoppedAccountAudit, typ
 export { AuditSetupError } from '../aws/setup-errors';
 
 export type { AccountFilters, AuditOptions, SkipDecision } from './audit-options';
-export { skipDecision } from './audit-options';
+export { skipDecision, skipMessage } from './audit-options';
 
 export interface AuditHooks {
   /** Called once the organization's accounts are listed, before any account is audited. */

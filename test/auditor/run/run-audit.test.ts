@@ -4,6 +4,7 @@ import {
   formatRunTimestamp,
   runAudit,
   skipDecision,
+  skipMessage,
   type AuditOptions,
 } from '../../../auditor/run/run-audit';
 import { collectedAccountAudit } from '../../../auditor/run/audit-account';
@@ -311,8 +312,9 @@ describe('account coverage', () => {
 
   it('decides skips: filters before state', () => {
     assert.equal(skipDecision(account, {}), null);
-    assert.deepEqual(skipDecision({ ...account, state: 'SUSPENDED' }, { excludeAccounts: [MEMBER] }), { skipped: 'filter', error: 'skipped: excluded by --exclude-accounts' });
-    assert.deepEqual(skipDecision({ ...account, state: 'SUSPENDED' }, {}), { skipped: 'state', error: 'skipped: account state is SUSPENDED' });
+    assert.deepEqual(skipDecision({ ...account, state: 'SUSPENDED' }, { excludeAccounts: [MEMBER] }), { skipped: 'filter', reason: 'excluded by --exclude-accounts' });
+    assert.deepEqual(skipDecision({ ...account, state: 'SUSPENDED' }, {}), { skipped: 'state', reason: 'account state is SUSPENDED' });
+    assert.equal(skipMessage({ skipped: 'state', reason: 'account state is SUSPENDED' }), 'skipped: account state is SUSPENDED');
     assert.equal(skipDecision(account, { includeAccounts: [] }), null, 'an empty --accounts list filters nothing');
   });
 
