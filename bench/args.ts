@@ -1,7 +1,7 @@
 // The benchmark's flags. Parsed with commander like the audit command, validated before anything
 // runs, every error naming its flag.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../auditor/cli/audit-config';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../auditor/values/run-limits';
 import { ConfigError, parseIntegerInRange } from '../auditor/values/parsers';
 
 export type Strategy = 'auditor' | 'seed';

@@ -5,14 +5,13 @@
 import { Command, Option } from 'commander';
 import { ConfigError, flagOrEnvironment, parseExternalId, parseIntegerInRange, parseRegion, parseRoleNameWithPath, parseRunTime, parseS3Uri, type Environment, type S3Location } from '../values/parsers';
 import { accountIdsParser, singleValueParser } from './flag-parsers';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../values/run-limits';
-import { MAX_SHARD_COUNT, type ShardSelection } from '../shard/shard';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_SHARD_COUNT } from '../values/run-limits';
+import type { ShardSelection } from '../shard/shard';
 import type { AuditOptions } from '../run/run-audit';
 import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS, DEFAULT_STOP_GRACE_SECONDS, MAX_ACCOUNT_TIMEOUT_SECONDS } from '../run/account-limits';
 import { ENV_ACCOUNT_TIMEOUT, ENV_CONCURRENCY, ENV_EXTERNAL_ID, ENV_ROLE_NAME, ENV_RUN_TIME, ENV_S3_URI, ENV_SHARD, ENV_STOP_GRACE } from '../values/environment';
 
 export const DEFAULT_OUT_DIR = './output';
-export { DEFAULT_CONCURRENCY, MAX_CONCURRENCY };
 export const DEFAULT_CLOUDTRAIL_REGION = 'us-east-1';
 /** CloudTrail's event history keeps 90 days of management events; LookupEvents sees no further. */
 export const MAX_SINCE_DAYS = 90;

@@ -25,7 +25,6 @@ export interface OutputSettings {
 
 export const DEFAULT_OUTPUT_SETTINGS: Readonly<OutputSettings> = { format: 'text', quiet: false };
 
-export { terminalSafe };
 
 /** Adds `--format` and `--quiet`, shared by the audit and `merge`. */
 export function defineOutputOptions(command: Command): Command {

@@ -9,9 +9,9 @@ import { skipDecision } from '../run/run-audit';
 import type { AccountAudit, OrgAccount } from '../model';
 import { coverageClass, isAuditIncomplete, type CoverageClass } from '../analysis/facts';
 import { coverageMessages, ERROR_SEPARATOR } from '../reports/coverage-report';
-import { terminalSafe, type CommandOutput } from './command-output';
+import { terminalSafe } from '../values/terminal-text';
+import type { CommandOutput } from './command-output';
 
-export { terminalSafe } from './command-output';
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;

@@ -8,9 +8,7 @@ import type { OrgAccount } from '../model';
 
 export type { ShardTag } from '../model';
 
-import { MAX_SHARD_COUNT } from '../values/run-limits';
 
-export { MAX_SHARD_COUNT };
 
 export interface ShardSelection {
   /** 1-based. */

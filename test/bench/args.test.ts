@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { DEFAULT_CONCURRENCY } from '../../auditor/cli/audit-config';
+import { DEFAULT_CONCURRENCY } from '../../auditor/values/run-limits';
 import { buildBenchCommand, parseBenchArgs } from '../../bench/args';
 
 // commander writes its own message before throwing; the tests only look at what is thrown.

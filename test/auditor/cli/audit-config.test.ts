@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { buildAuditCommand } from '../../../auditor/cli/audit-command';
-import { DEFAULT_CONCURRENCY, readAuditConfig, type AuditConfig } from '../../../auditor/cli/audit-config';
+import { readAuditConfig, type AuditConfig } from '../../../auditor/cli/audit-config';
+import { DEFAULT_CONCURRENCY } from '../../../auditor/values/run-limits';
 import { ConfigError, parseRunTime, parseS3Uri, type Environment } from '../../../auditor/values/parsers';
 
 function configFrom(argv: string[], env: Environment = {}): AuditConfig {

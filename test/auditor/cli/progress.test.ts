@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { describeFilteredAccounts, runProgress, terminalSafe } from '../../../auditor/cli/progress';
+import { describeFilteredAccounts, runProgress } from '../../../auditor/cli/progress';
+import { terminalSafe } from '../../../auditor/values/terminal-text';
 import { CommandOutput } from '../../../auditor/cli/command-output';
 import type { AccountAudit } from '../../../auditor/model';
 

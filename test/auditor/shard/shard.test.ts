@@ -11,7 +11,8 @@ import { parseShard } from '../../../auditor/cli/audit-config';
 import { ConfigError, MAX_RUN_TIME_AHEAD_MS, parseRunTime, type Environment } from '../../../auditor/values/parsers';
 import type { AccountAudit, AuditRun } from '../../../auditor/model';
 import { findPreviousRunKey } from '../../../auditor/publish/previous-run';
-import { accountsOfShard, MAX_SHARD_COUNT, parseShardReportName, shardOfAccount, shardReportFileName } from '../../../auditor/shard/shard';
+import { MAX_SHARD_COUNT } from '../../../auditor/values/run-limits';
+import { accountsOfShard, parseShardReportName, shardOfAccount, shardReportFileName } from '../../../auditor/shard/shard';
 import { mergeShardParts, parseShardPart, ShardMergeError, type ShardPart } from '../../../auditor/shard/shard-merge';
 
 /** `count` distinct 12-digit ids. */
