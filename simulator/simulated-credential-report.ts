@@ -1,6 +1,6 @@
 // The IAM credential report exactly as AWS writes it: same header, same root row, same
 // placeholders (`N/A`, `no_information`, `not_supported`) and the `+00:00` date form.
-import type { SimulatedAccessKeySpec, SimulatedRootSpec, SimulatedUserSpec } from './simulated-aws';
+import type { SimulatedAccessKeySpec, SimulatedRootSpec, SimulatedUserSpec } from './simulated-specs';
 
 export const CREDENTIAL_REPORT_HEADER =
   'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';

@@ -1,7 +1,7 @@
 // The simulated answers of `GetAccountAuthorizationDetails` and `GetAccountPasswordPolicy`: the
 // account's users, groups and roles with their policies, as IAM lists them (documents URL-encoded,
 // managed policies with their default version), built from the account's spec.
-import type { SimulatedAccountSpec, SimulatedPolicyDocument, SimulatedPrincipalPoliciesSpec } from './simulated-aws';
+import type { SimulatedAccountSpec, SimulatedPolicyDocument, SimulatedPrincipalPoliciesSpec } from './simulated-specs';
 
 const QUARANTINE_DENY: SimulatedPolicyDocument = {
   Version: '2012-10-17',
