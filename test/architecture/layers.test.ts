@@ -33,6 +33,10 @@ describe('layers: what may import what', () => {
     assert.deepEqual(violations, []);
   });
 
+  it('keeps the simulator free of import cycles (the per-service modules read the specs, not the organization)', () => {
+    assert.deepEqual(checkLayers(REPOSITORY, ['simulator'], KIT_LAYERS), []);
+  });
+
   it('fails on a planted upward import, naming both files and the layers', () => {
     fixture = writeTree({
       'auditor/values/parsers.ts': "import type { Command } from '../cli/audit-command';\nexport type Parse = Command;\n",
