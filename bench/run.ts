@@ -14,8 +14,6 @@ function runChild(strategy: Strategy, options: BenchOptions): Promise<StrategyRe
     const child = fork(__filename, [CHILD_FLAG, strategy, JSON.stringify(options)], {
       execArgv: ['--expose-gc', ...(options.maxHeapMb === null ? [] : [`--max-old-space-size=${options.maxHeapMb}`]), '-r', 'ts-node/register/transpile-only'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      // The SDK's notice that its 2027 releases need Node 22 would otherwise open every measurement.
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
     let result: StrategyResult | null = null;
     child.on('message', (message) => {

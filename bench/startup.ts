@@ -2,7 +2,8 @@
 // each way it can be, measured as a user sees it (a new process, from spawn to exit), `--runs`
 // times each after one warm-up run, one way after the other so that they never share the CPU.
 // Node itself starting and doing nothing is measured too: on a loaded machine it is the floor that
-// no way of starting the command can go below. `--repo <dir>` measures another checkout (an older
+// no way of starting the command can go below. The built command is measured with Node's module
+// compile cache (bin/built-entry.js enables it; the warm-up run fills it) and without it. `--repo <dir>` measures another checkout (an older
 // commit, for a before-and-after figure) with this same benchmark.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -20,6 +21,8 @@ export interface StartupVariant {
   name: string;
   command: string;
   args: string[];
+  /** Environment variables set for it, over the benchmark's own. */
+  env?: Record<string, string>;
   /** The variant the target is set for. */
   target?: boolean;
   /** Why it cannot be measured here, when it cannot. */
@@ -38,7 +41,13 @@ export function startupVariants(repo: string = REPO): StartupVariant[] {
   const bundle = path.join(repo, 'dist', 'iam-audit.js');
   return [
     { name: 'node -e 0 (Node alone, the floor)', command: process.execPath, args: ['-e', '0'] },
-    { name: 'node bin/iam-audit.js --help (npx iam-audit)', command: process.execPath, args: [path.join(repo, 'bin', 'iam-audit.js'), '--help'], target: true },
+    { name: 'node bin/iam-audit.js --help (the build, with the compile cache)', command: process.execPath, args: [path.join(repo, 'bin', 'iam-audit.js'), '--help'], target: true },
+    {
+      name: 'node bin/iam-audit.js --help, NODE_DISABLE_COMPILE_CACHE=1 (the build, compiled at every start)',
+      command: process.execPath,
+      args: [path.join(repo, 'bin', 'iam-audit.js'), '--help'],
+      env: { NODE_DISABLE_COMPILE_CACHE: '1' },
+    },
     { name: 'npm run audit -- --help', command: 'npm', args: ['run', '--silent', 'audit', '--', '--help'] },
     {
       name: 'node dist/iam-audit.js --help (the container\'s bundle)',
@@ -61,7 +70,7 @@ export function summarizeDurations(name: string, durationsMs: readonly number[])
 
 function runOnce(variant: StartupVariant, repo: string): { elapsedMs: number; stderr: string } {
   const started = process.hrtime.bigint();
-  const result = spawnSync(variant.command, variant.args, { cwd: repo, encoding: 'utf8', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  const result = spawnSync(variant.command, variant.args, { cwd: repo, encoding: 'utf8', env: { ...process.env, ...variant.env } });
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.error !== undefined) throw new Error(`${variant.name}: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`${variant.name}: exit code ${result.status}: ${result.stderr}`);

@@ -12,6 +12,9 @@ describe('start-up benchmark', () => {
     const variants = startupVariants('/repo');
     assert.deepEqual(variants.filter((variant) => variant.target).map((variant) => variant.args), [['/repo/bin/iam-audit.js', '--help']]);
     assert.ok(variants.some((variant) => variant.args.includes('/repo/auditor/cli/main.ts')));
+    // The built command with Node's compile cache (the target) and with it turned off.
+    const built = variants.filter((variant) => variant.args[0] === '/repo/bin/iam-audit.js');
+    assert.deepEqual(built.map((variant) => variant.env?.NODE_DISABLE_COMPILE_CACHE), [undefined, '1']);
     const figures = [summarizeDurations('built', [HELP_TARGET_MS - 1]), summarizeDurations('node', [100])];
     assert.match(formatStartup(figures, [], figures[0]), new RegExp(`^PASS --help of the built command under ${HELP_TARGET_MS} ms: median ${HELP_TARGET_MS - 1} ms$`, 'm'));
     const slow = summarizeDurations('built', [HELP_TARGET_MS]);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
 
@@ -20,6 +20,21 @@ describe('iam-audit binary', () => {
     const unknown = runBin(path.join(REPO, 'bin', 'iam-audit.js'), ['--no-such-flag']);
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /unknown option '--no-such-flag'/);
+  });
+
+  it("keeps the compiled modules in Node's compile cache (NODE_COMPILE_CACHE names its directory)", function () {
+    this.timeout(60_000);
+    const cacheDir = mkdtempSync(path.join(tmpdir(), 'iam-audit-compile-cache-'));
+    try {
+      const result = spawnSync(process.execPath, [path.join(REPO, 'bin', 'iam-audit.js'), '--help'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NODE_COMPILE_CACHE: cacheDir } });
+      assert.equal(result.status, 0, result.stderr);
+      // One directory per Node version, holding one file per module compiled.
+      const versions = readdirSync(cacheDir);
+      assert.equal(versions.length, 1);
+      assert.ok(readdirSync(path.join(cacheDir, versions[0])).length > 10, 'the modules of --help are cached');
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 
   describe('choosing between the build and the sources', () => {
