@@ -153,6 +153,8 @@ export interface CloudTrailEventRecord {
   /** Resource names the event touched (user names, access key ids, MFA serials). */
   resources: string[];
   sourceIPAddress: string;
+  /** UpdateAccessKey only: the status it set (`requestParameters.status`); absent when the event does not say. */
+  accessKeyStatus?: 'Active' | 'Inactive';
 }
 
 /** `yes`: complete; `partial`: some data is missing (see errors); `no`: nothing could be collected. */

@@ -24,6 +24,7 @@ export const IAM_REMEDIATION_EVENT_NAMES: readonly string[] = [
   'DeleteLoginProfile',
   'EnableMFADevice',
   'DeactivateMFADevice',
+  'DeleteVirtualMFADevice',
 ];
 
 export const ROOT_CONSOLE_LOGIN_EVENT_NAME = 'ConsoleLogin';
@@ -39,7 +40,7 @@ const MAX_RESULTS_PER_PAGE = 50;
 /**
  * Pages of all IAM events read before looking up the remediation events by name instead. One
  * lookup by source is cheapest in a quiet account, but the history also holds every read-only IAM
- * call (this audit's own among them), so in a busy account it runs to thousands of pages; nine
+ * call (this audit's own among them), so in a busy account it runs to thousands of pages; ten
  * lookups by name then cost a few calls each.
  */
 const SOURCE_LOOKUP_PAGE_BUDGET = 10;
@@ -121,7 +122,15 @@ function toRecord(event: Event, detail: EventDetail | null, options: CollectReme
     accountName: options.accountName,
     resources: [...new Set(resources)],
     sourceIPAddress: field(detail, 'sourceIPAddress') ?? '',
+    ...accessKeyStatus(detail),
   };
+}
+
+/** The status an UpdateAccessKey set, from its request parameters; absent when the event does not say. */
+function accessKeyStatus(detail: EventDetail | null): Pick<CloudTrailEventRecord, 'accessKeyStatus'> {
+  if (field(detail, 'eventName') !== 'UpdateAccessKey') return {};
+  const status = field(detail, 'requestParameters', 'status');
+  return status === 'Active' || status === 'Inactive' ? { accessKeyStatus: status } : {};
 }
 
 /**

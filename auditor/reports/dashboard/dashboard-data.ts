@@ -6,6 +6,7 @@ import type { RunComparison } from '../../analysis/comparison';
 import { countBySeverity, type Finding, type FindingCounts, type FindingThresholds } from '../../analysis/findings';
 import type { HistoryEntry } from '../../analysis/history';
 import type { MaturitySummary } from '../../analysis/maturity';
+import { weeklyRemediation, type WeeklyRemediation } from '../../analysis/remediation-trend';
 import type { AuditedStatus, AuditRun, MfaType } from '../../model';
 import { coverageCounts, isActiveKey, isConsoleUser, isInScope, isOlderThan, keyAgeDays, mfaStrength, runReference } from '../../analysis/facts';
 
@@ -72,14 +73,6 @@ export interface RootStatus {
   passwordLastUsed: string;
 }
 
-export interface WeeklyActivity {
-  /** Monday of the ISO week, `YYYY-MM-DD`. */
-  weekStart: string;
-  keysCreated: number;
-  keysDeleted: number;
-  mfaEnabled: number;
-}
-
 export interface DashboardData {
   runTimestamp: string;
   startedAt: string;
@@ -90,7 +83,8 @@ export interface DashboardData {
   accounts: AccountRisk[];
   coverageGaps: CoverageGap[];
   rootStatus: RootStatus[];
-  weeklyActivity: WeeklyActivity[];
+  /** The remediation trend: progress and regressions per week, from CloudTrail. */
+  weeklyRemediation: WeeklyRemediation[];
   cloudTrailEnabled: boolean;
   history: HistoryEntry[];
   comparison: RunComparison | null;
@@ -134,29 +128,6 @@ function keyAgeBuckets(run: AuditRun, thresholds: FindingThresholds): AgeBucket[
     }
   }
   return buckets;
-}
-
-function weekStart(isoDate: string): string | null {
-  const time = Date.parse(isoDate);
-  if (Number.isNaN(time)) return null;
-  const date = new Date(time);
-  const daysSinceMonday = (date.getUTCDay() + 6) % 7;
-  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() - daysSinceMonday)).toISOString().slice(0, 10);
-}
-
-function weeklyActivity(run: AuditRun): WeeklyActivity[] {
-  const weeks = new Map<string, WeeklyActivity>();
-  for (const account of run.accounts) {
-    for (const event of account.events) {
-      const column = event.eventName === 'CreateAccessKey' ? 'keysCreated' : event.eventName === 'DeleteAccessKey' ? 'keysDeleted' : event.eventName === 'EnableMFADevice' ? 'mfaEnabled' : null;
-      const week = column && weekStart(event.eventTime);
-      if (!column || !week) continue;
-      const entry = weeks.get(week) ?? { weekStart: week, keysCreated: 0, keysDeleted: 0, mfaEnabled: 0 };
-      entry[column] += 1;
-      weeks.set(week, entry);
-    }
-  }
-  return [...weeks.values()].sort((a, b) => a.weekStart.localeCompare(b.weekStart));
 }
 
 function rootStatus(run: AuditRun): RootStatus[] {
@@ -247,7 +218,7 @@ export function buildDashboardData(input: DashboardInput): DashboardData {
     accounts,
     coverageGaps: coverageGaps(run),
     rootStatus: rootStatus(run),
-    weeklyActivity: weeklyActivity(run),
+    weeklyRemediation: weeklyRemediation(run.accounts),
     cloudTrailEnabled: run.cloudTrail.enabled,
     history: [...(input.history ?? [])],
     comparison: input.comparison ?? null,

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { SEVERITIES, type Severity } from '../../analysis/findings';
 import type { ControlMaturity, MaturityLevel } from '../../analysis/maturity';
+import { REMEDIATION_CHANGES, type RemediationChange, type RemediationDirection, type WeeklyRemediation } from '../../analysis/remediation-trend';
 import { buildDashboardData, type DashboardData, type DashboardInput } from './dashboard-data';
 import { html, jsonForScriptBlock, SafeHtml, type HtmlValue } from './dashboard-html';
 import { DASHBOARD_SCRIPT } from './dashboard-script';
@@ -174,28 +175,36 @@ function rootSection(data: DashboardData): SafeHtml {
 }
 
 function weeklyChart(data: DashboardData): SafeHtml {
-  const weeks = data.weeklyActivity;
-  if (weeks.length === 0) return html`<p class="empty">${data.cloudTrailEnabled ? 'No key or MFA changes in the CloudTrail event history.' : 'CloudTrail collection was turned off for this run.'}</p>`;
+  const weeks = data.weeklyRemediation;
+  if (weeks.length === 0) return html`<p class="empty">${data.cloudTrailEnabled ? 'No change to keys, MFA, console passwords or users in the CloudTrail event history.' : 'CloudTrail collection was turned off for this run.'}</p>`;
   const height = 180;
   const base = height - 30;
   const slot = (SVG_WIDTH - 40) / weeks.length;
   const barWidth = Math.max(2, Math.min(16, slot / 3 - 2));
-  const max = Math.max(1, ...weeks.map((week) => Math.max(week.keysCreated, week.keysDeleted)));
+  const max = Math.max(1, ...weeks.map((week) => Math.max(week.progress, week.regressions)));
   const scale = (base - 14) / max;
   const bars = weeks.map((week, index) => {
     const x = 30 + index * slot;
-    const created = week.keysCreated * scale;
-    const deleted = week.keysDeleted * scale;
+    const progress = week.progress * scale;
+    const regressions = week.regressions * scale;
     const label = weeks.length <= 14 || index % Math.ceil(weeks.length / 14) === 0 ? html`<text x="${x.toFixed(1)}" y="${height - 12}">${week.weekStart.slice(5)}</text>` : null;
-    return html`<rect class="fill-high" x="${x.toFixed(1)}" y="${(base - created).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${created.toFixed(1)}"></rect><rect class="fill-ok" x="${(x + barWidth + 1).toFixed(1)}" y="${(base - deleted).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${deleted.toFixed(1)}"></rect>${label}`;
+    return html`<rect class="fill-ok" x="${x.toFixed(1)}" y="${(base - progress).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${progress.toFixed(1)}"></rect><rect class="fill-critical" x="${(x + barWidth + 1).toFixed(1)}" y="${(base - regressions).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${regressions.toFixed(1)}"></rect>${label}`;
   });
-  return html`<svg viewBox="0 0 ${SVG_WIDTH} ${height}" role="img" aria-label="Access keys created and deleted per week"><text x="0" y="10">${max}</text><text x="0" y="${base}">0</text><line x1="28" y1="${base}" x2="${SVG_WIDTH}" y2="${base}" stroke="#aab3c2"></line>${bars}</svg>
-    <div class="legend"><span class="l-high">keys created</span><span class="l-ok">keys deleted</span></div>`;
+  return html`<svg viewBox="0 0 ${SVG_WIDTH} ${height}" role="img" aria-label="Progress and regressions per week"><text x="0" y="10">${max}</text><text x="0" y="${base}">0</text><line x1="28" y1="${base}" x2="${SVG_WIDTH}" y2="${base}" stroke="#aab3c2"></line>${bars}</svg>
+    <div class="legend"><span class="l-ok">progress</span><span class="l-critical">regressions</span></div>`;
+}
+
+/** The week's changes of one direction, as `access keys deleted: 2` items. */
+function weekChanges(week: WeeklyRemediation, direction: RemediationDirection): SafeHtml {
+  const items = (Object.keys(REMEDIATION_CHANGES) as RemediationChange[])
+    .filter((change) => REMEDIATION_CHANGES[change].direction === direction && week.changes[change] !== undefined)
+    .map((change) => html`<span class="sub" data-change="${change}">${REMEDIATION_CHANGES[change].label}: ${week.changes[change]}</span>`);
+  return html`${items}`;
 }
 
 function trendSection(data: DashboardData): SafeHtml {
-  const rows = data.weeklyActivity.map((week) => html`<tr data-week="${week.weekStart}"><td>${week.weekStart}</td><td class="num">${week.keysCreated}</td><td class="num">${week.keysDeleted}</td><td class="num">${week.mfaEnabled}</td></tr>`);
-  const table = rows.length === 0 ? null : html`<table><thead><tr><th>week of</th><th class="num">keys created</th><th class="num">keys deleted</th><th class="num">MFA devices enabled</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const rows = data.weeklyRemediation.map((week) => html`<tr data-week="${week.weekStart}"><td>${week.weekStart}</td><td data-direction="progress"><strong>${week.progress}</strong>${weekChanges(week, 'progress')}</td><td data-direction="regression"><strong class="${week.regressions > 0 ? 'level-Not-Started' : ''}">${week.regressions}</strong>${weekChanges(week, 'regression')}</td></tr>`);
+  const table = rows.length === 0 ? null : html`<table><thead><tr><th>week of</th><th>progress</th><th>regressions</th></tr></thead><tbody>${rows}</tbody></table>`;
   return html`<section class="half" id="trend" aria-labelledby="trend-title"><h2 id="trend-title">Remediation trend (CloudTrail, per week)</h2>${weeklyChart(data)}${table}</section>`;
 }
 

@@ -135,6 +135,36 @@ describe('collectRemediationEvents', () => {
     assert.equal(events[2].sourceIPAddress, '203.0.113.9');
   });
 
+  it('keeps the status an UpdateAccessKey set, and a deleted virtual MFA device', async () => {
+    const update = (time: string, status: unknown) =>
+      iamEvent('UpdateAccessKey', time, {
+        detail: { eventSource: 'iam.amazonaws.com', eventName: 'UpdateAccessKey', userIdentity: { type: 'IAMUser', userName: 'admin' }, requestParameters: { userName: 'bob', accessKeyId: 'AKIABOB', status } },
+      });
+    serveEvents(
+      [
+        update('2024-04-01T00:00:00Z', 'Inactive'),
+        update('2024-04-02T00:00:00Z', 'Active'),
+        update('2024-04-03T00:00:00Z', 'Sideways'),
+        iamEvent('DeleteVirtualMFADevice', '2024-04-04T00:00:00Z', { resources: ['arn:aws:iam::111122223333:mfa/bob'] }),
+      ],
+      [],
+      50,
+    );
+
+    const events = await collectRemediationEvents(cloudTrail, { ...options, clock: fakeClock() });
+
+    assert.deepEqual(
+      events.map((event) => [event.eventName, event.accessKeyStatus]),
+      [
+        ['UpdateAccessKey', 'Inactive'],
+        ['UpdateAccessKey', 'Active'],
+        ['UpdateAccessKey', undefined],
+        ['DeleteVirtualMFADevice', undefined],
+      ],
+    );
+    assert.ok(!('accessKeyStatus' in events[3]), 'only an UpdateAccessKey carries a status');
+  });
+
   it('pages every lookup to the end', async () => {
     const many = Array.from({ length: 12 }, (_, index) =>
       iamEvent(index % 2 === 0 ? 'CreateUser' : 'GetUser', `2024-04-${String(index + 1).padStart(2, '0')}T00:00:00Z`),
@@ -257,6 +287,7 @@ describe('collectRemediationEvents', () => {
       'DeleteAccessKey',
       'DeleteLoginProfile',
       'DeleteUser',
+      'DeleteVirtualMFADevice',
       'EnableMFADevice',
       'UpdateAccessKey',
     ]);

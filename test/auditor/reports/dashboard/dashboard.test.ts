@@ -76,7 +76,7 @@ describe('buildDashboardData', () => {
   const auditRun = run([
     account('111111111111', 'prod', {
       users: [user('svc', { accessKeys: [accessKey('AKIA1', { createdDate: daysAgo(5) }), accessKey('AKIA2', { createdDate: daysAgo(60) }), accessKey('AKIA3', { createdDate: daysAgo(200) }), accessKey('AKIA4', { createdDate: daysAgo(900) }), accessKey('AKIA5', { createdDate: daysAgo(900), status: 'Inactive' })] })],
-      events: [event('CreateAccessKey', '2024-06-03T10:00:00.000Z'), event('DeleteAccessKey', '2024-06-09T23:59:00.000Z'), event('DeleteAccessKey', '2024-06-10T00:00:00.000Z'), event('EnableMFADevice', '2024-06-11T00:00:00.000Z'), event('CreateUser', '2024-06-11T00:00:00.000Z')],
+      events: [event('CreateAccessKey', '2024-06-03T10:00:00.000Z'), event('DeleteAccessKey', '2024-06-09T23:59:00.000Z'), event('DeleteAccessKey', '2024-06-10T00:00:00.000Z'), event('EnableMFADevice', '2024-06-11T00:00:00.000Z'), event('CreateUser', '2024-06-11T00:00:00.000Z'), event('DeactivateMFADevice', '2024-06-12T00:00:00.000Z'), event('ConsoleLogin', '2024-06-12T00:00:00.000Z')],
     }),
     notAudited('222222222222', 'dark', 'AssumeRole: AccessDenied'),
   ]);
@@ -88,11 +88,20 @@ describe('buildDashboardData', () => {
     ]);
   });
 
-  it('counts keys created and deleted per ISO week (weeks start on Monday)', () => {
-    assert.deepEqual(data.weeklyActivity, [
-      { weekStart: '2024-06-03', keysCreated: 1, keysDeleted: 1, mfaEnabled: 0 },
-      { weekStart: '2024-06-10', keysCreated: 0, keysDeleted: 1, mfaEnabled: 1 },
+  it('counts progress and regressions per ISO week (weeks start on Monday)', () => {
+    assert.deepEqual(data.weeklyRemediation, [
+      { weekStart: '2024-06-03', progress: 1, regressions: 1, changes: { 'key-created': 1, 'key-deleted': 1 } },
+      { weekStart: '2024-06-10', progress: 2, regressions: 2, changes: { 'key-deleted': 1, 'mfa-enabled': 1, 'user-created': 1, 'mfa-deactivated': 1 } },
     ]);
+  });
+
+  it('shows a regression in the trend beside the progress', () => {
+    const page = renderDashboard({ run: auditRun, findings: evaluateFindings(auditRun), maturity: assessMaturity(auditRun), thresholds: DEFAULT_THRESHOLDS });
+    const week = page.slice(page.indexOf('<tr data-week="2024-06-10">'), page.indexOf('</tr>', page.indexOf('<tr data-week="2024-06-10">')));
+    assert.match(week, /data-direction="regression"><strong class="level-Not-Started">2<\/strong>/);
+    assert.match(week, /data-change="mfa-deactivated">MFA devices deactivated: 1</);
+    assert.match(week, /data-direction="progress"><strong>2<\/strong>.*data-change="mfa-enabled">MFA devices enabled: 1</);
+    assert.match(page, /<span class="l-critical">regressions<\/span>/);
   });
 
   it('ranks accounts by risk and lists the coverage gap with its reason', () => {
