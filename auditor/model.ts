@@ -3,8 +3,11 @@
 // (`2024-01-31T12:00:00.000Z`) so a record survives a JSON round trip unchanged; `null` means
 // "never" (never used, never logged in) and is written as `Never` in the reports.
 
-/** Bumped whenever a field of the JSON report changes meaning or disappears. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped whenever a field of the JSON report changes meaning or disappears. 2: a finding's controls
+ * give CIS v7.0 and v5.0 (`cisV7`, `cisV5`) instead of v3.0 (`cis`).
+ */
+export const SCHEMA_VERSION = 2;
 
 /**
  * `Unknown` only when MFA is active but the device type could not be read (the account is then

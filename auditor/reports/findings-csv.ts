@@ -5,10 +5,11 @@ import type { ColumnKinds } from './column-kinds';
 import { csvChunks } from './csv';
 
 export const FINDINGS_CSV_HEADER = [
-  'severity', 'rule_id', 'title', 'account_id', 'account_name', 'resource_type', 'resource', 'evidence', 'remediation', 'cis', 'security_hub', 'smm',
+  'severity', 'rule_id', 'title', 'account_id', 'account_name', 'resource_type', 'resource', 'evidence', 'remediation', 'cis_v7', 'security_hub', 'smm',
   // The finding's identity across runs, as in the JSON report: a spreadsheet can match two runs on it.
   'key',
   'muted', 'muted_reason', 'muted_expires',
+  'cis_v5',
 ] as const;
 
 export const FINDINGS_COLUMN_KINDS: ColumnKinds<typeof FINDINGS_CSV_HEADER> = {
@@ -16,7 +17,8 @@ export const FINDINGS_COLUMN_KINDS: ColumnKinds<typeof FINDINGS_CSV_HEADER> = {
   account_id: 'id',
   evidence: 'prose',
   remediation: 'prose',
-  cis: 'id',
+  cis_v7: 'id',
+  cis_v5: 'id',
   security_hub: 'id',
   smm: 'prose',
   key: 'prose',
@@ -35,13 +37,14 @@ export function findingRow(finding: Finding): string[] {
     finding.resource,
     finding.evidence,
     finding.remediation,
-    finding.controls.cis.join(' '),
+    finding.controls.cisV7.join(' '),
     finding.controls.securityHub.join(' '),
     finding.controls.smm.join('; '),
     finding.key,
     finding.muted === undefined ? 'no' : 'yes',
     finding.muted?.reason ?? '',
     finding.muted?.expires ?? '',
+    finding.controls.cisV5.join(' '),
   ];
 }
 

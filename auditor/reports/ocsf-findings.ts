@@ -6,7 +6,7 @@
 // with their account, cloud, remediation. The control mapping has no OCSF attribute in this class
 // and goes in `unmapped`.
 import { version as PRODUCT_VERSION } from '../../package.json';
-import { findingResources, findingTypes, RunUsers, type Finding, type FindingResource, type Severity } from '../analysis/findings';
+import { CIS_BENCHMARKS, findingResources, findingTypes, RunUsers, type Finding, type FindingResource, type Severity } from '../analysis/findings';
 import type { AuditRun } from '../model';
 
 export const OCSF_VERSION = '1.3.0';
@@ -84,7 +84,8 @@ export function ocsfDetectionFinding(finding: Finding, run: AuditRun, users: Run
     remediation: { desc: finding.remediation },
     unmapped: {
       compliance: {
-        'CIS AWS Foundations Benchmark v3.0.0': finding.controls.cis,
+        [CIS_BENCHMARKS.cisV7]: finding.controls.cisV7,
+        [CIS_BENCHMARKS.cisV5]: finding.controls.cisV5,
         'AWS Security Hub': finding.controls.securityHub,
         'AWS Security Maturity Model': finding.controls.smm,
       },

@@ -97,7 +97,7 @@ function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : value === undefined ? [] : [value];
 }
 
-/** A statement allowing every action on every resource, with no condition: `*:*` (CIS 1.16, Security Hub IAM.1). */
+/** A statement allowing every action on every resource, with no condition: `*:*` (CIS v7.0 2.14, Security Hub IAM.1). */
 export function allowsFullAdministration(document: string): boolean {
   return parseStatements(document).some(
     (statement) =>

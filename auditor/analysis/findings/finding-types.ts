@@ -6,5 +6,5 @@ export const BEST_PRACTICES_TYPE = 'Software and Configuration Checks/AWS Securi
 export const CIS_BENCHMARK_TYPE = 'Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark';
 
 export function findingTypes(finding: Pick<Finding, 'controls'>): string[] {
-  return finding.controls.cis.length > 0 ? [BEST_PRACTICES_TYPE, CIS_BENCHMARK_TYPE] : [BEST_PRACTICES_TYPE];
+  return finding.controls.cisV7.length + finding.controls.cisV5.length > 0 ? [BEST_PRACTICES_TYPE, CIS_BENCHMARK_TYPE] : [BEST_PRACTICES_TYPE];
 }

@@ -11,9 +11,22 @@ export function isAtOrAbove(severity: Severity, threshold: Severity): boolean {
   return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
 }
 
+/**
+ * The CIS AWS Foundations Benchmark versions the rules map to: v7.0.0, the current one, and v5.0.0,
+ * the one Security Hub CSPM's CIS standard runs. The names are the benchmarks' own, as Security Hub's
+ * `Compliance.RelatedRequirements` and the OCSF file write them.
+ */
+export const CIS_BENCHMARKS = {
+  cisV7: 'CIS AWS Foundations Benchmark v7.0.0',
+  cisV5: 'CIS AWS Foundations Benchmark v5.0.0',
+} as const;
+export type CisBenchmark = keyof typeof CIS_BENCHMARKS;
+
 export interface ControlMapping {
-  /** CIS AWS Foundations Benchmark v3.0.0 recommendation numbers (`1.10`). */
-  cis: string[];
+  /** CIS AWS Foundations Benchmark v7.0.0 recommendation numbers (`2.10`). */
+  cisV7: string[];
+  /** CIS AWS Foundations Benchmark v5.0.0 recommendation numbers (`1.9`). */
+  cisV5: string[];
   /** AWS Security Hub CSPM control ids (`IAM.5`). */
   securityHub: string[];
   /** AWS Security Maturity Model phase and control. */

@@ -61,7 +61,7 @@ export function buildFinding(
     resource,
     evidence,
     remediation: rule.remediation,
-    controls: { cis: [...rule.controls.cis], securityHub: [...rule.controls.securityHub], smm: [...rule.controls.smm] },
+    controls: { cisV7: [...rule.controls.cisV7], cisV5: [...rule.controls.cisV5], securityHub: [...rule.controls.securityHub], smm: [...rule.controls.smm] },
   };
 }
 

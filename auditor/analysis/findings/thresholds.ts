@@ -1,4 +1,4 @@
-// The numbers the rules judge by. Defaults follow CIS AWS Foundations v3.0.0 (90-day rotation,
+// The numbers the rules judge by. Defaults follow CIS AWS Foundations v7.0.0 (90-day rotation,
 // 45 days unused) and the seed's priorities (keys older than a year, console use in the last 30 days).
 
 export interface FindingThresholds {

@@ -7,7 +7,7 @@
 // `AwsAccountId` is the auditor's account, and the audited account is named in `Resources` (the
 // ARNs there are in the audited account) and in `ProductFields`.
 import type { AwsSecurityFinding, Resource } from '@aws-sdk/client-securityhub';
-import { findingResources, findingTypes, type Finding, type FindingResource, type RunUsers, type Severity } from '../../analysis/findings';
+import { CIS_BENCHMARKS, findingResources, findingTypes, type Finding, type FindingResource, type RunUsers, type Severity } from '../../analysis/findings';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 /** Every finding id and generator id of this auditor starts so; nothing else of the default product is touched. */
@@ -23,8 +23,6 @@ export const PRODUCT_FIELD = {
   evidence: 'iam-audit/Evidence',
 } as const;
 
-/** The CIS version the catalogue's recommendation numbers come from. */
-const CIS_REQUIREMENT_PREFIX = 'CIS AWS Foundations Benchmark v3.0.0';
 const SECURITY_HUB_CONTROL_PREFIX = 'AWS Security Hub control';
 
 // ASFF limits (characters), from the format's reference.
@@ -90,7 +88,8 @@ function asffResource(resource: FindingResource, finding: Finding, target: Secur
 
 function relatedRequirements(finding: Finding): string[] {
   return [
-    ...finding.controls.cis.map((id) => `${CIS_REQUIREMENT_PREFIX}/${id}`),
+    ...finding.controls.cisV7.map((id) => `${CIS_BENCHMARKS.cisV7}/${id}`),
+    ...finding.controls.cisV5.map((id) => `${CIS_BENCHMARKS.cisV5}/${id}`),
     ...finding.controls.securityHub.map((id) => `${SECURITY_HUB_CONTROL_PREFIX}/${id}`),
   ];
 }

@@ -29,7 +29,7 @@ export const DASHBOARD_SCRIPT = `
 
   function controlsText(finding) {
     var c = finding.controls;
-    return [].concat(c.cis.map(function (id) { return 'CIS ' + id; }), c.securityHub, c.smm).join(' \\u00b7 ');
+    return [].concat(c.cisV7.map(function (id) { return 'CIS v7.0 ' + id; }), c.cisV5.map(function (id) { return 'CIS v5.0 ' + id; }), c.securityHub, c.smm).join(' \\u00b7 ');
   }
 
   function sortValue(finding, key) {

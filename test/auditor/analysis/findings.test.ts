@@ -25,7 +25,7 @@ describe('evaluateFindings', () => {
     })]));
     const mfa = only(findings, 'console-user-without-mfa');
     assert.deepEqual(mfa.map((finding) => [finding.resource, finding.severity]), [['recent', 'critical'], ['never', 'high'], ['stale', 'high']]);
-    assert.deepEqual(mfa[0].controls, { cis: ['1.10'], securityHub: ['IAM.5', 'IAM.19'], smm: ['Phase 1: Multi-Factor Authentication'] });
+    assert.deepEqual(mfa[0].controls, { cisV7: ['2.10'], cisV5: ['1.9'], securityHub: ['IAM.5', 'IAM.19'], smm: ['Phase 1: Multi-Factor Authentication'] });
     assert.match(mfa[0].evidence, /5 days ago/);
     assert.equal(mfa[0].key, 'console-user-without-mfa|111111111111|recent');
   });
@@ -109,7 +109,7 @@ describe('evaluateFindings', () => {
       assert.ok(rule.remediation.length > 20, id);
       // An expired exemption is about the exemptions file; the findings it let back in carry the controls.
       if (id === 'exemption-expired') continue;
-      assert.ok(rule.controls.cis.length + rule.controls.securityHub.length + rule.controls.smm.length > 0, id);
+      assert.ok(rule.controls.cisV7.length + rule.controls.cisV5.length + rule.controls.securityHub.length + rule.controls.smm.length > 0, id);
     }
   });
 });
@@ -124,7 +124,7 @@ describe('severity helpers', () => {
 });
 
 describe('docs/findings.md', () => {
-  it('lists every rule of the catalogue, in its order, with its CIS and Security Hub controls', () => {
+  it('lists every rule of the catalogue, in its order, with its CIS v7.0, CIS v5.0 and Security Hub controls', () => {
     const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'findings.md'), 'utf8');
     const start = doc.indexOf('\n## Rules');
     assert.ok(start >= 0, 'docs/findings.md has a Rules section');
@@ -133,8 +133,8 @@ describe('docs/findings.md', () => {
     const documented = rows.map((row) => {
       const cells = row.split('|').slice(1, -1).map((cell) => cell.trim());
       const list = (cell: string) => (cell === '' ? [] : cell.split(',').map((item) => item.trim()));
-      return { id: cells[0].replace(/`/g, ''), cis: list(cells[3]), securityHub: list(cells[4]) };
+      return { id: cells[0].replace(/`/g, ''), cisV7: list(cells[3]), cisV5: list(cells[4]), securityHub: list(cells[5]) };
     });
-    assert.deepEqual(documented, RULE_IDS.map((id) => ({ id, cis: RULE_CATALOGUE[id].controls.cis, securityHub: RULE_CATALOGUE[id].controls.securityHub })));
+    assert.deepEqual(documented, RULE_IDS.map((id) => ({ id, cisV7: RULE_CATALOGUE[id].controls.cisV7, cisV5: RULE_CATALOGUE[id].controls.cisV5, securityHub: RULE_CATALOGUE[id].controls.securityHub })));
   });
 });

@@ -30,16 +30,17 @@ describe('findings CSV', () => {
     assert.match(high[7], /AssumeRole: AccessDenied/);
   });
 
-  it('keeps the earlier columns in place and says in three trailing columns whether, why and until when a finding is muted', () => {
+  it('keeps the earlier columns in place and says in trailing columns whether, why and until when a finding is muted, then its CIS v5.0 numbers', () => {
     const [open, muted] = evaluateFindings(run([account('111111111111', 'prod', { users: [
       user('alice', { passwordEnabled: true, passwordLastUsed: daysAgo(1) }),
       user('break-glass', { passwordEnabled: true, passwordLastUsed: daysAgo(60) }),
     ] })]));
     const rows: string[][] = parse(findingsCsvText([open, { ...muted, muted: { reason: 'Sealed, opened twice a year', expires: '2027-06-30' } }]));
-    assert.deepEqual(rows[0].slice(0, 13), ['severity', 'rule_id', 'title', 'account_id', 'account_name', 'resource_type', 'resource', 'evidence', 'remediation', 'cis', 'security_hub', 'smm', 'key']);
-    assert.deepEqual(rows[0].slice(13), ['muted', 'muted_reason', 'muted_expires']);
-    assert.deepEqual([rows[1][6], ...rows[1].slice(13)], ['alice', 'no', '', '']);
-    assert.deepEqual([rows[2][6], ...rows[2].slice(13)], ['break-glass', 'yes', 'Sealed, opened twice a year', '2027-06-30']);
+    assert.deepEqual(rows[0].slice(0, 13), ['severity', 'rule_id', 'title', 'account_id', 'account_name', 'resource_type', 'resource', 'evidence', 'remediation', 'cis_v7', 'security_hub', 'smm', 'key']);
+    assert.deepEqual(rows[0].slice(13), ['muted', 'muted_reason', 'muted_expires', 'cis_v5']);
+    assert.deepEqual([rows[1][9], rows[1][16]], ['2.10', '1.9']);
+    assert.deepEqual([rows[1][6], ...rows[1].slice(13, 16)], ['alice', 'no', '', '']);
+    assert.deepEqual([rows[2][6], ...rows[2].slice(13, 16)], ['break-glass', 'yes', 'Sealed, opened twice a year', '2027-06-30']);
   });
 
   it('writes the header alone when there is nothing to report', () => {

@@ -58,7 +58,8 @@ describe('OCSF findings file', () => {
     assert.equal(alice.time, Date.parse('2024-06-30T12:00:00.000Z'));
     assert.deepEqual(alice.resources, [{ uid: `arn:aws:iam::${PROD}:user/people/alice`, type: 'AwsIamUser', name: 'alice', cloud_partition: 'aws', account: { uid: PROD, name: 'Prod', type_id: 10, type: 'AWS Account' } }]);
     assert.deepEqual(alice.cloud.account, { uid: PROD, name: 'Prod', type_id: 10, type: 'AWS Account' });
-    assert.deepEqual(alice.unmapped.compliance['CIS AWS Foundations Benchmark v3.0.0'], ['1.10']);
+    assert.deepEqual(alice.unmapped.compliance['CIS AWS Foundations Benchmark v7.0.0'], ['2.10']);
+    assert.deepEqual(alice.unmapped.compliance['CIS AWS Foundations Benchmark v5.0.0'], ['1.9']);
     assert.deepEqual(alice.unmapped.compliance['AWS Security Hub'], ['IAM.5', 'IAM.19']);
     assert.match(alice.remediation.desc, /MFA/);
     assert.ok(alice.finding_info.types.includes('Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark'));

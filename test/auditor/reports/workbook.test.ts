@@ -48,7 +48,7 @@ const MUTE = { reason: 'Sealed break-glass user, rotated by the platform team', 
 
 function findingsWithOneMuted(run: AuditRun): { findings: Finding[]; muted: Finding } {
   const { findings } = analyseRun(run, { ...DEFAULT_THRESHOLDS });
-  const muted = findings.find((finding) => finding.controls.cis.includes('1.10') && finding.accountId === LEADING_ZERO_ACCOUNT);
+  const muted = findings.find((finding) => finding.controls.cisV7.includes('2.10') && finding.accountId === LEADING_ZERO_ACCOUNT);
   assert.ok(muted, 'the fixture has a console user without MFA in the leading-zero account');
   muted.muted = MUTE;
   return { findings, muted };
@@ -120,7 +120,7 @@ describe('workbook', () => {
     assert.equal(alice.getCell(columnOf(users, 'access_key_id')).numFmt, TEXT_FORMAT);
 
     const findingsSheet = sheet(workbook, 'Findings');
-    const cis = rowWhere(findingsSheet, columnOf(findingsSheet, 'cis'), '1.10').getCell(columnOf(findingsSheet, 'cis'));
+    const cis = rowWhere(findingsSheet, columnOf(findingsSheet, 'cis_v7'), '2.10').getCell(columnOf(findingsSheet, 'cis_v7'));
     assert.equal(cis.type, ExcelJS.ValueType.String);
     assert.equal(cis.numFmt, TEXT_FORMAT);
     const coverage = sheet(workbook, 'Coverage');

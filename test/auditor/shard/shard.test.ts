@@ -9,7 +9,7 @@ import type { AwsClientFactory } from '../../../auditor/aws/clients';
 import { main } from '../../../auditor/cli/audit-command';
 import { parseShard } from '../../../auditor/cli/audit-config';
 import { ConfigError, MAX_RUN_TIME_AHEAD_MS, parseRunTime, type Environment } from '../../../auditor/values/parsers';
-import type { AccountAudit, AuditRun } from '../../../auditor/model';
+import { SCHEMA_VERSION, type AccountAudit, type AuditRun } from '../../../auditor/model';
 import { findPreviousRunKey } from '../../../auditor/publish/previous-run';
 import { MAX_SHARD_COUNT } from '../../../auditor/values/run-limits';
 import { accountsOfShard, parseShardReportName, shardOfAccount, shardReportFileName } from '../../../auditor/shard/shard';
@@ -188,7 +188,7 @@ function parts(ids: string[], count: number): ShardPart[] {
   return Array.from({ length: count }, (_, i): ShardPart => {
     const shard = { index: i + 1, count, accountIds: ids, includeAccounts: null, excludeAccounts: null };
     const run: AuditRun = {
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
       runTimestamp: '20240301T120000Z',
       startedAt: '2024-03-01T12:00:00.000Z',
       finishedAt: `2024-03-01T12:0${i + 1}:00.000Z`,
@@ -257,7 +257,7 @@ describe('parseShardPart', () => {
   it('refuses what is not a part of this auditor, naming the file', () => {
     const cases: Array<[(report: Record<string, unknown>) => void, RegExp]> = [
       [(report) => delete report.shard, /^p\.json: not a shard's part \(it has no "shard" field\)/],
-      [(report) => (report.schemaVersion = 2), /^p\.json: schemaVersion 2 cannot be merged by this auditor \(schemaVersion 1\)/],
+      [(report) => (report.schemaVersion = SCHEMA_VERSION + 1), new RegExp(`^p\\.json: schemaVersion ${SCHEMA_VERSION + 1} cannot be merged by this auditor \\(schemaVersion ${SCHEMA_VERSION}\\)`)],
       [(report) => (report.shard = { ...part.shard, index: 3 }), /^p\.json: shard\.index and shard\.count should be whole numbers with 1 <= index <= count/],
       [(report) => (report.shard = { ...part.shard, accountIds: 'all' }), /^p\.json: shard\.accountIds should be a list of account ids/],
       [(report) => (report.finishedAt = 5), /^p\.json: finishedAt, partition, managementAccountId, roleName and cloudTrail should be/],

@@ -69,7 +69,7 @@ describe('Security Hub import', () => {
     assert.equal((mfa.ProductFields as Record<string, string>)['iam-audit/AuditedAccountName'], 'Prod');
     assert.deepEqual(mfa.Severity, { Label: 'CRITICAL', Original: 'critical' });
     assert.deepEqual(mfa.Types, ['Software and Configuration Checks/AWS Security Best Practices', 'Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark']);
-    assert.deepEqual(mfa.Compliance, { Status: 'FAILED', RelatedRequirements: ['CIS AWS Foundations Benchmark v3.0.0/1.10', 'AWS Security Hub control/IAM.5', 'AWS Security Hub control/IAM.19'] });
+    assert.deepEqual(mfa.Compliance, { Status: 'FAILED', RelatedRequirements: ['CIS AWS Foundations Benchmark v7.0.0/2.10', 'CIS AWS Foundations Benchmark v5.0.0/1.9', 'AWS Security Hub control/IAM.5', 'AWS Security Hub control/IAM.19'] });
     assert.equal(mfa.RecordState, 'ACTIVE');
     assert.equal(mfa.FirstObservedAt, audit.startedAt);
     assert.equal(mfa.LastObservedAt, audit.startedAt);
