@@ -160,6 +160,55 @@ export interface CloudTrailEventRecord {
   accessKeyStatus?: 'Active' | 'Inactive';
 }
 
+/** A service control policy as Organizations describes it; `document` is its JSON text. */
+export interface ServiceControlPolicyRecord {
+  id: string;
+  name: string;
+  /** AWS managed (`FullAWSAccess`) rather than written by the organization. */
+  awsManaged: boolean;
+  document: string;
+}
+
+/** A level an account inherits SCPs from: the organization's root, an OU, or the account itself. */
+export interface PolicyTargetRecord {
+  targetId: string;
+  type: 'ROOT' | 'ORGANIZATIONAL_UNIT' | 'ACCOUNT';
+  /** The SCPs attached to this target, by id. */
+  policyIds: string[];
+}
+
+/**
+ * One guardrail, proven or not with the policy evaluator: `enforced` when the SCPs in effect deny
+ * it (`exemptedUsers` are the account's users they still let through), `not-applicable` for the
+ * management account (SCPs never apply to it), `unknown` when the SCPs could not be read.
+ */
+export interface GuardrailVerdict {
+  status: 'enforced' | 'not-enforced' | 'not-applicable' | 'unknown';
+  exemptedUsers: string[];
+  /** The SCPs that deny it (explicitly, or by allowing nothing at a level), by id. */
+  policyIds: string[];
+  /** Why, in a few words, for the report's evidence. */
+  detail: string;
+}
+
+/** IAM's centralized root access (`ListOrganizationsFeatures`): `RootCredentialsManagement`, `RootSessions`. */
+export interface CentralizedRootRecord {
+  status: 'enabled' | 'partly-enabled' | 'not-enabled' | 'not-applicable' | 'unknown';
+  /** The features enabled, as IAM names them. */
+  features: string[];
+  detail: string;
+}
+
+/** What the organization enforces on the account, read from the management side and evaluated. */
+export interface AccountGuardrails {
+  /** From the root down to the account itself; null when they could not be read. */
+  levels: PolicyTargetRecord[] | null;
+  noAccessKeys: GuardrailVerdict;
+  consoleMfa: GuardrailVerdict;
+  rootUser: GuardrailVerdict;
+  centralizedRoot: CentralizedRootRecord;
+}
+
 /** `yes`: complete; `partial`: some data is missing (see errors); `no`: nothing could be collected. */
 export type AuditedStatus = 'yes' | 'partial' | 'no';
 
@@ -188,6 +237,8 @@ export interface AccountAudit {
   events: CloudTrailEventRecord[];
   /** Principals and their policies; null when they could not be read, absent in reports written before the inventory. */
   inventory?: AccountInventory | null;
+  /** The SCPs in effect and what they prove; absent when they were not read (reports written before them). */
+  guardrails?: AccountGuardrails;
 }
 
 /**
