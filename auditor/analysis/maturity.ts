@@ -9,11 +9,14 @@
 //
 // "Visibility" needs the account's users: an account that was not audited is Not Started, and a
 // scope with a partially audited account cannot be Complete, because what was not seen may fail.
-// MFA's Advanced needs policies (SCPs, IAM denies) the audit does not read, so the audit never
-// claims it; the guardrails policy pack is the way to get there.
-import type { AccountAudit, AuditRun } from '../model';
+// Advanced is claimed only where it is proven: the SCPs in effect, evaluated (analysis/guardrails.ts),
+// deny console sessions without MFA (Phase 1) or the creation of access keys (Phase 2) for every
+// user of every account in scope, none exempted. The management account is never covered by SCPs,
+// so it, and a scope that holds it, is never Advanced.
+import type { AccountAudit, AuditRun, GuardrailVerdict } from '../model';
 import { DEFAULT_THRESHOLDS } from './findings/thresholds';
 import { coverageCounts, credentialCounts, isInScope, runReference } from './facts';
+import { isProvenDenied } from './guardrail-verdicts';
 
 export const MATURITY_LEVELS = ['Not Started', 'In Progress', 'Complete', 'Advanced'] as const;
 export type MaturityLevel = (typeof MATURITY_LEVELS)[number];
@@ -81,18 +84,36 @@ function visibilityOf(accounts: readonly AccountAudit[]): Visibility {
   return { seen: counts.audited + counts.partial, incomplete: counts.partial + counts.notAudited };
 }
 
-function mfaMaturity(indicators: MaturityIndicators, visibility: Visibility): ControlMaturity {
+/** Whether a guardrail is proven, for every account of a scope, with nobody exempted; why not otherwise. */
+interface GuardrailProof {
+  proven: boolean;
+  /** Why it is not proven, for the reason of a level that stays Complete. */
+  missing: string;
+}
+
+function guardrailProof(accounts: readonly AccountAudit[], verdictOf: (audit: AccountAudit) => GuardrailVerdict | undefined, what: string): GuardrailProof {
+  const management = accounts.filter((audit) => audit.account.isManagementAccount).length;
+  if (management > 0) return { proven: false, missing: `the management account is never covered by SCPs, so no SCP can prove ${what} there` };
+  const unproven = accounts.filter((audit) => !isProvenDenied(verdictOf(audit)));
+  if (unproven.length > 0) {
+    return { proven: false, missing: accounts.length === 1 ? `no SCP in effect is proven to deny ${what}` : `${unproven.length} account(s) without an SCP proven to deny ${what}` };
+  }
+  const exempted = accounts.reduce((sum, audit) => sum + (verdictOf(audit)?.exemptedUsers.length ?? 0), 0);
+  if (exempted > 0) return { proven: false, missing: `the SCPs deny ${what} except for ${exempted} exempted user(s)` };
+  return { proven: true, missing: '' };
+}
+
+function mfaMaturity(indicators: MaturityIndicators, visibility: Visibility, proof: GuardrailProof): ControlMaturity {
   if (visibility.seen === 0) return { level: 'Not Started', reason: 'no account could be audited: no visibility into MFA coverage' };
   const without = indicators.consoleUsers - indicators.consoleUsersWithMfa;
   if (without > 0) return { level: 'In Progress', reason: `${without} of ${indicators.consoleUsers} console users have no MFA` };
   if (visibility.incomplete > 0) return { level: 'In Progress', reason: `${visibility.incomplete} account(s) not audited completely: coverage cannot be confirmed` };
-  return {
-    level: 'Complete',
-    reason: indicators.consoleUsers === 0 ? 'no console users' : `all ${indicators.consoleUsers} console users have MFA; Advanced needs a policy that denies console access without MFA, which the audit does not read`,
-  };
+  const complete = indicators.consoleUsers === 0 ? 'no console users' : `all ${indicators.consoleUsers} console users have MFA`;
+  if (proof.proven) return { level: 'Advanced', reason: `${complete}; console sessions without MFA are denied by SCP` };
+  return { level: 'Complete', reason: `${complete}; Advanced needs console sessions without MFA denied: ${proof.missing}` };
 }
 
-function temporaryCredentialsMaturity(indicators: MaturityIndicators, visibility: Visibility, keyMaxAgeDays: number): ControlMaturity {
+function temporaryCredentialsMaturity(indicators: MaturityIndicators, visibility: Visibility, keyMaxAgeDays: number, proof: GuardrailProof): ControlMaturity {
   if (visibility.seen === 0) return { level: 'Not Started', reason: 'no account could be audited: no inventory of long-term credentials' };
   const oldOrRoot = indicators.keysOlderThanMaxAge + indicators.rootAccessKeys;
   if (oldOrRoot > 0) {
@@ -102,14 +123,19 @@ function temporaryCredentialsMaturity(indicators: MaturityIndicators, visibility
     return { level: 'In Progress', reason: `${indicators.longTermCredentials} long-term credential(s) catalogued; ${parts.join(', ')}` };
   }
   if (visibility.incomplete > 0) return { level: 'In Progress', reason: `${visibility.incomplete} account(s) not audited completely: old keys cannot be ruled out` };
-  if (indicators.longTermCredentials === 0) return { level: 'Advanced', reason: 'no active long-term access keys: programmatic access uses temporary credentials' };
-  return { level: 'Complete', reason: `no key older than ${keyMaxAgeDays} days; ${indicators.longTermCredentials} active key(s) remain before Advanced` };
+  if (indicators.longTermCredentials > 0) return { level: 'Complete', reason: `no key older than ${keyMaxAgeDays} days; ${indicators.longTermCredentials} active key(s) remain before Advanced` };
+  if (proof.proven) return { level: 'Advanced', reason: 'no active long-term access keys, and creating one is denied by SCP: programmatic access uses temporary credentials' };
+  return { level: 'Complete', reason: `no active long-term access keys; Advanced needs creating one denied: ${proof.missing}` };
 }
 
 function assess(accounts: readonly AccountAudit[], reference: number, keyMaxAgeDays: number): MaturityAssessment {
   const indicators = indicatorsOf(accounts, reference, keyMaxAgeDays);
   const visibility = visibilityOf(accounts);
-  return { indicators, mfa: mfaMaturity(indicators, visibility), temporaryCredentials: temporaryCredentialsMaturity(indicators, visibility, keyMaxAgeDays) };
+  return {
+    indicators,
+    mfa: mfaMaturity(indicators, visibility, guardrailProof(accounts, (audit) => audit.guardrails?.consoleMfa, 'console sessions without MFA')),
+    temporaryCredentials: temporaryCredentialsMaturity(indicators, visibility, keyMaxAgeDays, guardrailProof(accounts, (audit) => audit.guardrails?.noAccessKeys, 'the creation of access keys')),
+  };
 }
 
 export function assessMaturity(run: AuditRun, keyMaxAgeDays: number = DEFAULT_THRESHOLDS.keyMaxAgeDays): MaturitySummary {
@@ -137,7 +163,8 @@ export function formatMaturity(summary: MaturitySummary): string {
     `  Phase 1 MFA: ${mfa.level} (${mfa.reason})`,
     `  Phase 2 temporary credentials: ${temporaryCredentials.level} (${temporaryCredentials.reason})`,
   ];
-  const behind = summary.accounts.filter((account) => account.mfa.level !== 'Complete' || !['Complete', 'Advanced'].includes(account.temporaryCredentials.level));
+  const done = (level: MaturityLevel) => level === 'Complete' || level === 'Advanced';
+  const behind = summary.accounts.filter((account) => !done(account.mfa.level) || !done(account.temporaryCredentials.level));
   if (behind.length > 0) {
     lines.push('  accounts not yet Complete:');
     for (const account of behind) {

@@ -1,5 +1,5 @@
 // Hand-built runs for the report tests: every record spelled out, no AWS.
-import type { AccessKeyRecord, AccountAudit, AuditRun, IamUserRecord, RootRecord } from '../../auditor/model';
+import type { AccessKeyRecord, AccountAudit, AccountGuardrails, AuditRun, GuardrailVerdict, IamUserRecord, RootRecord } from '../../auditor/model';
 import { SCHEMA_VERSION } from '../../auditor/model';
 
 export const RUN_STARTED_AT = '2024-06-30T12:00:00.000Z';
@@ -73,6 +73,22 @@ export function run(accounts: AccountAudit[], overrides: Partial<AuditRun> = {})
     roleName: 'IamAuditRole',
     cloudTrail: { enabled: true, region: 'us-east-1', sinceDays: 90 },
     accounts,
+    ...overrides,
+  };
+}
+
+export function guardrailVerdict(status: GuardrailVerdict['status'], overrides: Partial<GuardrailVerdict> = {}): GuardrailVerdict {
+  return { status, exemptedUsers: [], policyIds: status === 'enforced' ? ['p-guardrail'] : [], detail: status, ...overrides };
+}
+
+/** Every guardrail enforced by `p-guardrail` at the root, centralized root access on; override what a test needs. */
+export function guardrails(overrides: Partial<AccountGuardrails> = {}): AccountGuardrails {
+  return {
+    levels: [{ targetId: 'r-root', type: 'ROOT', policyIds: ['p-FullAWSAccess', 'p-guardrail'] }],
+    noAccessKeys: guardrailVerdict('enforced'),
+    consoleMfa: guardrailVerdict('enforced'),
+    rootUser: guardrailVerdict('enforced'),
+    centralizedRoot: { status: 'enabled', features: ['RootCredentialsManagement', 'RootSessions'], detail: 'RootCredentialsManagement and RootSessions enabled' },
     ...overrides,
   };
 }

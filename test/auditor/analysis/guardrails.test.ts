@@ -1,13 +1,6 @@
 import { strict as assert } from 'assert';
-import {
-  assessGuardrails,
-  centralizedRootOf,
-  guardrailEvidence,
-  guardrailText,
-  type GuardrailSubject,
-  type OrganizationFeatures,
-  type PoliciesInEffect,
-} from '../../../auditor/analysis/guardrails';
+import { guardrailEvidence, guardrailText } from '../../../auditor/analysis/guardrail-verdicts';
+import { assessGuardrails, centralizedRootOf, type GuardrailSubject, type OrganizationFeatures, type PoliciesInEffect } from '../../../auditor/analysis/guardrails';
 import { consoleMfaScp, FULL_AWS_ACCESS, level, noAccessKeysScp, noRootUserScp } from '../../support/guardrail-policies';
 
 const MEMBER = '222222222222';
