@@ -20,7 +20,7 @@ describe('findings CSV', () => {
     assert.equal(rows.length, 3);
     const [critical, high] = rows.slice(1);
     assert.deepEqual([critical[0], critical[1], critical[3], critical[4], critical[6], critical[9], critical[10]], [
-      'critical', 'console-user-without-mfa', '111111111111', `'=HYPERLINK("http://evil")`, 'alice, "the admin"', '1.10', 'IAM.5 IAM.19',
+      'critical', 'console-user-without-mfa', '111111111111', `'=HYPERLINK("http://evil")`, 'alice, "the admin"', '2.10', 'IAM.5 IAM.19',
     ]);
     assert.deepEqual([high[0], high[1], high[6]], ['high', 'account-not-audited', '222222222222']);
     // The stable key follows the columns the file always had.
