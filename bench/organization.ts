@@ -3,10 +3,11 @@
 // and every run see the very same organization. Users and events are built lazily and the
 // simulator keeps only a few accounts resolved, so 10,000 accounts cost little memory here.
 import { SimulatedOrganization, type SimulatedEventSpec, type SimulatedUserSpec } from '../simulator/simulated-aws';
+import { DEFAULT_AUDIT_ROLE_NAME } from '../auditor/values/audit-role';
 import type { BenchOptions } from './args';
 
 export const BENCH_MANAGEMENT_ACCOUNT = '100000000000';
-export const BENCH_ROLE_NAME = 'IamAudit';
+export const BENCH_ROLE_NAME = DEFAULT_AUDIT_ROLE_NAME;
 /** The run's clock: key ages and the CloudTrail window are measured from it. */
 export const BENCH_NOW = new Date('2026-06-01T00:00:00.000Z');
 

@@ -3,6 +3,7 @@
 // BatchUpdateFindings 10 calls a second, burst 30; GetFindings 3, burst 6). Two runs: the first
 // imports every finding into an empty hub, the second reads them back and imports them again.
 import { DEFAULT_THRESHOLDS, evaluateFindings } from '../auditor/analysis/findings';
+import { DEFAULT_AUDIT_ROLE_NAME } from '../auditor/values/audit-role';
 import { SCHEMA_VERSION, type AuditRun, type IamUserRecord } from '../auditor/model';
 import { importFindingsToSecurityHub } from '../auditor/publish/security-hub/import-findings';
 import { SimulatedOrganization, simulatedClientFactory } from '../simulator/simulated-aws';
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   if (!Number.isSafeInteger(count) || count < 1) throw new Error(`expected a number of findings, got ${process.argv[2]}`);
   const run: AuditRun = {
     schemaVersion: SCHEMA_VERSION, runTimestamp: '20240630T120000Z', startedAt: '2024-06-30T12:00:00.000Z', finishedAt: '2024-06-30T12:05:00.000Z',
-    partition: 'aws', managementAccountId: AUDITOR, roleName: 'IamAudit', cloudTrail: { enabled: false, region: 'us-east-1', sinceDays: 90 },
+    partition: 'aws', managementAccountId: AUDITOR, roleName: DEFAULT_AUDIT_ROLE_NAME, cloudTrail: { enabled: false, region: 'us-east-1', sinceDays: 90 },
     accounts: [{
       account: { id: AUDITED, name: 'Prod', state: 'ACTIVE', isManagementAccount: false },
       coverage: { accountId: AUDITED, accountName: 'Prod', state: 'ACTIVE', audited: 'yes', errors: [], skipped: null, userSource: 'credential-report' },

@@ -2,7 +2,7 @@
 // so it cannot drift from the code; `npm run infra:template` writes the copy in infra/templates/ for
 // use without Pulumi, and a test fails when that copy is out of date.
 import * as path from 'path';
-import { DEFAULT_AUDIT_ROLE_NAME } from './config';
+import { DEFAULT_AUDIT_ROLE_NAME } from '../auditor/values/audit-role';
 import { AUDIT_ROLE } from './audit-role';
 
 export const AUDIT_ROLE_TEMPLATE_PATH = path.join(__dirname, 'templates', 'audit-role.json');

@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { DEFAULT_AUDIT_ROLE_NAME } from '../auditor/values/audit-role';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_SHARD_COUNT } from '../auditor/values/run-limits';
 import { ACCOUNT_ID_PATTERN, ConfigError, IAM_NAME_CHARACTERS, parseIntegerInRange, parseRegion, parseRoleName, problemOf } from '../auditor/values/parsers';
 import { scheduleExpressionProblem } from './schedule-expression';
@@ -49,7 +50,6 @@ export interface DeploymentConfig {
   securityHub: boolean;
 }
 
-export const DEFAULT_AUDIT_ROLE_NAME = 'IAMAuditRole';
 export const DEFAULT_SCHEDULE_EXPRESSION = 'cron(0 6 ? * MON *)';
 
 /** Raised for any bad setting; the message starts with the full key, e.g. `iam-audit-kit:taskMemory`. */

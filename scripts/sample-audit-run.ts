@@ -100,7 +100,7 @@ export function sampleAuditRun(options: SampleRunOptions = {}): AuditRun {
         accountName: name,
         state: 'ACTIVE',
         audited: unreachable ? 'no' : partial ? 'partial' : 'yes',
-        errors: unreachable ? [`AssumeRole arn:aws:iam::${id}:role/IamAuditRole: AccessDenied (the audit role is not deployed in this account)`] : partial ? ['ListMFADevices: AccessDenied'] : [],
+        errors: unreachable ? [`AssumeRole arn:aws:iam::${id}:role/IAMAuditRole: AccessDenied (the audit role is not deployed in this account)`] : partial ? ['ListMFADevices: AccessDenied'] : [],
         skipped: null,
         userSource: unreachable ? 'none' : 'credential-report',
       },
@@ -135,7 +135,7 @@ export function sampleAuditRun(options: SampleRunOptions = {}): AuditRun {
     finishedAt: new Date(reference + 4 * 60 * 1000).toISOString(),
     partition: 'aws',
     managementAccountId: accounts[0].account.id,
-    roleName: 'IamAuditRole',
+    roleName: 'IAMAuditRole',
     cloudTrail: { enabled: true, region: 'us-east-1', sinceDays: 90 },
     accounts,
   };

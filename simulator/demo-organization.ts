@@ -6,7 +6,7 @@
 // SDK's retries absorb. Dates are relative to the run, so the findings stay the same whenever it runs.
 import { SimulatedOrganization, type SimulatedEventSpec, type SimulatedUserSpec } from './simulated-aws';
 
-export const DEMO_ROLE_NAME = 'IamAuditRole';
+export const DEMO_ROLE_NAME = 'IAMAuditRole';
 export const DEMO_ACCOUNTS = {
   management: '111111111111',
   paymentsProd: '222222222222',

@@ -9,6 +9,7 @@ import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_SHARD_COUNT } from '../values
 import type { ShardSelection } from '../shard/shard';
 import type { AuditOptions } from '../run/run-audit';
 import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS, DEFAULT_STOP_GRACE_SECONDS, MAX_ACCOUNT_TIMEOUT_SECONDS } from '../run/account-limits';
+import { DEFAULT_AUDIT_ROLE_NAME } from '../values/audit-role';
 import { ENV_ACCOUNT_TIMEOUT, ENV_CONCURRENCY, ENV_EXTERNAL_ID, ENV_ROLE_NAME, ENV_RUN_TIME, ENV_S3_URI, ENV_SHARD, ENV_STOP_GRACE } from '../values/environment';
 
 export const DEFAULT_OUT_DIR = './output';
@@ -64,7 +65,7 @@ export function parseShard(value: string, source: string): ShardSelection {
 /** Adds the audit command's flags to `command`. */
 export function defineAuditOptions(command: Command): Command {
   return command
-    .addOption(new Option('--role <name>', `audit role to assume in every account (env ${ENV_ROLE_NAME}; required)`).argParser(singleValueParser('--role', parseRoleNameWithPath)))
+    .addOption(new Option('--role <name>', `audit role to assume in every account (env ${ENV_ROLE_NAME}; default ${DEFAULT_AUDIT_ROLE_NAME}, the role the deployment creates)`).argParser(singleValueParser('--role', parseRoleNameWithPath)))
     .addOption(new Option('--profile <name>', 'AWS profile for the auditor\'s own credentials (default: the SDK default chain)'))
     .addOption(new Option('--out-dir <dir>', 'directory the reports are written to (created if missing)').default(DEFAULT_OUT_DIR))
     .addOption(new Option('--accounts <ids>', 'audit only these account ids (comma separated, repeatable)').argParser(accountIdsParser('--accounts')))
@@ -138,8 +139,7 @@ interface ParsedAuditOptions {
 export function readAuditConfig(command: Command, env: Environment): AuditConfig {
   const options = command.opts<ParsedAuditOptions>();
 
-  const roleName = flagOrEnvironment(options.role, env, ENV_ROLE_NAME, parseRoleNameWithPath);
-  if (roleName === undefined) throw new ConfigError(`--role: the audit role name is required (or set ${ENV_ROLE_NAME})`);
+  const roleName = flagOrEnvironment(options.role, env, ENV_ROLE_NAME, parseRoleNameWithPath) ?? DEFAULT_AUDIT_ROLE_NAME;
   const concurrency = flagOrEnvironment(options.concurrency, env, ENV_CONCURRENCY, parseConcurrency) ?? DEFAULT_CONCURRENCY;
   const externalId = flagOrEnvironment(options.externalId, env, ENV_EXTERNAL_ID, parseExternalId);
   const s3 = flagOrEnvironment(options.s3Uri, env, ENV_S3_URI, parseS3Uri);

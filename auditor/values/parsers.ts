@@ -82,7 +82,7 @@ export function parseRoleName(value: string, source: string): string {
   return trimmed;
 }
 
-/** A role to assume: its name, optionally after its path (`audit/IamAuditRole`). */
+/** A role to assume: its name, optionally after its path (`audit/IAMAuditRole`). */
 export function parseRoleNameWithPath(value: string, source: string): string {
   const trimmed = value.trim();
   if (!ROLE_NAME_WITH_PATH.test(trimmed)) {

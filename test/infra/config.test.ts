@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
+import { DEFAULT_AUDIT_ROLE_NAME } from '../../auditor/values/audit-role';
 import {
-  DEFAULT_AUDIT_ROLE_NAME,
   DEFAULT_SCHEDULE_EXPRESSION,
   DeploymentConfigError,
   isValidFargateSize,

@@ -10,6 +10,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { parse } from 'csv-parse/sync';
 import { main } from '../../../auditor/cli/audit-command';
+import { DEFAULT_AUDIT_ROLE_NAME } from '../../../auditor/values/audit-role';
 import type { Environment } from '../../../auditor/values/parsers';
 import type { JsonReport } from '../../../auditor/reports/json-report';
 import type { RunResult } from '../../../auditor/app/run-result';
@@ -219,6 +220,21 @@ describe('audit command against a simulated organization', () => {
     const rows = await readCsv(outDir, `iam_audit_report_${RUN_TIMESTAMP}.csv`);
     assert.equal(rows.filter((row) => row.account_id === MEMBER).length, expectedUserRows(MEMBER, '', MEMBER_USERS).length);
     assert.equal(rows.filter((row) => row.account_id === NO_ROLE).length, 0);
+  });
+
+  it("without --role or AUDIT_ROLE_NAME assumes the deployment's role, IAMAuditRole, in every account", async () => {
+    const org = new SimulatedOrganization({ managementAccountId: MANAGEMENT, auditRoleName: DEFAULT_AUDIT_ROLE_NAME })
+      .addAccount({ id: MANAGEMENT, name: 'Management', users: MANAGEMENT_USERS })
+      .addAccount({ id: MEMBER, name: 'Member', users: [{ name: 'bob' }] });
+    const outDir = path.join(scratch, 'out');
+    const result = await runAuditCommand(org, ['--out-dir', outDir, '--no-cloudtrail']);
+    assert.equal(result.code, 0, result.stderr);
+    const coverage = await readCsv(outDir, `coverage_${RUN_TIMESTAMP}.csv`);
+    assert.deepEqual(coverage.map((row) => row.audited), ['yes', 'yes']);
+    // Another name, as a README copied before the names were one would give, is refused by every account.
+    const other = await runAuditCommand(org, ['--out-dir', path.join(scratch, 'other'), '--no-cloudtrail'], { env: { AUDIT_ROLE_NAME: 'IamAudit' } });
+    assert.equal(other.code, 2, other.stderr);
+    assert.match(other.stderr, /role\/IamAudit/);
   });
 
   it('exits 1 and says so plainly when Organizations denies ListAccounts, writing no report', async () => {

@@ -51,7 +51,6 @@ describe('audit command line: usage errors', () => {
   const cases: { name: string; argv: string[]; env?: Environment; message: RegExp }[] = [
     { name: 'an unknown flag', argv: ['--role', 'Audit', '--bogus'], message: /unknown option '--bogus'/ },
     { name: 'a stray argument', argv: ['--role', 'Audit', 'extra'], message: /too many arguments/ },
-    { name: 'a missing role', argv: [], message: /--role: the audit role name is required \(or set AUDIT_ROLE_NAME\)/ },
     { name: 'a flag without its value', argv: ['--role'], message: /option '--role <name>' argument missing/ },
     { name: 'a flag where a value belongs', argv: ['--role', '--out-dir', 'reports'], message: /^error: --role: needs a value, but is followed by the flag --out-dir$/m },
     { name: "a flag where merge's value belongs", argv: ['merge', '--from', '--out-dir', 'reports'], message: /^error: --from: needs a value, but is followed by the flag --out-dir$/m },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { buildAuditCommand } from '../../../auditor/cli/audit-command';
 import { readAuditConfig, type AuditConfig } from '../../../auditor/cli/audit-config';
+import { DEFAULT_AUDIT_ROLE_NAME } from '../../../auditor/values/audit-role';
 import { DEFAULT_CONCURRENCY } from '../../../auditor/values/run-limits';
 import { ConfigError, parseRunTime, parseS3Uri, type Environment } from '../../../auditor/values/parsers';
 
@@ -75,6 +76,14 @@ describe('audit configuration', () => {
     assert.throws(() => configFrom(['--role', 'R'], { AUDIT_STOP_GRACE: '91' }), /^ConfigError: AUDIT_STOP_GRACE: expected a whole number from 0 to 90/);
   });
 
+  it("assumes the deployment's audit role unless AUDIT_ROLE_NAME or --role names another; the flag wins over the variable", () => {
+    assert.equal(DEFAULT_AUDIT_ROLE_NAME, 'IAMAuditRole');
+    assert.equal(configFrom([]).roleName, 'IAMAuditRole');
+    assert.equal(configFrom([], { AUDIT_ROLE_NAME: 'EnvRole' }).roleName, 'EnvRole');
+    assert.equal(configFrom(['--role', 'FlagRole'], { AUDIT_ROLE_NAME: 'EnvRole' }).roleName, 'FlagRole');
+    assert.equal(configFrom(['--role', 'FlagRole']).roleName, 'FlagRole');
+  });
+
   it('falls back to the environment, and flags win over it', () => {
     const env = { AUDIT_ROLE_NAME: 'EnvRole', AUDIT_CONCURRENCY: '3', AUDIT_EXTERNAL_ID: 'env-ext', AUDIT_S3_URI: 's3://env-bucket/p' };
     const fromEnv = configFrom([], env);
@@ -90,7 +99,7 @@ describe('audit configuration', () => {
   });
 
   it('treats a blank environment variable as unset', () => {
-    assert.throws(() => configFrom([], { AUDIT_ROLE_NAME: '  ' }), /--role: the audit role name is required/);
+    assert.equal(configFrom([], { AUDIT_ROLE_NAME: '  ' }).roleName, DEFAULT_AUDIT_ROLE_NAME);
     assert.equal(configFrom(['--role', 'R'], { AUDIT_CONCURRENCY: '' }).concurrency, DEFAULT_CONCURRENCY);
   });
 
