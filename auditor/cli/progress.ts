@@ -55,6 +55,14 @@ export interface RunProgress extends AuditHooks {
 
 type Tally = Record<CoverageClass, number>;
 
+// cli-progress turns the terminal's automatic wrapping off (DECAWM, `ESC [?7l`) while the live line
+// is on screen, so that the line never takes a second row however narrow the terminal. A line
+// printed above it would then be cut at the terminal's width, the reason of a failure with it: each
+// such line is written with wrapping on, in full over as many rows as it needs, and wrapping is
+// turned off again before the live line is drawn below it.
+export const AUTOWRAP_ON = '\u001b[?7h';
+export const AUTOWRAP_OFF = '\u001b[?7l';
+
 const LIVE_FORMAT = '{bar} {value}/{total} accounts | {tally} | {duration_formatted} elapsed, ETA {eta_formatted}';
 const LIVE_FORMAT_BEFORE_ESTIMATE = '{bar} {value}/{total} accounts | {tally} | {duration_formatted} elapsed';
 
@@ -109,11 +117,14 @@ export function runProgress(output: CommandOutput, filters: AccountFilters): Run
         return;
       }
       // Only what needs attention is kept above the live line; audited accounts are in its count.
-      if (isAuditIncomplete(audit)) live.bars.log(accountLine(audit));
+      if (isAuditIncomplete(audit)) live.bars.log(`${AUTOWRAP_ON}${accountLine(audit)}${AUTOWRAP_OFF}`);
       live.bar.update(finished, { tally: tallyText() });
     },
     finish() {
       if (live === null) return;
+      // Draws once more before the line is cleared: the lines logged since the last redraw (a
+      // failure in the last tenth of a second) are written then, not dropped by stop().
+      live.bars.update();
       live.bars.stop();
       output.info(`${finished} of ${total ?? finished} accounts done: ${tallyText()}\n`);
       live = null;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describeFilteredAccounts, runProgress } from '../../../auditor/cli/progress';
+import { AUTOWRAP_OFF, AUTOWRAP_ON, describeFilteredAccounts, runProgress } from '../../../auditor/cli/progress';
 import { terminalSafe } from '../../../auditor/values/terminal-text';
 import { CommandOutput } from '../../../auditor/cli/command-output';
 import type { AccountAudit } from '../../../auditor/model';
@@ -28,6 +28,51 @@ describe('terminal output', () => {
     };
     await hooks.onAccountDone?.(audit);
     assert.equal(written, '[1] 222222222222 prod gnp.exe: audited (0 users, 0 keys)\n');
+  });
+
+  describe('on a terminal', () => {
+    const REASON = 'AssumeRole arn:aws:iam::333333333333:role/IAMAuditRole: AccessDenied: User: arn:aws:sts::111111111111:assumed-role/IAMAuditTaskRole/iam-audit is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::333333333333:role/IAMAuditRole';
+    const account = (id: string, name: string) => ({ id, name, email: 'a@example.com', state: 'ACTIVE', isManagementAccount: false });
+    const audit = (id: string, name: string, errors: string[]): AccountAudit => ({
+      account: account(id, name),
+      coverage: { accountId: id, accountName: name, state: 'ACTIVE', audited: errors.length === 0 ? 'yes' : 'no', errors, skipped: null, userSource: 'credential-report' },
+      users: [],
+      root: null,
+      events: [],
+    });
+    /** Whether the terminal wraps at `index` of what was written: the last DECAWM switch before it. */
+    const wrapsAt = (written: string, index: number): boolean => written.lastIndexOf(AUTOWRAP_ON, index) > written.lastIndexOf(AUTOWRAP_OFF, index);
+
+    it('prints the failure in full above the live line, wrapped by the terminal, and keeps the live line one row', async () => {
+      let written = '';
+      // A narrow terminal: the reason is four times its width.
+      const tty = { isTTY: true, columns: 60, write: (text: string) => (written += text) };
+      const hooks = runProgress(new CommandOutput({ write: () => true }, tty, { format: 'text', quiet: false }, { NO_COLOR: '1' }), {});
+      await hooks.onAccountsListed?.([account('222222222222', 'Prod'), account('333333333333', 'Sandbox')]);
+      await hooks.onAccountDone?.(audit('222222222222', 'Prod', []));
+      await hooks.onAccountDone?.(audit('333333333333', 'Sandbox', [REASON]));
+      hooks.finish();
+
+      // The whole reason, in one piece, written while the terminal wraps, ended by its newline
+      // before wrapping is turned off again.
+      const line = `[2/2] 333333333333 Sandbox: not audited: ${REASON}\n`;
+      const at = written.indexOf(line);
+      assert.ok(at >= 0, JSON.stringify(written));
+      assert.ok(REASON.length > tty.columns * 3);
+      assert.equal(wrapsAt(written, at), true);
+      assert.equal(written.slice(at + line.length, at + line.length + AUTOWRAP_OFF.length), AUTOWRAP_OFF);
+
+      // Every drawing of the live line: no newline in it, and the terminal does not wrap it.
+      const drawings = [...written.matchAll(/\d\/2 accounts \|[^\u001b]*/g)];
+      assert.ok(drawings.length > 0);
+      for (const drawing of drawings) {
+        assert.doesNotMatch(drawing[0], /\n/);
+        assert.equal(wrapsAt(written, drawing.index), false, drawing[0]);
+      }
+      // The audited account is counted on the live line, not listed; the run's end line follows.
+      assert.doesNotMatch(written, /Prod: audited/);
+      assert.match(written, /2 of 2 accounts done: 1 audited, 0 partial, 1 failed\n$/);
+    });
   });
 
   it('sums the accounts the filters leave out by reason, with thousands separated', () => {
