@@ -1,7 +1,7 @@
 // The audit's exemptions file, honoured by the pack: a break-glass user declared once (account,
 // user, rule, reason, expires) is muted in the audit's reports and may be given its key here. The
-// parsing, matching and expiry are the auditor's own (auditor/analysis/exemptions.ts), so the two
-// can never disagree on what an entry means.
+// parsing, matching and expiry are the format's (exemptions-format.ts, which the auditor reads the
+// file with too), so the two can never disagree on what an entry means.
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import {
@@ -9,14 +9,15 @@ import {
   describeExemption,
   ExemptionMatcher,
   ExemptionsError,
+  isAccountId,
   isInForce,
   parseExemptionEntries,
   parseExemptionsYaml,
   type Exemption,
-} from '../auditor/analysis/exemptions';
-import { isAccountId } from '../auditor/values/parsers';
-import type { RuleId } from '../auditor/analysis/findings/rule-catalogue';
-import { errorMessage } from '../auditor/values/error-text';
+} from './exemptions-format';
+
+/** A rule id of the audit (`access-key-very-old`); the pack knows only the ones its policies prevent. */
+export type RuleId = string;
 
 /** The pack config properties that carry exemptions (beside `exemptUserNames`). */
 export interface ExemptionsConfig {
@@ -43,7 +44,7 @@ function readExemptionsFile(file: string, policy: string): Exemption[] {
   try {
     text = readFileSync(resolved, 'utf8');
   } catch (error) {
-    throw new ExemptionsError(`${policy}: config "exemptionsFile": cannot read ${resolved}: ${errorMessage(error, { withName: false })}`);
+    throw new ExemptionsError(`${policy}: config "exemptionsFile": cannot read ${resolved}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const { entries } = parseExemptionsYaml(text, file);
   filesRead.set(resolved, entries);

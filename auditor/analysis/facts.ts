@@ -35,10 +35,6 @@ export function daysBefore(time: Date, days: number): Date {
   return new Date(time.getTime() - days * DAY_MS);
 }
 
-/** The first instant after the UTC day `isoDay` (`2024-06-30`): a date given as a day holds through its end. */
-export function endOfUtcDay(isoDay: string): number {
-  return Date.parse(`${isoDay}T00:00:00Z`) + DAY_MS;
-}
 
 /** An age greater than `limitDays` whole days. */
 export function isOlderThan(ageDays: number, limitDays: number): boolean {

@@ -1,7 +1,6 @@
 import { ResourceValidationArgs, ResourceValidationPolicy, ReportViolation } from '@pulumi/policy';
 import { readTemplate } from '../cloudformation-template';
-import { expiredNote, readPolicyExemptions, type PolicyExemptions } from '../exemptions';
-import type { RuleId } from '../../auditor/analysis/findings/rule-catalogue';
+import { expiredNote, readPolicyExemptions, type PolicyExemptions, type RuleId } from '../exemptions';
 import { KnownObject, KnownValue, UnknownValue, asKnownObject, readKnown } from '../known-value';
 import { UNRESOLVED_PART, ACCOUNT_ID_PART } from '../policy-document';
 import { CLOUDFORMATION_TEMPLATE_TYPES, ResourceType, describeResource } from '../resource-types';

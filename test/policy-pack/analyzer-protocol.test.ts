@@ -2,7 +2,7 @@
 // directory (it compiles index.ts with ts-node, type checks included, and prints its gRPC port),
 // then spoken to over the analyzer protocol.
 import { strict as assert } from 'assert';
-import { ChildProcess, spawn } from 'child_process';
+import type { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -12,40 +12,11 @@ import { Struct } from 'google-protobuf/google/protobuf/struct_pb';
 import * as analyzer from '@pulumi/pulumi/proto/analyzer_pb';
 import { AnalyzerClient } from '@pulumi/pulumi/proto/analyzer_grpc_pb';
 import { MFA_DENY_POLICY, UNKNOWN, urnOf } from './policy-harness';
+import { call, startPack } from './pack-process';
 
 const REPOSITORY = path.resolve(__dirname, '..', '..');
 const PACK_DIRECTORY = path.join(REPOSITORY, 'policy-pack');
 const PACK_VERSION: string = require(path.join(PACK_DIRECTORY, 'package.json')).version;
-
-/** The pack's process, started as the engine starts it; `port` resolves once it serves. */
-function startPack(): { process: ChildProcess; port: Promise<number> } {
-  // The engine's environment, not the test runner's (which tells ts-node to skip type checks).
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TS_NODE_')));
-  const child = spawn(process.execPath, [require.resolve('@pulumi/pulumi/cmd/run-policy-pack'), '127.0.0.1:0', PACK_DIRECTORY], {
-    cwd: PACK_DIRECTORY,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const port = new Promise<number>((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /^(\d+)\s*$/m.exec(stdout);
-      if (match) resolve(Number(match[1]));
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`policy pack exited with ${code} before serving:\n${stdout}\n${stderr}`)));
-  });
-  return { process: child, port };
-}
-
-function call<Request, Response>(
-  method: (request: Request, callback: (error: grpc.ServiceError | null, response: Response) => void) => grpc.ClientUnaryCall,
-  request: Request,
-): Promise<Response> {
-  return new Promise((resolve, reject) => method(request, (error, response) => (error ? reject(error) : resolve(response))));
-}
 
 function resourceOptions(): analyzer.AnalyzerResourceOptions {
   return new analyzer.AnalyzerResourceOptions().setProtect(false);
@@ -83,7 +54,7 @@ describe('policy pack through the analyzer protocol', function () {
   let client: AnalyzerClient;
 
   before(async function () {
-    const started = startPack();
+    const started = startPack(PACK_DIRECTORY);
     packProcess = started.process;
     client = new AnalyzerClient(`127.0.0.1:${await started.port}`, grpc.credentials.createInsecure());
   });

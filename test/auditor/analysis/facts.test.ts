@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
+import { endOfUtcDay } from '../../../policy-pack/exemptions-format';
 import {
   ageInDays,
   coverageClass,
   coverageCounts,
-  endOfUtcDay,
   isAuditIncomplete,
   credentialCounts,
   daysBefore,
