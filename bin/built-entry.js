@@ -20,11 +20,12 @@ if (typeof nodeModule.enableCompileCache === 'function') {
 }
 
 const root = path.join(__dirname, '..');
-/** What the build compiles (tsconfig.build.json's `include`). */
-const SOURCE_DIRECTORIES = ['auditor', 'simulator'];
+/** What the build compiles (tsconfig.build.json's `include`): folders, and the exemptions format the auditor reads from the pack. */
+const SOURCE_DIRECTORIES = ['auditor', 'simulator', 'policy-pack/exemptions-format.ts'];
 
-/** The newest TypeScript source under `directory` and its modification time. */
+/** The newest TypeScript source under `directory` (or the file itself) and its modification time. */
 function newestSource(directory) {
+  if (!fs.statSync(directory).isDirectory()) return { mtimeMs: fs.statSync(directory).mtimeMs, file: directory };
   let newest = { mtimeMs: 0, file: null };
   for (const entry of fs.readdirSync(directory, { withFileTypes: true })) {
     const entryPath = path.join(directory, entry.name);
