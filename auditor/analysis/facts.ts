@@ -16,7 +16,7 @@
 // other report flags); no threshold is written down here.
 import type { AccessKeyRecord, AccountAudit, AuditRun, IamUserRecord, MfaType, RootRecord } from '../model';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The run's reference time, in milliseconds since the epoch: its start. */
 export function runReference(run: Pick<AuditRun, 'startedAt'>): number {

@@ -10,6 +10,7 @@ import type { S3Location } from '../values/parsers';
 import { EXIT_COMPLETE, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from '../values/exit-codes';
 import { openFindings } from '../analysis/apply-exemptions';
 import { describeExemption, ExemptionsError, type ExemptionList } from '../analysis/exemptions';
+import { checkExemptionHorizon } from '../analysis/exemption-horizon';
 import { countBySeverity } from '../analysis/findings';
 import { HISTORY_FILE_NAME, serializeHistory } from '../analysis/history';
 import type { AuditRun } from '../model';
@@ -71,11 +72,14 @@ export async function prepareReporting(outDir: string, reportConfig: ReportConfi
 /**
  * `--exemptions`, read and checked once the clients exist (a file in S3 is read with them) and
  * before the audit: a malformed file stops the run before anything is asked of the organization.
+ * `runTime` is the run's reference time (`--run-time`, else the clock), which `expires` is measured from.
  */
-export async function loadExemptions(reportConfig: ReportConfig, clients: AwsClientFactory): Promise<{ exemptions?: ExemptionList } | { error: string }> {
+export async function loadExemptions(reportConfig: ReportConfig, clients: AwsClientFactory, runTime: Date): Promise<{ exemptions?: ExemptionList } | { error: string }> {
   if (reportConfig.exemptions === undefined) return {};
   try {
-    return { exemptions: await readExemptions(reportConfig.exemptions, '--exemptions', () => clients.s3()) };
+    const exemptions = await readExemptions(reportConfig.exemptions, '--exemptions', () => clients.s3());
+    checkExemptionHorizon(exemptions, runTime, reportConfig.exemptionMaxDays, '--exemption-max-days');
+    return { exemptions };
   } catch (error) {
     if (error instanceof ExemptionsError) return { error: error.message };
     throw error;

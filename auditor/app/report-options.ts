@@ -18,6 +18,8 @@ export interface ReportConfig {
   snsTopicArn?: string;
   /** `--exemptions`: the exemptions file, on disk or in S3 (read before the audit starts). */
   exemptions?: ExemptionsSource;
+  /** `--exemption-max-days`: an entry ending later than this many days after the run is refused. */
+  exemptionMaxDays: number;
   /** `--security-hub`: import the findings into Security Hub in the auditor's account and region. */
   securityHub: boolean;
 }

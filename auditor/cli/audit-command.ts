@@ -169,7 +169,7 @@ async function auditAndPublish(config: AuditConfig, reportConfig: ReportConfig, 
     return fail(`cannot set up the AWS clients: ${errorMessage(error)}`);
   }
   // A shard does not analyse; the exemptions are read by merge.
-  const loaded = config.shard === undefined ? await loadExemptions(reportConfig, clients) : {};
+  const loaded = config.shard === undefined ? await loadExemptions(reportConfig, clients, config.runTime ?? (io.now ?? (() => new Date()))()) : {};
   if ('error' in loaded) return fail(loaded.error);
   const progress = runProgress(output, config);
   let run: AuditRun;

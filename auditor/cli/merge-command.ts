@@ -101,9 +101,6 @@ export async function runMerge(command: Command, io: MergeIo): Promise<number> {
     return fail(`cannot set up the AWS clients: ${errorMessage(error)}`);
   }
 
-  const loaded = await loadExemptions(reportConfig, clients);
-  if ('error' in loaded) return fail(loaded.error);
-
   let parts: ShardPart[];
   let run;
   try {
@@ -113,6 +110,9 @@ export async function runMerge(command: Command, io: MergeIo): Promise<number> {
     if (error instanceof ShardMergeError) return fail(`merge: ${error.message}`);
     throw error;
   }
+  // Read once the parts are: an entry's last day is measured from the merged run's start.
+  const loaded = await loadExemptions(reportConfig, clients, new Date(run.startedAt));
+  if ('error' in loaded) return fail(loaded.error);
   io.output.info(`merged ${parts.length} shard parts of run ${run.runTimestamp} from ${config.sources.map(describeShardSource).join(', ')}\n`);
   return publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith: prepared.comparedWith, exemptions: loaded.exemptions, output: io.output });
 }

@@ -8,7 +8,8 @@ import type { ExemptionsSource } from '../publish/exemptions-source';
 import type { ReportConfig } from '../app/report-options';
 
 export type { ReportConfig } from '../app/report-options';
-import { ENV_EXEMPTIONS, ENV_SECURITY_HUB, ENV_SNS_TOPIC_ARN } from '../values/environment';
+import { ENV_EXEMPTION_MAX_DAYS, ENV_EXEMPTIONS, ENV_SECURITY_HUB, ENV_SNS_TOPIC_ARN } from '../values/environment';
+import { DEFAULT_EXEMPTION_MAX_DAYS, MAX_EXEMPTION_MAX_DAYS } from '../analysis/exemption-horizon';
 
 /** Ten years: a longer limit is a typo, not a policy. */
 export const MAX_THRESHOLD_DAYS = 3650;
@@ -21,6 +22,10 @@ export function parseExemptionsSource(value: string, source: string): Exemptions
   const location = parseS3Uri(trimmed, source);
   if (location.prefix === '' || trimmed.endsWith('/')) throw new ConfigError(`${source}: expected s3://<bucket>/<key> of the exemptions file, got ${JSON.stringify(value)}`);
   return { kind: 's3', bucket: location.bucket, key: location.prefix };
+}
+
+export function parseExemptionMaxDays(value: string, source: string): number {
+  return parseIntegerInRange(value, source, 1, MAX_EXEMPTION_MAX_DAYS);
 }
 
 function daysParser(flag: string) {
@@ -41,6 +46,12 @@ export function defineReportOptions(command: Command): Command {
     .addOption(new Option('--exemptions <file>', `YAML file of accepted findings (account, user, rule, reason, expires), a path or s3://<bucket>/<key>: matching findings are muted (env ${ENV_EXEMPTIONS})`).argParser(
       singleValueParser('--exemptions', parseExemptionsSource),
     ))
+    .addOption(
+      new Option(
+        '--exemption-max-days <n>',
+        `an exemption whose expires is more than n days after the run is refused, 1-${MAX_EXEMPTION_MAX_DAYS} (env ${ENV_EXEMPTION_MAX_DAYS}; default ${DEFAULT_EXEMPTION_MAX_DAYS})`,
+      ).argParser(singleValueParser('--exemption-max-days', parseExemptionMaxDays)),
+    )
     .addOption(new Option('--security-hub', `import the findings into AWS Security Hub in the auditor's own account and region, archiving the ones fixed since (env ${ENV_SECURITY_HUB}=true)`));
 }
 
@@ -54,6 +65,7 @@ interface ParsedReportOptions {
   failOn?: Severity;
   snsTopicArn?: string;
   exemptions?: ExemptionsSource;
+  exemptionMaxDays?: number;
   securityHub?: boolean;
 }
 
@@ -70,7 +82,8 @@ export function readReportConfig(command: Command, env: Environment): ReportConf
     throw new ConfigError(`--key-critical-age-days (${thresholds.keyCriticalAgeDays}) must be greater than --key-max-age-days (${thresholds.keyMaxAgeDays})`);
   }
   const securityHub = flagOrEnvironment(options.securityHub, env, ENV_SECURITY_HUB, parseBoolean) ?? false;
-  const config: ReportConfig = { thresholds, findPrevious: options.compare !== false, securityHub };
+  const exemptionMaxDays = flagOrEnvironment(options.exemptionMaxDays, env, ENV_EXEMPTION_MAX_DAYS, parseExemptionMaxDays) ?? DEFAULT_EXEMPTION_MAX_DAYS;
+  const config: ReportConfig = { thresholds, findPrevious: options.compare !== false, securityHub, exemptionMaxDays };
   if (typeof options.compare === 'string') {
     if (options.compare.trim() === '') throw new ConfigError('--compare: the file name may not be empty');
     config.comparePath = options.compare;

@@ -19,6 +19,8 @@ export const ENV_ACCOUNT_TIMEOUT = 'AUDIT_ACCOUNT_TIMEOUT';
 export const ENV_STOP_GRACE = 'AUDIT_STOP_GRACE';
 /** `--exemptions` */
 export const ENV_EXEMPTIONS = 'AUDIT_EXEMPTIONS';
+/** `--exemption-max-days` */
+export const ENV_EXEMPTION_MAX_DAYS = 'AUDIT_EXEMPTION_MAX_DAYS';
 /** `--security-hub` */
 export const ENV_SECURITY_HUB = 'AUDIT_SECURITY_HUB';
 /** `--sns-topic-arn` */

@@ -36,7 +36,7 @@ const EXEMPTIONS = `exemptions:
     user: break-glass-*
     rule: "*"
     reason: Sealed break-glass key, rotated by the platform team
-    expires: 2027-06-30
+    expires: 2024-12-31
   - account: "*"
     user: erin
     rule: console-user-without-mfa
@@ -46,7 +46,7 @@ const EXEMPTIONS = `exemptions:
     user: breakglass
     rule: "*"
     reason: a typo
-    expires: 2027-06-30
+    expires: 2024-12-31
   - account: "*"
     user: ops-*
     rule: "*"
@@ -92,7 +92,7 @@ describe('audit command with an exemptions file', () => {
     const byResource = (resource: string) => rows.find((row) => row.resource === resource);
     assert.deepEqual(
       [byResource('break-glass-admin/AKIABREAKGLASS000001')?.muted, byResource('break-glass-admin/AKIABREAKGLASS000001')?.muted_reason, byResource('break-glass-admin/AKIABREAKGLASS000001')?.muted_expires],
-      ['yes', 'Sealed break-glass key, rotated by the platform team', '2027-06-30'],
+      ['yes', 'Sealed break-glass key, rotated by the platform team', '2024-12-31'],
     );
     assert.deepEqual([byResource('erin')?.severity, byResource('erin')?.muted, byResource('erin')?.muted_expires], ['critical', 'yes', '2024-03-01']);
     const expired = rows.filter((row) => row.rule_id === 'exemption-expired');
@@ -139,7 +139,7 @@ describe('audit command with an exemptions file', () => {
   for (const [name, text, message] of [
     ['an unquoted account id', EXEMPTIONS.replace(`"${MEMBER}"`, MEMBER), /^error: .*exemptions\.yaml line 2: account 015197090613 must be quoted/m],
     ['a rule not in the catalogue', EXEMPTIONS.replace('rule: console-user-without-mfa', 'rule: console-without-mfa'), /^error: .*exemptions\.yaml line 9: rule "console-without-mfa" is not a rule of the audit/m],
-    ['a missing expiry', EXEMPTIONS.replace('    expires: 2027-06-30\n  - account: "*"\n    user: erin', '  - account: "*"\n    user: erin'), /^error: .*exemptions\.yaml line 2: the exemption has no expires/m],
+    ['a missing expiry', EXEMPTIONS.replace('    expires: 2024-12-31\n  - account: "*"\n    user: erin', '  - account: "*"\n    user: erin'), /^error: .*exemptions\.yaml line 2: the exemption has no expires/m],
   ] as const) {
     it(`stops before any AWS call on ${name}, naming the line and the field`, async () => {
       const org = organization();
@@ -150,6 +150,51 @@ describe('audit command with an exemptions file', () => {
       assert.equal(org.calls(), 0);
     });
   }
+
+  describe('--exemption-max-days', () => {
+    // The run's day is 2024-03-01; 2025-03-01 is 365 days after it, 2025-03-02 366.
+    const endingOn = (day: string) => EXEMPTIONS.replace('expires: 2024-12-31', `expires: ${day}`);
+
+    it('refuses, before any AWS call, an entry that ends more than 365 days after the run', async () => {
+      const org = organization();
+      const file = await writeExemptions(endingOn('9999-12-31'));
+      const result = await runAudit(org, ['--role', 'IamAudit', '--out-dir', outDir, '--exemptions', file]);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /^error: .*exemptions\.yaml line 2: expires 9999-12-31 is 2913113 days after the run \(2024-03-01\), more than the 365 allowed \(--exemption-max-days\)/m);
+      assert.equal(org.calls(), 0);
+    });
+
+    it('holds an entry ending on the last day allowed and refuses the day after', async () => {
+      const lastDay = await runAudit(organization(), ['--role', 'IamAudit', '--out-dir', outDir, '--exemptions', await writeExemptions(endingOn('2025-03-01')), '--no-cloudtrail']);
+      assert.equal(lastDay.code, 0, lastDay.stderr);
+      const dayAfter = await runAudit(organization(), ['--role', 'IamAudit', '--out-dir', outDir, '--exemptions', await writeExemptions(endingOn('2025-03-02')), '--no-cloudtrail']);
+      assert.equal(dayAfter.code, 1);
+      assert.match(dayAfter.stderr, /expires 2025-03-02 is 366 days after the run/);
+    });
+
+    it('takes its limit from the flag, else AUDIT_EXEMPTION_MAX_DAYS, measured from --run-time', async () => {
+      const file = await writeExemptions(endingOn('2025-04-01'));
+      const widened = await runAudit(organization(), ['--role', 'IamAudit', '--out-dir', outDir, '--exemptions', file, '--no-cloudtrail', '--exemption-max-days', '400']);
+      assert.equal(widened.code, 0, widened.stderr);
+      const org = organization();
+      const narrowed = await runAudit(org, ['--role', 'IamAudit', '--out-dir', outDir, '--exemptions', file], { AUDIT_EXEMPTION_MAX_DAYS: '30' });
+      assert.equal(narrowed.code, 1);
+      assert.match(narrowed.stderr, /expires 2025-04-01 is 396 days after the run \(2024-03-01\), more than the 30 allowed/);
+      assert.equal(org.calls(), 0);
+      // A replay of an earlier run measures from that run's day.
+      const replay = await runAudit(organization(), ['--role', 'IamAudit', '--out-dir', outDir, '--exemptions', file, '--no-cloudtrail', '--run-time', '2024-06-01T00:00:00Z']);
+      assert.equal(replay.code, 0, replay.stderr);
+    });
+
+    it('refuses a limit that is not 1 to 3650 days, naming the flag or the variable', async () => {
+      const zero = await runAudit(organization(), ['--role', 'IamAudit', '--out-dir', outDir, '--exemption-max-days', '0']);
+      assert.equal(zero.code, 1);
+      assert.match(zero.stderr, /--exemption-max-days/);
+      const fromEnvironment = await runAudit(organization(), ['--role', 'IamAudit', '--out-dir', outDir], { AUDIT_EXEMPTION_MAX_DAYS: '3651' });
+      assert.equal(fromEnvironment.code, 1);
+      assert.match(fromEnvironment.stderr, /^error: AUDIT_EXEMPTION_MAX_DAYS: /m);
+    });
+  });
 
   it('names the flag when the file cannot be read', async () => {
     const org = organization();
