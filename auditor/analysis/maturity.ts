@@ -17,6 +17,7 @@ import type { AccountAudit, AuditRun, GuardrailVerdict } from '../model';
 import { DEFAULT_THRESHOLDS } from './findings/thresholds';
 import { coverageCounts, credentialCounts, isInScope, runReference } from './facts';
 import { isProvenDenied } from './guardrail-verdicts';
+import { plural } from '../values/plural';
 
 export const MATURITY_LEVELS = ['Not Started', 'In Progress', 'Complete', 'Advanced'] as const;
 export type MaturityLevel = (typeof MATURITY_LEVELS)[number];
@@ -96,10 +97,10 @@ function guardrailProof(accounts: readonly AccountAudit[], verdictOf: (audit: Ac
   if (management > 0) return { proven: false, missing: `the management account is never covered by SCPs, so no SCP can prove ${what} there` };
   const unproven = accounts.filter((audit) => !isProvenDenied(verdictOf(audit)));
   if (unproven.length > 0) {
-    return { proven: false, missing: accounts.length === 1 ? `no SCP in effect is proven to deny ${what}` : `${unproven.length} account(s) without an SCP proven to deny ${what}` };
+    return { proven: false, missing: accounts.length === 1 ? `no SCP in effect is proven to deny ${what}` : `${plural(unproven.length, 'account')} without an SCP proven to deny ${what}` };
   }
   const exempted = accounts.reduce((sum, audit) => sum + (verdictOf(audit)?.exemptedUsers.length ?? 0), 0);
-  if (exempted > 0) return { proven: false, missing: `the SCPs deny ${what} except for ${exempted} exempted user(s)` };
+  if (exempted > 0) return { proven: false, missing: `the SCPs deny ${what} except for ${plural(exempted, 'exempted user')}` };
   return { proven: true, missing: '' };
 }
 
@@ -107,7 +108,7 @@ function mfaMaturity(indicators: MaturityIndicators, visibility: Visibility, pro
   if (visibility.seen === 0) return { level: 'Not Started', reason: 'no account could be audited: no visibility into MFA coverage' };
   const without = indicators.consoleUsers - indicators.consoleUsersWithMfa;
   if (without > 0) return { level: 'In Progress', reason: `${without} of ${indicators.consoleUsers} console users have no MFA` };
-  if (visibility.incomplete > 0) return { level: 'In Progress', reason: `${visibility.incomplete} account(s) not audited completely: coverage cannot be confirmed` };
+  if (visibility.incomplete > 0) return { level: 'In Progress', reason: `${plural(visibility.incomplete, 'account')} not audited completely: coverage cannot be confirmed` };
   const complete = indicators.consoleUsers === 0 ? 'no console users' : `all ${indicators.consoleUsers} console users have MFA`;
   if (proof.proven) return { level: 'Advanced', reason: `${complete}; console sessions without MFA are denied by SCP` };
   return { level: 'Complete', reason: `${complete}; Advanced needs console sessions without MFA denied: ${proof.missing}` };
@@ -118,12 +119,12 @@ function temporaryCredentialsMaturity(indicators: MaturityIndicators, visibility
   const oldOrRoot = indicators.keysOlderThanMaxAge + indicators.rootAccessKeys;
   if (oldOrRoot > 0) {
     const parts = [];
-    if (indicators.keysOlderThanMaxAge > 0) parts.push(`${indicators.keysOlderThanMaxAge} active key(s) older than ${keyMaxAgeDays} days`);
-    if (indicators.rootAccessKeys > 0) parts.push(`${indicators.rootAccessKeys} root access key(s)`);
-    return { level: 'In Progress', reason: `${indicators.longTermCredentials} long-term credential(s) catalogued; ${parts.join(', ')}` };
+    if (indicators.keysOlderThanMaxAge > 0) parts.push(`${plural(indicators.keysOlderThanMaxAge, 'active key')} older than ${plural(keyMaxAgeDays, 'day')}`);
+    if (indicators.rootAccessKeys > 0) parts.push(plural(indicators.rootAccessKeys, 'root access key'));
+    return { level: 'In Progress', reason: `${plural(indicators.longTermCredentials, 'long-term credential')} catalogued; ${parts.join(', ')}` };
   }
-  if (visibility.incomplete > 0) return { level: 'In Progress', reason: `${visibility.incomplete} account(s) not audited completely: old keys cannot be ruled out` };
-  if (indicators.longTermCredentials > 0) return { level: 'Complete', reason: `no key older than ${keyMaxAgeDays} days; ${indicators.longTermCredentials} active key(s) remain before Advanced` };
+  if (visibility.incomplete > 0) return { level: 'In Progress', reason: `${plural(visibility.incomplete, 'account')} not audited completely: old keys cannot be ruled out` };
+  if (indicators.longTermCredentials > 0) return { level: 'Complete', reason: `no key older than ${plural(keyMaxAgeDays, 'day')}; ${plural(indicators.longTermCredentials, 'active key')} ${indicators.longTermCredentials === 1 ? 'remains' : 'remain'} before Advanced` };
   if (proof.proven) return { level: 'Advanced', reason: 'no active long-term access keys, and creating one is denied by SCP: programmatic access uses temporary credentials' };
   return { level: 'Complete', reason: `no active long-term access keys; Advanced needs creating one denied: ${proof.missing}` };
 }
@@ -158,8 +159,8 @@ export function formatMaturity(summary: MaturitySummary): string {
   const lines = [
     'Security maturity (AWS SMM)',
     `  console users with MFA: ${indicators.consoleUsersWithMfa} of ${indicators.consoleUsers} (${percent(indicators.mfaCoveragePercent)})`,
-    `  active keys older than ${summary.keyMaxAgeDays} days: ${indicators.keysOlderThanMaxAge}`,
-    `  long-term credentials: ${indicators.longTermCredentials} (${indicators.activeAccessKeys} user access keys, ${indicators.rootAccessKeys} root access keys)`,
+    `  active keys older than ${plural(summary.keyMaxAgeDays, 'day')}: ${indicators.keysOlderThanMaxAge}`,
+    `  long-term credentials: ${indicators.longTermCredentials} (${plural(indicators.activeAccessKeys, 'user access key')}, ${plural(indicators.rootAccessKeys, 'root access key')})`,
     `  Phase 1 MFA: ${mfa.level} (${mfa.reason})`,
     `  Phase 2 temporary credentials: ${temporaryCredentials.level} (${temporaryCredentials.reason})`,
   ];

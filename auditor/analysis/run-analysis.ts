@@ -7,6 +7,7 @@ import { countBySeverity, evaluateFindings, isAtOrAbove, SEVERITIES, type Findin
 import { appendToHistory, emptyHistory, historyEntry, type RunHistory } from './history';
 import { assessMaturity, formatMaturity, type MaturitySummary } from './maturity';
 import type { AuditRun } from '../model';
+import { plural } from '../values/plural';
 
 export interface RunAnalysis {
   thresholds: FindingThresholds;
@@ -52,7 +53,7 @@ export function formatAnalysis(analysis: RunAnalysis): string {
 }
 
 function formatExemptionsOutcome(outcome: ExemptionsOutcome): string {
-  const lines = [`Exemptions (${outcome.source}): ${outcome.entries} entries, ${outcome.mutedFindings} findings muted, ${outcome.expired.length} expired, ${outcome.unused.length} unused`];
+  const lines = [`Exemptions (${outcome.source}): ${plural(outcome.entries, 'entry', 'entries')}, ${plural(outcome.mutedFindings, 'finding')} muted, ${outcome.expired.length} expired, ${outcome.unused.length} unused`];
   for (const entry of outcome.expired) lines.push(`  expired: ${entry.declaredAt}, ${describeExemption(entry)}, on ${entry.expires} (an exemption-expired finding)`);
   return `${lines.join('\n')}\n`;
 }

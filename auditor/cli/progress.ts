@@ -11,11 +11,8 @@ import { coverageClass, isAuditIncomplete, type CoverageClass } from '../analysi
 import { coverageMessages, ERROR_SEPARATOR } from '../reports/coverage-report';
 import { terminalSafe } from '../values/terminal-text';
 import type { CommandOutput } from './command-output';
+import { plural } from '../values/plural';
 
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
 
 export function describeAccountOutcome(audit: AccountAudit): string {
   const keys = audit.users.reduce((total, user) => total + user.accessKeys.length, 0);
@@ -45,7 +42,7 @@ export function describeFilteredAccounts(accounts: readonly OrgAccount[], filter
   if (skipped === 0) return null;
   const why = [...reasons].map(([reason, count]) => (reasons.size === 1 ? reason : `${count.toLocaleString('en-US')} ${reason}`)).join(', ');
   const listed = accounts.length;
-  return `${skipped.toLocaleString('en-US')} of ${listed.toLocaleString('en-US')} account${listed === 1 ? '' : 's'} skipped: ${why}`;
+  return `${skipped.toLocaleString('en-US')} of ${listed.toLocaleString('en-US')} ${listed === 1 ? 'account' : 'accounts'} skipped: ${why}`;
 }
 
 export interface RunProgress extends AuditHooks {

@@ -7,6 +7,7 @@ import { SEVERITIES, type FindingCounts } from '../analysis/findings';
 import type { MaturitySummary } from '../analysis/maturity';
 import type { RunSummary } from '../analysis/summary';
 import type { ComparisonCounts } from '../analysis/comparison';
+import { plural } from '../values/plural';
 
 export const NOTIFY_ACTIONS = ['sns:Publish'] as const;
 
@@ -60,10 +61,6 @@ export function s3ConsoleObjectUrl(partition: string, region: string, bucket: st
   if (host === undefined) return null;
   const query = new URLSearchParams({ region, bucketType: 'general', prefix: key });
   return `https://${host(region)}/s3/object/${encodeURIComponent(bucket)}?${query.toString()}`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function changeLines(changes: ComparisonCounts): string[] {

@@ -7,6 +7,7 @@ import { describeTrust, outsideTrusts, parseStatements } from '../trust';
 import type { Finding, FindingResourceType, Severity } from './finding';
 import type { RuleId } from './rule-catalogue';
 import type { FindingThresholds } from './thresholds';
+import { plural } from '../../values/plural';
 
 /** What AWS attaches to a user whose key it saw exposed in public (a code repository...). */
 export const QUARANTINE_POLICY_NAMES = ['AWSCompromisedKeyQuarantine', 'AWSCompromisedKeyQuarantineV2', 'AWSCompromisedKeyQuarantineV3'] as const;
@@ -73,12 +74,12 @@ function unusedRole(context: AccessRuleContext, role: RoleRecord): Finding[] {
   if (role.lastUsed !== null) {
     const idle = ageInDays(context.reference, role.lastUsed);
     if (!isUnusedFor(idle, unusedDays)) return [];
-    return [context.finding('role-unused', 'low', 'iam-role', role.roleName, `role last used ${role.lastUsed}, ${idle} days ago (limit ${unusedDays})`)];
+    return [context.finding('role-unused', 'low', 'iam-role', role.roleName, `role last used ${role.lastUsed}, ${plural(idle, 'day')} ago (limit ${unusedDays})`)];
   }
   if (role.createdDate === '') return [];
   const age = ageInDays(context.reference, role.createdDate);
   if (!isUnusedFor(age, unusedDays)) return [];
-  return [context.finding('role-unused', 'low', 'iam-role', role.roleName, `role never used; created ${role.createdDate}, ${age} days ago (limit ${unusedDays})`)];
+  return [context.finding('role-unused', 'low', 'iam-role', role.roleName, `role never used; created ${role.createdDate}, ${plural(age, 'day')} ago (limit ${unusedDays})`)];
 }
 
 function trustedFromOutside(context: AccessRuleContext, role: RoleRecord): Finding[] {

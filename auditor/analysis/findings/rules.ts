@@ -5,6 +5,7 @@ import { compareFindings, type Finding, type FindingResourceType, type Severity 
 import { RULE_CATALOGUE, type RuleId } from './rule-catalogue';
 import { DEFAULT_THRESHOLDS, validateThresholds, type FindingThresholds } from './thresholds';
 import { accessRules } from './access-rules';
+import { plural } from '../../values/plural';
 import {
   ageInDays,
   hasMfa,
@@ -74,7 +75,7 @@ function consoleUserWithoutMfa(context: RuleContext, user: IamUserRecord): Findi
   const { recentLoginDays } = context.thresholds;
   const daysSinceLogin = user.passwordLastUsed === null ? null : ageInDays(context.reference, user.passwordLastUsed);
   const recent = daysSinceLogin !== null && isWithin(daysSinceLogin, recentLoginDays);
-  const lastUse = user.passwordLastUsed === null ? 'the password was never used' : `password last used ${user.passwordLastUsed} (${daysSinceLogin} days ago)`;
+  const lastUse = daysSinceLogin === null ? 'the password was never used' : `password last used ${user.passwordLastUsed} (${plural(daysSinceLogin, 'day')} ago)`;
   return [finding(context, 'console-user-without-mfa', recent ? 'critical' : 'high', 'iam-user', user.userName, `console password enabled, no MFA device; ${lastUse}`)];
 }
 
@@ -87,17 +88,17 @@ function accessKeyRules(context: RuleContext, user: IamUserRecord): Finding[] {
     const age = keyAgeDays(key, context.reference);
     const lastUse = key.lastUsedDate === null ? 'never used' : `last used ${key.lastUsedDate}${key.lastUsedService ? ` (${key.lastUsedService})` : ''}`;
     if (isOlderThan(age, keyCriticalAgeDays)) {
-      findings.push(finding(context, 'access-key-very-old', 'high', 'access-key', resource, `active key created ${key.createdDate}, ${age} days old (limit ${keyCriticalAgeDays}); ${lastUse}`));
+      findings.push(finding(context, 'access-key-very-old', 'high', 'access-key', resource, `active key created ${key.createdDate}, ${plural(age, 'day')} old (limit ${keyCriticalAgeDays}); ${lastUse}`));
     } else if (isOlderThan(age, keyMaxAgeDays)) {
-      findings.push(finding(context, 'access-key-not-rotated', 'medium', 'access-key', resource, `active key created ${key.createdDate}, ${age} days old (limit ${keyMaxAgeDays}); ${lastUse}`));
+      findings.push(finding(context, 'access-key-not-rotated', 'medium', 'access-key', resource, `active key created ${key.createdDate}, ${plural(age, 'day')} old (limit ${keyMaxAgeDays}); ${lastUse}`));
     }
     const idle = keyIdleDays(key, context.reference);
     if (idle === null) {
       const severity: Severity = isOlderThan(age, unusedDays) ? 'medium' : 'low';
-      findings.push(finding(context, 'access-key-never-used', severity, 'access-key', resource, `active key created ${key.createdDate} (${age} days ago) and never used`));
+      findings.push(finding(context, 'access-key-never-used', severity, 'access-key', resource, `active key created ${key.createdDate} (${plural(age, 'day')} ago) and never used`));
     } else {
       if (isUnusedFor(idle, unusedDays)) {
-        findings.push(finding(context, 'credentials-unused', 'medium', 'access-key', resource, `active key last used ${key.lastUsedDate}, ${idle} days ago (limit ${unusedDays})`));
+        findings.push(finding(context, 'credentials-unused', 'medium', 'access-key', resource, `active key last used ${key.lastUsedDate}, ${plural(idle, 'day')} ago (limit ${unusedDays})`));
       }
     }
   }
@@ -114,8 +115,8 @@ function unusedPassword(context: RuleContext, user: IamUserRecord): Finding[] {
   const idle = passwordIdleDays(user, context.reference);
   if (!isUnusedFor(idle, unusedDays)) return [];
   const evidence = user.passwordLastUsed === null
-    ? `console password never used; user created ${user.createdDate}, ${idle} days ago (limit ${unusedDays})`
-    : `console password last used ${user.passwordLastUsed}, ${idle} days ago (limit ${unusedDays})`;
+    ? `console password never used; user created ${user.createdDate}, ${plural(idle, 'day')} ago (limit ${unusedDays})`
+    : `console password last used ${user.passwordLastUsed}, ${plural(idle, 'day')} ago (limit ${unusedDays})`;
   return [finding(context, 'credentials-unused', 'medium', 'iam-user', user.userName, evidence)];
 }
 

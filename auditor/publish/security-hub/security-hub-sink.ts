@@ -7,16 +7,13 @@ import type { AuditRun } from '../../model';
 import type { Messages } from '../messages';
 import { errorMessage } from '../../values/error-text';
 import { importFindingsToSecurityHub, SecurityHubImportError, type SecurityHubImportResult } from './import-findings';
+import { plural } from '../../values/plural';
 
 export interface SecurityHubDelivery {
   clients: AwsClientFactory;
   output: Messages;
   /** The import's clock; default the system clock. */
   now?: () => Date;
-}
-
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
 }
 
 function reportResult(result: SecurityHubImportResult, output: Messages): void {

@@ -10,6 +10,7 @@ import { buildDashboardData, type DashboardData, type DashboardInput } from './d
 import { html, jsonForScriptBlock, SafeHtml, type HtmlValue } from './dashboard-html';
 import { DASHBOARD_SCRIPT } from './dashboard-script';
 import { DASHBOARD_STYLE } from './dashboard-style';
+import { plural } from '../../values/plural';
 
 export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 
@@ -111,7 +112,7 @@ function maturitySection(data: DashboardData): SafeHtml {
       <tr data-control="mfa"><td>Phase 1: MFA</td><td>${levelCell(organization.mfa)}</td><td>${organization.mfa.reason}</td></tr>
       <tr data-control="temporary-credentials"><td>Phase 2: temporary credentials</td><td>${levelCell(organization.temporaryCredentials)}</td><td>${organization.temporaryCredentials.reason}</td></tr>
     </tbody></table>
-    <p class="muted">Long-term credentials: ${organization.indicators.longTermCredentials} (${organization.indicators.activeAccessKeys} user access keys, ${organization.indicators.rootAccessKeys} root access keys).</p>
+    <p class="muted">Long-term credentials: ${organization.indicators.longTermCredentials} (${plural(organization.indicators.activeAccessKeys, 'user access key')}, ${plural(organization.indicators.rootAccessKeys, 'root access key')}).</p>
     <h3>Per account</h3>
     <table><thead><tr><th>account</th><th class="num">MFA</th><th class="num">keys &gt; ${data.maturity.keyMaxAgeDays} d</th><th class="num">long-term</th><th>MFA level</th><th>temp. credentials level</th></tr></thead><tbody>${rows}</tbody></table>
   </section>`;
@@ -284,7 +285,7 @@ function mutedSection(data: DashboardData): SafeHtml | null {
     ? null
     : html`<h3>Unused entries</h3><ul>${exemptions.unused.map((entry) => html`<li data-unused="${entry.declaredAt}">${entry.declaredAt}: account ${entry.account}, user ${entry.user}, rule ${entry.rule} matched no finding</li>`)}</ul>`;
   return html`<section class="findings" id="muted" aria-labelledby="muted-title"><h2 id="muted-title">Muted by exemptions</h2>
-    <p>${data.kpis.mutedFindings} findings muted by ${exemptions.source} (${exemptions.entries} entries, ${exemptions.expired.length} expired, ${exemptions.unused.length} unused). They are counted in no figure above; an expired entry mutes nothing and is a finding of its own.</p>
+    <p>${plural(data.kpis.mutedFindings, 'finding')} muted by ${exemptions.source} (${plural(exemptions.entries, 'entry', 'entries')}, ${exemptions.expired.length} expired, ${exemptions.unused.length} unused). They are counted in no figure above; an expired entry mutes nothing and is a finding of its own.</p>
     ${table}${more}${unused}</section>`;
 }
 

@@ -150,7 +150,7 @@ describe('the analysis with exemptions', () => {
     assert.ok(reachesFailOn(analysis, 'high'));
     const text = formatAnalysis(analysis);
     assert.match(text, /^Findings: 0 critical, 3 high, 0 medium, 2 low \(1 more muted by exemptions\)\n/);
-    assert.match(text, /Exemptions \(exemptions\.yaml\): 3 entries, 1 findings muted, 1 expired, 1 unused\n/);
+    assert.match(text, /Exemptions \(exemptions\.yaml\): 3 entries, 1 finding muted, 1 expired, 1 unused\n/);
     assert.match(text, /expired: line 12, account \*, user old, rule \*, on 2020-01-01/);
     assert.equal(analysis.exemptions?.unused[0].user, 'nobody');
     // The trend counts what is open, like the totals.

@@ -207,7 +207,7 @@ describe('sharding against a simulated organization', () => {
       assert.notEqual(shard.code, 1, shard.stderr);
     }
     const merged = await run(['merge', '--from', shardDir, '--out-dir', path.join(scratch, 'exemptions-merged')], { AUDIT_EXEMPTIONS: file });
-    assert.match(merged.stderr, /Exemptions \(.*exemptions\.yaml\): 1 entries, 2 findings muted, 0 expired, 0 unused/);
+    assert.match(merged.stderr, /Exemptions \(.*exemptions\.yaml\): 1 entry, 2 findings muted, 0 expired, 0 unused/);
     const broken = await run(['merge', '--from', shardDir, '--out-dir', path.join(scratch, 'exemptions-broken'), '--exemptions', path.join(scratch, 'missing.yaml')]);
     assert.equal(broken.code, 1);
     assert.match(broken.stderr, /--exemptions: cannot read .*missing\.yaml/);

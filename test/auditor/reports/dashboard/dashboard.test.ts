@@ -174,7 +174,7 @@ describe('dashboard with an exemptions file', () => {
     const page = renderDashboard(input);
     assert.match(page, /data-kpi="muted"><span class="kpi-value">1</);
     const section = /<section class="findings" id="muted"[^]*?<\/section>/.exec(page)?.[0] ?? '';
-    assert.match(section, /1 findings muted by exemptions\.yaml \(2 entries, 0 expired, 1 unused\)/);
+    assert.match(section, /1 finding muted by exemptions\.yaml \(2 entries, 0 expired, 1 unused\)/);
     assert.match(section, /<td class="long">break-glass<\/td><td class="long">Sealed &lt;envelope&gt; in the safe<\/td><td>2027-06-30<\/td>/);
     assert.match(section, /line 7: account \*, user nobody, rule \* matched no finding/);
     assert.equal([...renderDashboardChunks(input)].join(''), page);
