@@ -77,7 +77,10 @@ export const DASHBOARD_SCRIPT = `
       badge.className = 'badge sev-' + (rank[finding.severity] ? finding.severity : 'low');
       badge.textContent = finding.severity;
       cell(row, '').appendChild(badge);
-      cell(row, finding.accountName + ' (' + finding.accountId + ')', 'account long');
+      var accountId = document.createElement('span');
+      accountId.className = 'sub id';
+      accountId.textContent = finding.accountId;
+      cell(row, finding.accountName, 'account long').appendChild(accountId);
       cell(row, finding.title + ' [' + finding.ruleId + ']', 'rule');
       cell(row, finding.resource, 'resource long');
       cell(row, finding.evidence, 'evidence long');

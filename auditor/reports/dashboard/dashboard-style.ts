@@ -16,6 +16,11 @@ section.third { grid-column: span 4; }
 h2 { font-size: 16px; margin: 0 0 10px; }
 h3 { font-size: 14px; margin: 12px 0 6px; }
 .kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; }
+/* Balanced rows: the key figures fill their rows evenly, none is left alone on the last one. */
+.kpis.kpis-9 { grid-template-columns: repeat(9, 1fr); } .kpis.kpis-8 { grid-template-columns: repeat(8, 1fr); }
+@media (max-width: 1600px) { .kpis.kpis-9 { grid-template-columns: repeat(5, 1fr); } .kpis.kpis-8 { grid-template-columns: repeat(4, 1fr); } }
+@media (max-width: 900px) { .kpis.kpis-9 { grid-template-columns: repeat(3, 1fr); } .kpis.kpis-8 { grid-template-columns: repeat(4, 1fr); } }
+@media (max-width: 600px) { .kpis.kpis-9, .kpis.kpis-8 { grid-template-columns: repeat(2, 1fr); } }
 .kpi { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
 .kpi .kpi-value { display: block; font-size: 26px; font-weight: 650; }
 .kpi .kpi-label { color: var(--muted); font-size: 12px; }
@@ -26,6 +31,8 @@ th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line
 td.long { overflow-wrap: anywhere; }
 .num, .level { white-space: nowrap; }
 .sub { display: block; color: var(--muted); font-size: 12px; }
+/* An account id is one word: never broken across lines, in a cell that otherwise wraps anywhere. */
+.id { white-space: nowrap; overflow-wrap: normal; }
 th { font-size: 12px; color: var(--muted); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 th button { font: inherit; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; }
@@ -49,6 +56,7 @@ svg polyline { fill: none; stroke-width: 2; }
 .level-Complete, .level-Advanced { color: var(--ok); }
 .level-In-Progress { color: var(--high); }
 .level-Not-Started { color: var(--critical); }
+.level-unknown { color: var(--muted); }
 .muted { color: var(--muted); }
 .controls { display: flex; gap: 10px; flex-wrap: wrap; margin-bottom: 10px; }
 .controls input, .controls select { font: inherit; padding: 5px 8px; border: 1px solid var(--line); border-radius: 4px; }

@@ -39,8 +39,23 @@ function shorten(text: string, length: number): string {
   return text.length > length ? `${text.slice(0, length - 1)}\u2026` : text;
 }
 
-function percent(part: number, whole: number): string {
-  return whole === 0 ? '0%' : `${Math.round((part / whole) * 100)}%`;
+/**
+ * Whole-percent shares of `counts` that add up to exactly 100 (largest remainder: each share rounded
+ * down, then the points left go to the largest remainders), so a table of shares never shows 101%.
+ */
+export function percentShares(counts: readonly number[]): number[] {
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  if (total === 0) return counts.map(() => 0);
+  // In integers, so that equal remainders are equal (ties go to the earlier row).
+  const shares = counts.map((count) => Math.floor((count * 100) / total));
+  let left = 100 - shares.reduce((sum, share) => sum + share, 0);
+  const byRemainder = counts.map((count, index) => ({ index, remainder: (count * 100) % total })).sort((a, b) => b.remainder - a.remainder || a.index - b.index);
+  for (const { index } of byRemainder) {
+    if (left === 0) break;
+    shares[index] += 1;
+    left -= 1;
+  }
+  return shares;
 }
 
 interface BarSegment {
@@ -84,6 +99,11 @@ function levelCell(control: ControlMaturity): SafeHtml {
   return html`<span class="${levelClass(control.level)}">${control.level}</span>`;
 }
 
+/** An account that could not be audited has no level: the audit does not know it (not "Not Started"). */
+function accountLevelCell(control: ControlMaturity, seen: boolean): SafeHtml {
+  return seen ? levelCell(control) : html`<span class="level level-unknown" title="${control.reason}">unknown</span>`;
+}
+
 function kpi(id: string, label: string, value: HtmlValue, tone: 'bad' | 'good' | '' = ''): SafeHtml {
   return html`<div class="kpi ${tone}" data-kpi="${id}"><span class="kpi-value">${value}</span><span class="kpi-label">${label}</span></div>`;
 }
@@ -91,7 +111,9 @@ function kpi(id: string, label: string, value: HtmlValue, tone: 'bad' | 'good' |
 function kpiSection(data: DashboardData): SafeHtml {
   const { kpis } = data;
   const worst = kpis.findings.critical + kpis.findings.high;
-  return html`<section class="kpi-section" aria-labelledby="kpi-title"><h2 id="kpi-title">Key figures</h2><div class="kpis">
+  // Eight figures, nine with exemptions: the stylesheet balances each count over its rows.
+  const figures = data.exemptions === null ? 8 : 9;
+  return html`<section class="kpi-section" aria-labelledby="kpi-title"><h2 id="kpi-title">Key figures</h2><div class="kpis kpis-${figures}">
     ${kpi('accounts-audited', `accounts audited completely of ${kpis.accountsInScope}`, `${kpis.accountsAudited}`, kpis.accountsAudited === kpis.accountsInScope ? 'good' : 'bad')}
     ${kpi('accounts-not-audited', 'accounts not audited', kpis.accountsNotAudited, kpis.accountsNotAudited > 0 ? 'bad' : 'good')}
     ${kpi('users', 'IAM users', kpis.users)}
@@ -106,7 +128,8 @@ function kpiSection(data: DashboardData): SafeHtml {
 
 function maturitySection(data: DashboardData): SafeHtml {
   const { organization, accounts } = data.maturity;
-  const rows = accounts.map((account) => html`<tr><td class="long">${account.accountName}<span class="sub">${account.accountId}</span></td><td class="num">${account.indicators.mfaCoveragePercent === null ? 'n/a' : `${account.indicators.mfaCoveragePercent}%`}</td><td class="num">${account.indicators.keysOlderThanMaxAge}</td><td class="num">${account.indicators.longTermCredentials}</td><td>${levelCell(account.mfa)}</td><td>${levelCell(account.temporaryCredentials)}</td></tr>`);
+  const unseen = new Set(data.coverageGaps.filter((gap) => gap.status === 'not audited').map((gap) => gap.accountId));
+  const rows = accounts.map((account) => html`<tr><td class="long">${account.accountName}<span class="sub id">${account.accountId}</span></td><td class="num">${account.indicators.mfaCoveragePercent === null ? 'n/a' : `${account.indicators.mfaCoveragePercent}%`}</td><td class="num">${account.indicators.keysOlderThanMaxAge}</td><td class="num">${account.indicators.longTermCredentials}</td><td>${accountLevelCell(account.mfa, !unseen.has(account.accountId))}</td><td>${accountLevelCell(account.temporaryCredentials, !unseen.has(account.accountId))}</td></tr>`);
   return html`<section class="half" id="maturity" aria-labelledby="maturity-title"><h2 id="maturity-title">Security maturity (AWS SMM)</h2>
     <table><thead><tr><th>control</th><th>level</th><th>why</th></tr></thead><tbody>
       <tr data-control="mfa"><td>Phase 1: MFA</td><td>${levelCell(organization.mfa)}</td><td>${organization.mfa.reason}</td></tr>
@@ -126,9 +149,9 @@ function mfaSection(data: DashboardData): SafeHtml {
     { type: 'Unknown', label: 'MFA, type unknown', className: 'fill-muted', legend: 'l-muted' },
     { type: 'None', label: 'no MFA', className: 'fill-critical', legend: 'l-critical' },
   ];
-  const total = data.kpis.consoleUsers;
   const chart = horizontalBars([{ label: 'console users', segments: types.map((entry) => ({ value: data.mfaByType[entry.type], className: entry.className })) }], 'MFA coverage of console users', NARROW_SVG_WIDTH);
-  const rows = types.map((entry) => html`<tr data-mfa="${entry.type}"><td>${entry.label}</td><td class="num">${data.mfaByType[entry.type]}</td><td class="num">${percent(data.mfaByType[entry.type], total)}</td></tr>`);
+  const shares = percentShares(types.map((entry) => data.mfaByType[entry.type]));
+  const rows = types.map((entry, index) => html`<tr data-mfa="${entry.type}"><td>${entry.label}</td><td class="num">${data.mfaByType[entry.type]}</td><td class="num">${shares[index]}%</td></tr>`);
   return html`<section class="third" id="mfa" aria-labelledby="mfa-title"><h2 id="mfa-title">MFA coverage (console users)</h2>${chart}
     <div class="legend">${types.map((entry) => html`<span class="${entry.legend}">${entry.label}</span>`)}</div>
     <table><tbody>${rows}</tbody></table></section>`;
@@ -151,14 +174,14 @@ function riskSection(data: DashboardData): SafeHtml {
     scored.slice(0, 15).map((account) => ({ label: account.accountName, segments: SEVERITIES.map((severity) => ({ value: account.findings[severity], className: `fill-${severity}` })) })),
     'Findings per account by severity',
   );
-  const rows = scored.map((account) => html`<tr data-account="${account.accountId}"><td class="long">${account.accountName}<span class="sub">${account.accountId}</span></td><td>${account.audited}</td><td class="num">${account.users}</td><td class="num">${account.activeAccessKeys}</td>${SEVERITIES.map((severity: Severity) => html`<td class="num" data-severity="${severity}">${account.findings[severity]}</td>`)}<td class="num">${account.riskScore}</td></tr>`);
+  const rows = scored.map((account) => html`<tr data-account="${account.accountId}"><td class="long">${account.accountName}<span class="sub id">${account.accountId}</span></td><td>${account.audited}</td><td class="num">${account.users}</td><td class="num">${account.activeAccessKeys}</td>${SEVERITIES.map((severity: Severity) => html`<td class="num" data-severity="${severity}">${account.findings[severity]}</td>`)}<td class="num">${account.riskScore}</td></tr>`);
   return html`<section class="half" id="risk" aria-labelledby="risk-title"><h2 id="risk-title">Risk per account</h2>${chart}${severityLegend()}
     <table><thead><tr><th>account</th><th>audited</th><th class="num">users</th><th class="num">active keys</th>${SEVERITIES.map((severity) => html`<th class="num">${severity}</th>`)}<th class="num">score</th></tr></thead><tbody>${rows}</tbody></table>
     <p class="muted">Score: critical 10, high 5, medium 2, low 1 per finding.</p></section>`;
 }
 
 function coverageSection(data: DashboardData): SafeHtml {
-  const rows = data.coverageGaps.map((gap) => html`<tr data-account="${gap.accountId}"><td class="long">${gap.accountName}<span class="sub">${gap.accountId}</span></td><td>${gap.status}<span class="sub">${gap.state}</span></td><td class="long">${gap.reason}</td></tr>`);
+  const rows = data.coverageGaps.map((gap) => html`<tr data-account="${gap.accountId}"><td class="long">${gap.accountName}<span class="sub id">${gap.accountId}</span></td><td>${gap.status}<span class="sub">${gap.state}</span></td><td class="long">${gap.reason}</td></tr>`);
   const body = rows.length === 0
     ? html`<p class="empty">Every account in scope was audited completely.</p>`
     : html`<table><thead><tr><th>account</th><th>status</th><th>why</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -169,7 +192,7 @@ function coverageSection(data: DashboardData): SafeHtml {
 function rootSection(data: DashboardData): SafeHtml {
   const rows = data.rootStatus.map((root) => {
     const mfaClass = root.mfa === 'None' ? 'level-Not-Started' : root.mfa === 'Hardware' ? 'level-Complete' : '';
-    return html`<tr data-account="${root.accountId}"><td class="long">${root.accountName}<span class="sub">${root.accountId}</span></td><td class="${mfaClass}">${root.mfa}</td><td class="${root.accessKeys.startsWith('active') ? 'level-Not-Started' : ''}">${root.accessKeys}</td><td>${root.signingCertificates}</td><td>${root.passwordLastUsed}</td></tr>`;
+    return html`<tr data-account="${root.accountId}"><td class="long">${root.accountName}<span class="sub id">${root.accountId}</span></td><td class="${mfaClass}">${root.mfa}</td><td class="${root.accessKeys.startsWith('active') ? 'level-Not-Started' : ''}">${root.accessKeys}</td><td>${root.signingCertificates}</td><td>${root.passwordLastUsed}</td></tr>`;
   });
   return html`<section class="half" id="root" aria-labelledby="root-title"><h2 id="root-title">Root user per account</h2>
     <table><thead><tr><th>account</th><th>MFA</th><th>access keys</th><th>certificates</th><th>password last used</th></tr></thead><tbody>${rows}</tbody></table></section>`;
@@ -222,17 +245,34 @@ function historyChart(data: DashboardData): SafeHtml {
   const step = entries.length > 1 ? (SVG_WIDTH - 100) / (entries.length - 1) : 0;
   const point = (index: number, value: number) => `${(30 + index * step).toFixed(1)},${(base - (value / max) * (base - 12)).toFixed(1)}`;
   const lines = series.map((line) => html`<polyline class="${line.className}" points="${entries.map((entry, index) => point(index, line.value(entry))).join(' ')}"></polyline>`);
-  const labels = entries.map((entry, index) => (entries.length <= 8 || index % Math.ceil(entries.length / 8) === 0 ? html`<text x="${(30 + index * step).toFixed(1)}" y="${height - 6}">${entry.startedAt.slice(0, 10)}</text>` : null));
+  const labelled = entries.map((_entry, index) => entries.length <= 8 || index % Math.ceil(entries.length / 8) === 0);
+  const labelOf = historyPointLabel(entries.filter((_entry, index) => labelled[index]).map((entry) => entry.startedAt));
+  const labels = entries.map((entry, index) => (labelled[index] ? html`<text x="${(30 + index * step).toFixed(1)}" y="${height - 6}">${labelOf(entry.startedAt)}</text>` : null));
   return html`<svg viewBox="0 0 ${SVG_WIDTH} ${height}" role="img" aria-label="Findings and credentials across runs"><text x="0" y="10">${max}</text><text x="0" y="${base}">0</text><line x1="28" y1="${base}" x2="${SVG_WIDTH}" y2="${base}" stroke="#aab3c2"></line>${lines}${labels}</svg>
     <div class="legend">${series.map((line) => html`<span class="${line.legend}">${line.label}</span>`)}</div>`;
 }
 
+/**
+ * How the chart labels a run: its day, or its day and time (UTC) when two labelled runs share a day,
+ * so that points on one day are told apart.
+ */
+export function historyPointLabel(labelledStarts: readonly string[]): (startedAt: string) => string {
+  const days = labelledStarts.map((startedAt) => startedAt.slice(0, 10));
+  const sameDay = new Set(days).size < days.length;
+  return (startedAt) => (sameDay ? startedAt.slice(5, 16).replace('T', ' ') : startedAt.slice(0, 10));
+}
+
+/** The table beside the chart lists the latest runs; the chart and history.json hold them all. */
+export const HISTORY_TABLE_RUNS = 12;
+
 function historySection(data: DashboardData): SafeHtml | null {
   if (data.history.length < 2 && data.comparison === null) return null;
   const chart = data.history.length >= 2 ? historyChart(data) : null;
-  const rows = data.history.map((entry) => html`<tr data-run="${entry.runTimestamp}"><td>${entry.startedAt.slice(0, 16).replace('T', ' ')}</td><td class="num">${entry.accountsAudited}/${entry.accountsInScope}</td><td class="num">${entry.consoleUsersWithoutMfa}</td><td class="num">${entry.activeAccessKeys}</td><td class="num">${entry.keysOlderThanMaxAge}</td>${SEVERITIES.map((severity) => html`<td class="num">${entry.findings[severity]}</td>`)}</tr>`);
+  const earlier = Math.max(0, data.history.length - HISTORY_TABLE_RUNS);
+  const rows = data.history.slice(earlier).map((entry) => html`<tr data-run="${entry.runTimestamp}"><td>${entry.startedAt.slice(0, 16).replace('T', ' ')}</td><td class="num">${entry.accountsAudited}/${entry.accountsInScope}</td><td class="num">${entry.consoleUsersWithoutMfa}</td><td class="num">${entry.activeAccessKeys}</td><td class="num">${entry.keysOlderThanMaxAge}</td>${SEVERITIES.map((severity) => html`<td class="num">${entry.findings[severity]}</td>`)}</tr>`);
   const table = rows.length === 0 ? null : html`<table><thead><tr><th>run</th><th class="num">audited</th><th class="num">no MFA</th><th class="num">active keys</th><th class="num">old keys</th>${SEVERITIES.map((severity) => html`<th class="num">${severity}</th>`)}</tr></thead><tbody>${rows}</tbody></table>`;
-  return html`<section class="half" id="history" aria-labelledby="history-title"><h2 id="history-title">Across runs</h2>${chart}${table}${comparisonBlock(data)}</section>`;
+  const more = earlier === 0 ? null : html`<p class="muted" data-earlier-runs="${earlier}">the latest ${HISTORY_TABLE_RUNS} runs; ${earlier} earlier ${earlier === 1 ? 'run is' : 'runs are'} in the chart and in history.json</p>`;
+  return html`<section class="half" id="history" aria-labelledby="history-title"><h2 id="history-title">Across runs</h2>${chart}${table}${more}${comparisonBlock(data)}</section>`;
 }
 
 function comparisonBlock(data: DashboardData): SafeHtml | null {
@@ -274,7 +314,7 @@ function findingsSection(data: DashboardData): SafeHtml {
 function mutedSection(data: DashboardData): SafeHtml | null {
   const { exemptions } = data;
   if (exemptions === null) return null;
-  const rows = data.mutedFindings.map((finding) => html`<tr data-key="${finding.key}"><td><span class="badge sev-${finding.severity}">${finding.severity}</span></td><td class="long">${finding.accountName}<span class="sub">${finding.accountId}</span></td><td class="long">${finding.title}<span class="sub">${finding.ruleId}</span></td><td class="long">${finding.resource}</td><td class="long">${finding.muted?.reason ?? ''}</td><td>${finding.muted?.expires ?? ''}</td></tr>`);
+  const rows = data.mutedFindings.map((finding) => html`<tr data-key="${finding.key}"><td><span class="badge sev-${finding.severity}">${finding.severity}</span></td><td class="long">${finding.accountName}<span class="sub id">${finding.accountId}</span></td><td class="long">${finding.title}<span class="sub">${finding.ruleId}</span></td><td class="long">${finding.resource}</td><td class="long">${finding.muted?.reason ?? ''}</td><td>${finding.muted?.expires ?? ''}</td></tr>`);
   const table = rows.length === 0
     ? html`<p class="empty">No finding of this run is muted.</p>`
     : html`<table id="muted-table"><thead><tr><th>severity</th><th>account</th><th>finding</th><th>resource</th><th>why muted</th><th>until</th></tr></thead><tbody>${rows}</tbody></table>`;

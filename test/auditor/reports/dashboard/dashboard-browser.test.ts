@@ -129,7 +129,8 @@ describe('dashboard in headless Chromium', function () {
     await page.selectOption('#findings-account', '555555555555');
     const accounts = await page.locator('#findings-body td.account').allTextContents();
     assert.equal(accounts.length, findings.filter((finding) => finding.accountId === '555555555555').length);
-    assert.ok(accounts.every((name) => name === `${HOSTILE_IMG} (555555555555)`));
+    assert.ok(accounts.every((name) => name === `${HOSTILE_IMG}555555555555`));
+    assert.deepEqual(await page.locator('#findings-body td.account .id').allTextContents(), accounts.map(() => '555555555555'));
 
     await page.selectOption('#findings-account', '');
     const someKey = findings.find((finding) => finding.resourceType === 'access-key');
@@ -156,6 +157,30 @@ describe('dashboard in headless Chromium', function () {
     assert.notDeepEqual(descending, ascending);
     await page.close();
   });
+
+  for (const width of [1280, 1920]) {
+    it(`lays out at ${width} pixels: no account id broken across lines, key figures in even rows, MFA shares adding to 100%`, async () => {
+      const { page } = await open();
+      await page.setViewportSize({ width, height: 1000 });
+      // Every account id on the page, in every table (the findings table is built by the script).
+      const ids = await page.locator('.id').evaluateAll((elements) => elements.map((element) => ({
+        text: element.textContent ?? '',
+        lines: new Set(Array.from(element.getClientRects()).map((rect) => Math.round(rect.top))).size,
+      })));
+      assert.ok(ids.length >= auditRun.accounts.length, `${ids.length} account ids found`);
+      for (const id of ids) {
+        assert.match(id.text, /^\d{12}$/);
+        assert.equal(id.lines, 1, `${id.text} is broken across ${id.lines} lines at ${width} px`);
+      }
+      // No key figure alone on its row: each row holds at least two.
+      const rows = await page.locator('.kpi').evaluateAll((elements) => elements.map((element) => Math.round(element.getBoundingClientRect().top)));
+      const perRow = [...rows.reduce((counts, top) => counts.set(top, (counts.get(top) ?? 0) + 1), new Map<number, number>()).values()];
+      assert.ok(perRow.every((count) => count >= 2), `key figures per row at ${width} px: ${perRow.join(', ')}`);
+      const shares = await page.locator('#mfa tr td.num:nth-child(3)').allTextContents();
+      assert.equal(shares.map((share) => Number.parseInt(share, 10)).reduce((sum, share) => sum + share, 0), 100);
+      await page.close();
+    });
+  }
 
   it('shows hostile account names as text and never runs them', async () => {
     const { page, consoleErrors } = await open();

@@ -5,7 +5,8 @@ import { parseExemptionsYaml } from '../../../../auditor/analysis/exemptions';
 import { DEFAULT_THRESHOLDS, evaluateFindings } from '../../../../auditor/analysis/findings';
 import { assessMaturity } from '../../../../auditor/analysis/maturity';
 import type { AuditRun, CloudTrailEventRecord } from '../../../../auditor/model';
-import { renderDashboard, renderDashboardChunks } from '../../../../auditor/reports/dashboard/dashboard';
+import { HISTORY_TABLE_RUNS, historyPointLabel, percentShares, renderDashboard, renderDashboardChunks } from '../../../../auditor/reports/dashboard/dashboard';
+import { historyEntry } from '../../../../auditor/analysis/history';
 import { buildDashboardData, DASHBOARD_FINDINGS_LIMIT } from '../../../../auditor/reports/dashboard/dashboard-data';
 import { escapeHtml, html, jsonForScriptBlock } from '../../../../auditor/reports/dashboard/dashboard-html';
 import { accessKey, account, daysAgo, notAudited, run, user } from '../../../support/run-fixtures';
@@ -182,5 +183,46 @@ describe('dashboard with an exemptions file', () => {
 
   it('shows no muted section without a file', () => {
     assert.doesNotMatch(render(auditRun), /id="muted"|data-kpi="muted"/);
+  });
+});
+
+describe('dashboard layout helpers', () => {
+  it('gives MFA shares that add up to 100 (largest remainder), never 101', () => {
+    // 1/3 each would round to 33 + 33 + 33 = 99; 2/3 + 1/6 + 1/6 to 67 + 17 + 17 = 101.
+    assert.deepEqual(percentShares([1, 1, 1]), [34, 33, 33]);
+    assert.deepEqual(percentShares([4, 1, 1]), [67, 17, 16]);
+    assert.deepEqual(percentShares([0, 0]), [0, 0]);
+    for (const counts of [[3, 3, 1, 0, 0], [7, 5, 2, 1, 1], [1, 0, 0, 0, 6]]) assert.equal(percentShares(counts).reduce((sum, share) => sum + share, 0), 100);
+  });
+
+  it('labels runs by day, or by day and time when two share a day', () => {
+    assert.equal(historyPointLabel(['2024-06-01T06:00:00.000Z', '2024-06-08T06:00:00.000Z'])('2024-06-01T06:00:00.000Z'), '2024-06-01');
+    const sameDay = historyPointLabel(['2024-06-01T06:00:00.000Z', '2024-06-01T14:30:00.000Z']);
+    assert.equal(sameDay('2024-06-01T06:00:00.000Z'), '06-01 06:00');
+    assert.equal(sameDay('2024-06-01T14:30:00.000Z'), '06-01 14:30');
+  });
+
+  const seen = run([
+    account('111111111111', 'prod', { users: [user('alice', { passwordEnabled: true, passwordLastUsed: daysAgo(1), mfaType: 'Virtual' })] }),
+    notAudited('222222222222', 'dark', 'AssumeRole: AccessDenied'),
+  ]);
+  const findings = evaluateFindings(seen);
+  const maturity = assessMaturity(seen);
+
+  it('shows the level of an account never audited as unknown, not Not Started', () => {
+    const page = renderDashboard({ run: seen, findings, maturity, thresholds: DEFAULT_THRESHOLDS });
+    const maturityTable = page.slice(page.indexOf('id="maturity"'), page.indexOf('</section>', page.indexOf('id="maturity"')));
+    const dark = maturityTable.slice(maturityTable.indexOf('222222222222'));
+    assert.match(dark.slice(0, dark.indexOf('</tr>')), /level-unknown[^>]*>unknown<\/span>.*level-unknown[^>]*>unknown<\/span>/);
+  });
+
+  it('lists the latest runs beside the chart and says where the earlier ones are', () => {
+    const entry = (index: number) => ({ ...historyEntry(seen, findings, maturity), runTimestamp: `run-${index}`, startedAt: new Date(Date.UTC(2024, 0, 1 + index)).toISOString() });
+    const history = Array.from({ length: HISTORY_TABLE_RUNS + 30 }, (_, index) => entry(index));
+    const page = renderDashboard({ run: seen, findings, maturity, thresholds: DEFAULT_THRESHOLDS, history });
+    assert.equal((page.match(/<tr data-run="/g) ?? []).length, HISTORY_TABLE_RUNS);
+    assert.ok(page.includes(`data-run="run-${HISTORY_TABLE_RUNS + 29}"`), 'the latest run is listed');
+    assert.ok(!page.includes('data-run="run-0"'), 'the oldest is in the chart only');
+    assert.match(page, /data-earlier-runs="30">the latest 12 runs; 30 earlier runs are in the chart and in history.json/);
   });
 });
