@@ -14,6 +14,7 @@ import { describeShardSource, findShardReports, parseShardSource, type ShardSour
 import type { CommandOutput } from './command-output';
 import { errorMessage } from '../values/error-text';
 import { ENV_RUN_TIME, ENV_S3_URI } from '../values/environment';
+import { plural } from '../values/plural';
 
 export { defineMergeCommand } from './merge-options';
 
@@ -113,6 +114,6 @@ export async function runMerge(command: Command, io: MergeIo): Promise<number> {
   // Read once the parts are: an entry's last day is measured from the merged run's start.
   const loaded = await loadExemptions(reportConfig, clients, new Date(run.startedAt));
   if ('error' in loaded) return fail(loaded.error);
-  io.output.info(`merged ${parts.length} shard parts of run ${run.runTimestamp} from ${config.sources.map(describeShardSource).join(', ')}\n`);
+  io.output.info(`merged ${plural(parts.length, 'shard part')} of run ${run.runTimestamp} from ${config.sources.map(describeShardSource).join(', ')}\n`);
   return publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith: prepared.comparedWith, exemptions: loaded.exemptions, output: io.output });
 }

@@ -83,6 +83,7 @@ describe('--security-hub', () => {
 
     const merged = await command(org, ['merge', '--from', parts, '--out-dir', path.join(scratch, 'merged'), '--security-hub']);
     assert.equal(merged.code, 0, merged.stderr);
+    assert.match(merged.stderr, /^merged 1 shard part of run /m);
     assert.equal(org.securityHub.findings().length, 1);
   });
 });
