@@ -12,14 +12,14 @@ import { ConfigError, type Environment } from '../values/parsers';
 import { errorMessage } from '../values/error-text';
 import { EXIT_CODE_SUMMARY, EXIT_COMPLETE, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from '../values/exit-codes';
 import { defineMergeCommand } from './merge-options';
-import { defineReportOptions, readReportConfig, type ReportConfig } from './report-config';
+import { defineReportOptions, readReportConfig } from './report-config';
+import type { ReportConfig } from '../app/report-options';
 import { DEFAULT_THRESHOLDS } from '../analysis/findings/thresholds';
 import { CommandOutput, defineOutputOptions, readOutputSettings, type OutputStream } from './command-output';
 import type { AuditRun } from '../model';
 import type { PreviousRun } from '../publish/previous-run';
 import { version as PACKAGE_VERSION } from '../../package.json';
 
-export { EXIT_COMPLETE, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_USAGE_OR_SETUP } from '../values/exit-codes';
 
 /** What the command talks to; tests replace each part. */
 export interface CliIo {
@@ -153,8 +153,9 @@ async function writeShardPart(run: AuditRun, config: AuditConfig, clients: AwsCl
 
 /** The audit itself and its publication, once the flags are good and the output directory is ready. */
 async function auditAndPublish(config: AuditConfig, reportConfig: ReportConfig, comparedWith: PreviousRun | undefined, output: CommandOutput, io: CliIo): Promise<number> {
-  const [{ runAudit, AuditSetupError }, { runProgress }, { loadExemptions, publishRun }] = await Promise.all([
+  const [{ runAudit }, { AuditSetupError }, { runProgress }, { loadExemptions, publishRun }] = await Promise.all([
     import('../run/run-audit'),
+    import('../aws/setup-errors'),
     import('./progress'),
     import('../app/publish-run'),
   ]);

@@ -1,5 +1,7 @@
 // Every flag of the audit command, its default and its environment fallback, in one place. A new
-// flag is one `.addOption` in `defineAuditOptions` plus one field in `readAuditConfig`.
+// flag is an `.addOption` in `defineAuditOptions`, its field in `AuditConfig` read in
+// `readAuditConfig` (with its environment variable from values/environment.ts, if it has one), and
+// its line in docs/audit-command.md.
 // Values are validated here, before anything is sent to AWS, and every error names the flag (or
 // the environment variable) it came from.
 import { Command, Option } from 'commander';
@@ -7,7 +9,7 @@ import { ConfigError, flagOrEnvironment, parseExternalId, parseIntegerInRange, p
 import { accountIdsParser, singleValueParser } from './flag-parsers';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_SHARD_COUNT } from '../values/run-limits';
 import type { ShardSelection } from '../shard/shard';
-import type { AuditOptions } from '../run/run-audit';
+import type { AuditOptions } from '../run/audit-options';
 import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS, DEFAULT_STOP_GRACE_SECONDS, MAX_ACCOUNT_TIMEOUT_SECONDS } from '../run/account-limits';
 import { DEFAULT_AUDIT_ROLE_NAME } from '../values/audit-role';
 import { ENV_ACCOUNT_TIMEOUT, ENV_CONCURRENCY, ENV_EXTERNAL_ID, ENV_ROLE_NAME, ENV_RUN_TIME, ENV_S3_URI, ENV_SHARD, ENV_STOP_GRACE } from '../values/environment';

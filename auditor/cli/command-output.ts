@@ -23,7 +23,6 @@ export interface OutputSettings {
   quiet: boolean;
 }
 
-export const DEFAULT_OUTPUT_SETTINGS: Readonly<OutputSettings> = { format: 'text', quiet: false };
 
 
 /** Adds `--format` and `--quiet`, shared by the audit and `merge`. */

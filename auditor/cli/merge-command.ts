@@ -7,7 +7,8 @@ import { ConfigError, flagOrEnvironment, parseS3Uri, parseRunTime, type Environm
 import { formatRunTimestamp } from '../run/run-audit';
 import { EXIT_USAGE_OR_SETUP } from '../values/exit-codes';
 import { loadExemptions, prepareReporting, publishRun } from '../app/publish-run';
-import { readReportConfig, type ReportConfig } from './report-config';
+import { readReportConfig } from './report-config';
+import type { ReportConfig } from '../app/report-options';
 import { formatShard } from '../shard/shard';
 import { mergeShardParts, parseShardPart, ShardMergeError, type ShardPart } from '../shard/shard-merge';
 import { describeShardSource, findShardReports, parseShardSource, type ShardSource } from '../publish/shard-parts';
@@ -16,7 +17,6 @@ import { errorMessage } from '../values/error-text';
 import { ENV_RUN_TIME, ENV_S3_URI } from '../values/environment';
 import { plural } from '../values/plural';
 
-export { defineMergeCommand } from './merge-options';
 
 export interface MergeConfig {
   sources: ShardSource[];

@@ -4,8 +4,8 @@
 // Off a terminal (CI, Fargate, pipes): one plain line per account as it finishes, since logs need
 // them. Accounts left out by --accounts/--exclude-accounts are summed in one line, never listed.
 import { Format, MultiBar, type GenericFormatter, type Options, type Params, type SingleBar } from 'cli-progress';
-import type { AccountFilters, AuditHooks } from '../run/run-audit';
-import { skipDecision } from '../run/run-audit';
+import type { AuditHooks } from '../run/run-audit';
+import { skipDecision, type AccountFilters } from '../run/audit-options';
 import type { AccountAudit, OrgAccount } from '../model';
 import { coverageClass, isAuditIncomplete, type CoverageClass } from '../analysis/facts';
 import { coverageMessages, ERROR_SEPARATOR } from '../reports/coverage-report';

@@ -7,7 +7,6 @@ import { DEFAULT_THRESHOLDS, SEVERITIES, type FindingThresholds, type Severity }
 import type { ExemptionsSource } from '../publish/exemptions-source';
 import type { ReportConfig } from '../app/report-options';
 
-export type { ReportConfig } from '../app/report-options';
 import { ENV_EXEMPTION_MAX_DAYS, ENV_EXEMPTIONS, ENV_SECURITY_HUB, ENV_SNS_TOPIC_ARN } from '../values/environment';
 import { DEFAULT_EXEMPTION_MAX_DAYS, MAX_EXEMPTION_MAX_DAYS } from '../analysis/exemption-horizon';
 

@@ -36,10 +36,6 @@ function eventRow(event: CloudTrailEventRecord): string[] {
   ];
 }
 
-export function cloudTrailEventRows(run: AuditRun): string[][] {
-  return orderedEvents(run).map(eventRow);
-}
-
 /** The rows in order, each built as it is read: the events are ordered once. */
 export function* cloudTrailEventRowStream(run: AuditRun): Generator<string[]> {
   for (const event of orderedEvents(run)) yield eventRow(event);

@@ -1,5 +1,5 @@
-// Every report of a run. Adding a report is adding one entry to REPORT_BUILDERS; the sinks write
-// whatever this returns. Reports that need the run's analysis (findings, maturity, comparison)
+// Every report of a run. A new file is an entry in REPORT_BUILDERS (the sinks write whatever this
+// returns); a CSV report shown in the workbook also needs its sheet in workbook.ts's workbookSheets. Reports that need the run's analysis (findings, maturity, comparison)
 // are built only when it is given.
 import type { Readable } from 'node:stream';
 import type { AuditRun } from '../model';

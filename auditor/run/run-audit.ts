@@ -14,10 +14,7 @@ import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS, DEFAULT_STOP_GRACE_SECONDS } from './a
 import { skipDecision, type AuditOptions } from './audit-options';
 import { auditAccountWithinLimits, skippedAccountAudit, stoppedAccountAudit, type AccountContext } from './audit-account';
 
-export { AuditSetupError } from '../aws/setup-errors';
 
-export type { AccountFilters, AuditOptions, SkipDecision } from './audit-options';
-export { skipDecision, skipMessage } from './audit-options';
 
 export interface AuditHooks {
   /** Called once the organization's accounts are listed, before any account is audited. */

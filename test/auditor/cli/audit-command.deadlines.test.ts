@@ -5,7 +5,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { EXIT_INCOMPLETE, main } from '../../../auditor/cli/audit-command';
+import { main } from '../../../auditor/cli/audit-command';
+import { EXIT_INCOMPLETE } from '../../../auditor/values/exit-codes';
 import { SimulatedOrganization, simulatedClientFactory } from '../../../simulator/simulated-aws';
 
 const MANAGEMENT = '111111111111';

@@ -8,7 +8,8 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, typ
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { parse } from 'csv-parse/sync';
-import { EXIT_FINDINGS, main } from '../../../auditor/cli/audit-command';
+import { main } from '../../../auditor/cli/audit-command';
+import { EXIT_FINDINGS } from '../../../auditor/values/exit-codes';
 import type { Environment } from '../../../auditor/values/parsers';
 import type { RunHistory } from '../../../auditor/analysis/history';
 import type { JsonReport } from '../../../auditor/reports/json-report';

@@ -2,7 +2,8 @@
 // answered reach a local server that accepts them and stays silent, so what ends them is the
 // deadline's abort, not a mock.
 import { strict as assert } from 'assert';
-import { runAudit, type AuditOptions } from '../../../auditor/run/run-audit';
+import { runAudit } from '../../../auditor/run/run-audit';
+import type { AuditOptions } from '../../../auditor/run/audit-options';
 import { AccountCallTracker, RUN_STOPPED, timedOutReason } from '../../../auditor/run/account-limits';
 import type { AccountAudit } from '../../../auditor/model';
 import { SimulatedOrganization, simulatedClientFactory, type SimulatedUserSpec } from '../../../simulator/simulated-aws';

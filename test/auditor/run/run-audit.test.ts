@@ -1,12 +1,7 @@
 import { strict as assert } from 'assert';
-import {
-  AuditSetupError,
-  formatRunTimestamp,
-  runAudit,
-  skipDecision,
-  skipMessage,
-  type AuditOptions,
-} from '../../../auditor/run/run-audit';
+import { formatRunTimestamp, runAudit } from '../../../auditor/run/run-audit';
+import { skipDecision, skipMessage, type AuditOptions } from '../../../auditor/run/audit-options';
+import { AuditSetupError } from '../../../auditor/aws/setup-errors';
 import { collectedAccountAudit } from '../../../auditor/run/audit-account';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { ADAPTIVE_MIN_CALLS_PER_SECOND, DEFAULT_MAX_ATTEMPTS, defaultClientFactory, resolveRegion } from '../../../auditor/aws/clients';
