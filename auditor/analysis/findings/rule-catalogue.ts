@@ -3,6 +3,7 @@
 // for readers (a test keeps the two in step).
 import type { ControlMapping } from './finding';
 import type { FindingThresholds } from './thresholds';
+import { plural } from '../../values/plural';
 
 export const RULE_IDS = [
   'console-user-without-mfa',
@@ -53,21 +54,21 @@ export const RULE_CATALOGUE: Readonly<Record<RuleId, RuleDescription>> = {
   },
   'access-key-very-old': {
     id: 'access-key-very-old',
-    title: ({ keyCriticalAgeDays }) => `Active access key older than ${keyCriticalAgeDays} days`,
+    title: ({ keyCriticalAgeDays }) => `Active access key older than ${plural(keyCriticalAgeDays, 'day')}`,
     severity: 'high',
     controls: { cisV7: ['2.12'], cisV5: ['1.13'], securityHub: ['IAM.3'], smm: [SMM_TEMPORARY_CREDENTIALS] },
     remediation: 'Replace the key with a role (temporary credentials); if a key is unavoidable, create a new one, move the caller to it and delete the old key.',
   },
   'access-key-not-rotated': {
     id: 'access-key-not-rotated',
-    title: ({ keyMaxAgeDays }) => `Active access key older than ${keyMaxAgeDays} days`,
+    title: ({ keyMaxAgeDays }) => `Active access key older than ${plural(keyMaxAgeDays, 'day')}`,
     severity: 'medium',
     controls: { cisV7: ['2.12'], cisV5: ['1.13'], securityHub: ['IAM.3'], smm: [SMM_TEMPORARY_CREDENTIALS] },
     remediation: 'Rotate the key (create, switch the caller, delete the old one), or better, move the caller to a role.',
   },
   'credentials-unused': {
     id: 'credentials-unused',
-    title: ({ unusedDays }) => `Password or access key unused for ${unusedDays} days or more`,
+    title: ({ unusedDays }) => `Password or access key unused for ${plural(unusedDays, 'day')} or more`,
     severity: 'medium',
     controls: { cisV7: ['2.11'], cisV5: ['1.11'], securityHub: ['IAM.22', 'IAM.8'], smm: [SMM_TEMPORARY_CREDENTIALS] },
     remediation: 'Deactivate the unused key or remove the unused console password; delete them once nothing breaks.',
@@ -144,7 +145,7 @@ export const RULE_CATALOGUE: Readonly<Record<RuleId, RuleDescription>> = {
   },
   'role-unused': {
     id: 'role-unused',
-    title: ({ unusedDays }) => `Role unused for ${unusedDays} days or more`,
+    title: ({ unusedDays }) => `Role unused for ${plural(unusedDays, 'day')} or more`,
     severity: 'low',
     controls: { cisV7: [], cisV5: [], securityHub: [], smm: [SMM_TEMPORARY_CREDENTIALS] },
     remediation: 'Delete the role if nothing needs it (its trust policy is still a way in), or narrow its trust policy and permissions.',

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { RULE_CATALOGUE } from '../../../auditor/analysis/findings/rule-catalogue';
+import { DEFAULT_THRESHOLDS } from '../../../auditor/analysis/findings';
 import { plural } from '../../../auditor/values/plural';
 import { runDemo } from '../../../simulator/demo';
 
@@ -17,6 +19,13 @@ describe('counted nouns', () => {
     assert.equal(plural(3, 'entry', 'entries'), '3 entries');
     assert.equal(plural(1, 'day'), '1 day');
     assert.equal(plural(1, 'root access key'), '1 root access key');
+  });
+
+  it("the rules' titles count their threshold's days", () => {
+    const one = { ...DEFAULT_THRESHOLDS, keyMaxAgeDays: 1, keyCriticalAgeDays: 1, unusedDays: 1 };
+    assert.equal(RULE_CATALOGUE['access-key-not-rotated'].title(one), 'Active access key older than 1 day');
+    assert.equal(RULE_CATALOGUE['credentials-unused'].title(one), 'Password or access key unused for 1 day or more');
+    assert.equal(RULE_CATALOGUE['access-key-very-old'].title(DEFAULT_THRESHOLDS), `Active access key older than ${DEFAULT_THRESHOLDS.keyCriticalAgeDays} days`);
   });
 
   it('the pattern below finds the wrong numbers it is meant to', () => {
