@@ -70,6 +70,15 @@ describe('OCSF findings file', () => {
     assert.deepEqual(sandbox?.resources.map((resource) => [resource.type, resource.uid]), [['AwsAccount', 'arn:aws:iam::333333333333:root']]);
   });
 
+  it('gives each severity its OCSF severity_id: critical 5, high 4, medium 3, low 2', () => {
+    const [sample] = evaluateFindings(sampleRun(), DEFAULT_THRESHOLDS);
+    const bySeverity = (['critical', 'high', 'medium', 'low'] as const).map((severity) => {
+      const [event] = events([{ ...sample, severity }]);
+      return [severity, event.severity_id, event.severity];
+    });
+    assert.deepEqual(bySeverity, [['critical', 5, 'Critical'], ['high', 4, 'High'], ['medium', 3, 'Medium'], ['low', 2, 'Low']]);
+  });
+
   it('marks a muted finding Suppressed, with the exemption', () => {
     const findings = evaluateFindings(sampleRun(), DEFAULT_THRESHOLDS).map((finding) => (finding.resource === 'alice' ? { ...finding, muted: { reason: 'break-glass', expires: '2027-06-30' } } : finding));
     const alice = events(findings).find((event) => event.unmapped.resource === 'alice');

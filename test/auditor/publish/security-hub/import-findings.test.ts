@@ -114,6 +114,19 @@ describe('Security Hub import', () => {
     assert.equal(all[0].LastObservedAt, second.startedAt);
   });
 
+  it('keeps the CreatedAt of the first import when a finding is imported again, and moves UpdatedAt', async () => {
+    const org = organization();
+    const clients = simulatedClientFactory(org);
+    const first = run([prodWith(['alice'])]);
+    await importFindingsToSecurityHub(clients.securityHub(), { run: first, findings: findingsOf(first), target: TARGET, now: () => new Date('2024-06-30T12:05:00.000Z') });
+    const second = run([prodWith(['alice'])], { runTimestamp: '20240707T120000Z', startedAt: '2024-07-07T12:00:00.000Z' });
+    await importFindingsToSecurityHub(clients.securityHub(), { run: second, findings: findingsOf(second), target: TARGET, now: () => new Date('2024-07-07T12:05:00.000Z') });
+    const [again] = org.securityHub.findings();
+    assert.equal(org.securityHub.findings().length, 1);
+    assert.equal(again.CreatedAt, '2024-06-30T12:05:00.000Z');
+    assert.equal(again.UpdatedAt, '2024-07-07T12:05:00.000Z');
+  });
+
   it('reports by id the findings Security Hub refuses, and counts them', async () => {
     const org = organization();
     const audit = run([prodWith(['alice', 'bob'])]);
