@@ -2,9 +2,9 @@
 // reads it from the reports bucket) with the auditor's own credentials. Read and checked before
 // the audit starts, so a malformed file costs nothing but a message.
 import { open } from 'node:fs/promises';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { EXEMPTIONS_MAX_BYTES, ExemptionsError, parseExemptionsYaml, type ExemptionList } from '../analysis/exemptions';
-import { readS3ObjectText, s3Uri } from './sinks/s3';
+import { s3Uri } from './sinks/s3';
 import { errorMessage } from '../values/error-text';
 
 /** What the auditor's own credentials need to read an exemptions file kept in S3. */
@@ -39,6 +39,33 @@ async function readLocalText(path: string): Promise<string> {
   }
 }
 
+/**
+ * An exemptions object's text, under the limits of a local file: its size is judged by the answer's
+ * ContentLength before the body is read (a 50 MB object is never downloaded), the body is read up
+ * to the limit and no further, and it must be UTF-8.
+ */
+async function readS3Text(s3: S3Client, bucket: string, key: string): Promise<string> {
+  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const body = response.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
+  if (body === undefined) throw new RefusedFile('the object has no body');
+  const tooLarge = (size: string) => new RefusedFile(`it is ${size}, more than the ${EXEMPTIONS_MAX_BYTES} (1 MB) allowed`);
+  if (response.ContentLength !== undefined && response.ContentLength > EXEMPTIONS_MAX_BYTES) {
+    body.destroy?.();
+    throw tooLarge(`${response.ContentLength} bytes`);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > EXEMPTIONS_MAX_BYTES) {
+      body.destroy?.();
+      throw tooLarge('longer than its ContentLength said');
+    }
+    chunks.push(chunk);
+  }
+  return decodeUtf8(Buffer.concat(chunks));
+}
+
 function decodeUtf8(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -55,7 +82,7 @@ export async function readExemptions(source: ExemptionsSource, flag: string, s3:
   const name = describeExemptionsSource(source);
   let text: string;
   try {
-    text = source.kind === 'file' ? await readLocalText(source.path) : await readS3ObjectText(s3(), source.bucket, source.key);
+    text = source.kind === 'file' ? await readLocalText(source.path) : await readS3Text(s3(), source.bucket, source.key);
   } catch (error) {
     throw new ExemptionsError(`${flag}: cannot read ${name}: ${errorMessage(error)}`);
   }

@@ -227,6 +227,20 @@ describe('audit command with an exemptions file', () => {
       assert.equal(org.calls('ListAccounts'), 0);
     });
 
+    for (const [name, body, message] of [
+      ['larger than 1 MB, judged by its ContentLength', Buffer.concat([Buffer.from(EXEMPTIONS), Buffer.alloc(1024 * 1024, '#')]), /cannot read s3:\/\/audit-reports\/config\/big\.yaml: it is \d+ bytes, more than the 1048576 \(1 MB\) allowed/],
+      ['not UTF-8', Buffer.concat([Buffer.from(EXEMPTIONS.replace('a typo', 'a typo ')), Buffer.from([0xff, 0xfe, 0x0a])]), /cannot read s3:\/\/audit-reports\/config\/big\.yaml: it is not UTF-8 text/],
+    ] as const) {
+      it(`refuses an object ${name}, as it refuses such a local file, before the audit`, async () => {
+        const org = organization().addBucket('audit-reports');
+        await simulatedClientFactory(org).s3().send(new PutObjectCommand({ Bucket: 'audit-reports', Key: 'config/big.yaml', Body: body }));
+        const result = await runAudit(org, ['--role', 'IamAudit', '--out-dir', outDir, '--exemptions', 's3://audit-reports/config/big.yaml']);
+        assert.equal(result.code, 1);
+        assert.match(result.stderr, message);
+        assert.equal(org.calls('ListAccounts'), 0);
+      });
+    }
+
     it('refuses an s3:// URI without a key', async () => {
       const result = await runAudit(organization(), ['--role', 'IamAudit', '--out-dir', outDir, '--exemptions', 's3://audit-reports/']);
       assert.equal(result.code, 1);
