@@ -96,8 +96,8 @@ export function simulatedClientFactory(org: SimulatedOrganization, options: Simu
         }
       : async () => org.managementCredentials();
   const config = (credentials: AwsCredentialIdentityProvider, clientRegion: string) => {
-    const base = auditClientConfig({ region: clientRegion, credentials, ...(options.timeouts ? { timeouts: options.timeouts } : {}) });
-    return options.maxAttempts ? { ...base, maxAttempts: options.maxAttempts } : base;
+    // Given to the retry strategy itself: a client's `maxAttempts` is ignored once it has a strategy.
+    return auditClientConfig({ region: clientRegion, credentials, ...(options.timeouts ? { timeouts: options.timeouts } : {}), ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) });
   };
   return {
     organization: org,

@@ -86,11 +86,13 @@ export function auditClientConfig(options: {
   credentials?: AwsCredentialIdentityProvider;
   profile?: string;
   timeouts?: ClientTimeouts;
+  /** Attempts per call, DEFAULT_MAX_ATTEMPTS unless given (the simulated AWS's tests keep it small). */
+  maxAttempts?: number;
 }): AuditClientConfig {
   const timeouts = options.timeouts ?? DEFAULT_CLIENT_TIMEOUTS;
   const config: AuditClientConfig = {
     region: options.region,
-    retryStrategy: new AdaptiveRetryStrategy(DEFAULT_MAX_ATTEMPTS, { rateLimiter: new DefaultRateLimiter({ minFillRate: ADAPTIVE_MIN_CALLS_PER_SECOND }) }),
+    retryStrategy: new AdaptiveRetryStrategy(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, { rateLimiter: new DefaultRateLimiter({ minFillRate: ADAPTIVE_MIN_CALLS_PER_SECOND }) }),
     requestHandler: new NodeHttpHandler({
       connectionTimeout: timeouts.connectionMs,
       requestTimeout: timeouts.requestMs,

@@ -3,7 +3,9 @@
 // way, with the same rate floor and the same timeouts. A client built with the SDK's defaults would
 // have no timeouts at all and the standard retry mode.
 import assert from 'node:assert/strict';
+import { GetAccountSummaryCommand } from '@aws-sdk/client-iam';
 import { ADAPTIVE_MIN_CALLS_PER_SECOND, DEFAULT_CLIENT_TIMEOUTS, DEFAULT_MAX_ATTEMPTS, defaultClientFactory } from '../../../auditor/aws/clients';
+import { SimulatedOrganization, simulatedClientFactory } from '../../../simulator/simulated-aws';
 
 interface ResolvedRetry {
   mode: string;
@@ -54,5 +56,13 @@ describe('default AWS client factory', () => {
     const credentials = async () => ({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' });
     const limiter = async (client: ConfiguredClient) => ((await (client.config.retryStrategy as () => Promise<unknown>)()) as ResolvedRetry).rateLimiter;
     assert.notEqual(await limiter(factory.iam(credentials)), await limiter(factory.iam(credentials)));
+  });
+
+  it('the simulated factory\'s maxAttempts is the number of attempts a call really makes', async () => {
+    const org = new SimulatedOrganization({ managementAccountId: '111111111111' }).addAccount({ id: '111111111111', name: 'management' });
+    org.injectFault({ operation: 'GetAccountSummary', error: 'Throttling' });
+    const iam = simulatedClientFactory(org, { maxAttempts: 2 }).iam(async () => org.managementCredentials());
+    await assert.rejects(iam.send(new GetAccountSummaryCommand({})), (error: Error & { $metadata?: { attempts?: number } }) => error.$metadata?.attempts === 2);
+    assert.equal(org.calls('GetAccountSummary'), 2);
   });
 });
