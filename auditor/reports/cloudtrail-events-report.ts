@@ -3,6 +3,7 @@
 import type { AuditRun, CloudTrailEventRecord } from '../model';
 import type { ColumnKinds } from './column-kinds';
 import { csvChunks } from './csv';
+import { defineCsvReport, plainRows } from './csv-report';
 
 export const CLOUDTRAIL_EVENTS_HEADER = [
   'eventTime',
@@ -45,3 +46,11 @@ export function* cloudTrailEventRowStream(run: AuditRun): Generator<string[]> {
 export function cloudTrailEventsCsvChunks(run: AuditRun): Generator<string> {
   return csvChunks(CLOUDTRAIL_EVENTS_HEADER, cloudTrailEventRowStream(run));
 }
+
+export const CLOUDTRAIL_EVENTS_REPORT = defineCsvReport({
+  stem: 'cloudtrail_events',
+  header: CLOUDTRAIL_EVENTS_HEADER,
+  kinds: CLOUDTRAIL_EVENTS_COLUMN_KINDS,
+  sheet: 'CloudTrail events',
+  rows: (run) => plainRows(cloudTrailEventRowStream(run)),
+});

@@ -3,6 +3,7 @@
 import type { AccountAudit, AuditRun } from '../model';
 import type { ColumnKinds } from './column-kinds';
 import { toCsv } from './csv';
+import { defineCsvReport, plainRows } from './csv-report';
 
 export const COVERAGE_HEADER = ['account_id', 'account_name', 'state', 'audited', 'error'] as const;
 
@@ -46,3 +47,11 @@ export function coverageRows(run: AuditRun): string[][] {
 export function coverageCsv(run: AuditRun): string {
   return toCsv(COVERAGE_HEADER, coverageRows(run));
 }
+
+export const COVERAGE_REPORT = defineCsvReport({
+  stem: 'coverage',
+  header: COVERAGE_HEADER,
+  kinds: COVERAGE_COLUMN_KINDS,
+  sheet: 'Coverage',
+  rows: (run) => plainRows(coverageRows(run)),
+});

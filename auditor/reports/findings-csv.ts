@@ -3,6 +3,8 @@
 import type { Finding } from '../analysis/findings';
 import type { ColumnKinds } from './column-kinds';
 import { csvChunks } from './csv';
+import { defineCsvReport } from './csv-report';
+import type { WorkbookRow } from './workbook';
 
 export const FINDINGS_CSV_HEADER = [
   'severity', 'rule_id', 'title', 'account_id', 'account_name', 'resource_type', 'resource', 'evidence', 'remediation', 'cis_v7', 'security_hub', 'smm',
@@ -56,3 +58,17 @@ function* findingRows(findings: readonly Finding[]): Generator<string[]> {
 export function findingsCsvChunks(findings: readonly Finding[]): Generator<string> {
   return csvChunks(FINDINGS_CSV_HEADER, findingRows(findings));
 }
+
+/** Each finding's row; a muted one is greyed in the workbook. */
+function* findingReportRows(findings: readonly Finding[]): Generator<WorkbookRow> {
+  for (const finding of findings) yield { cells: findingRow(finding), muted: finding.muted !== undefined };
+}
+
+export const FINDINGS_REPORT = defineCsvReport({
+  stem: 'findings',
+  header: FINDINGS_CSV_HEADER,
+  kinds: FINDINGS_COLUMN_KINDS,
+  sheet: 'Findings',
+  needsAnalysis: true,
+  rows: (_run, analysis) => findingReportRows(analysis.findings),
+});

@@ -4,6 +4,7 @@
 import type { AccessKeyRecord, AccountAudit, AuditRun, IamUserRecord } from '../model';
 import type { ColumnKinds } from './column-kinds';
 import { csvChunks } from './csv';
+import { defineCsvReport, plainRows } from './csv-report';
 import { dateOrNever } from './dates';
 
 export const IAM_USERS_HEADER = [
@@ -66,3 +67,11 @@ export function* iamUsersRowStream(run: AuditRun): Generator<string[]> {
 export function iamUsersCsvChunks(run: AuditRun): Generator<string> {
   return csvChunks(IAM_USERS_HEADER, iamUsersRowStream(run));
 }
+
+export const IAM_USERS_REPORT = defineCsvReport({
+  stem: 'iam_audit_report',
+  header: IAM_USERS_HEADER,
+  kinds: IAM_USERS_COLUMN_KINDS,
+  sheet: 'Users',
+  rows: (run) => plainRows(iamUsersRowStream(run)),
+});

@@ -1,19 +1,21 @@
-// Every report of a run. A new file is an entry in REPORT_BUILDERS (the sinks write whatever this
-// returns); a CSV report shown in the workbook also needs its sheet in workbook.ts's workbookSheets. Reports that need the run's analysis (findings, maturity, comparison)
-// are built only when it is given.
+// Every report of a run. A new file is an entry in REPORTS (the sinks write whatever this returns);
+// a CSV report is its declaration (csv-report.ts: stem, header and kinds, rows, sheet) and gets its
+// workbook sheet from it, in this list's order. Reports that need the run's analysis (findings,
+// maturity, comparison) are built only when it is given.
 import type { Readable } from 'node:stream';
 import type { AuditRun } from '../model';
 import type { RunAnalysis } from '../analysis/run-analysis';
-import { cloudTrailEventsCsvChunks } from './cloudtrail-events-report';
-import { coverageCsv } from './coverage-report';
+import { CLOUDTRAIL_EVENTS_REPORT } from './cloudtrail-events-report';
+import { COVERAGE_REPORT } from './coverage-report';
+import { csvReportChunks, workbookSheetsOf, type CsvReport } from './csv-report';
 import { HTML_CONTENT_TYPE, renderDashboardChunks } from './dashboard/dashboard';
-import { findingsCsvChunks } from './findings-csv';
+import { FINDINGS_REPORT } from './findings-csv';
 import { reportFileName } from './file-names';
-import { iamUsersCsvChunks } from './iam-users-report';
+import { IAM_USERS_REPORT } from './iam-users-report';
 import { jsonReportChunks } from './json-report';
 import { OCSF_CONTENT_TYPE, ocsfFindingsChunks } from './ocsf-findings';
-import { rootCsv } from './root-report';
-import { workbookSheets, workbookStream, XLSX_CONTENT_TYPE } from './workbook';
+import { ROOT_REPORT } from './root-report';
+import { workbookStream, XLSX_CONTENT_TYPE, type WorkbookSheet } from './workbook';
 
 /** A report whose content is text. */
 export interface TextReportFile {
@@ -48,7 +50,7 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 interface ReportBuilderBase {
   /** The file is `<stem>_<runTimestamp>.<extension>`. */
   stem: string;
-  extension: 'csv' | 'json' | 'html' | 'ocsf.json' | 'xlsx';
+  extension: 'json' | 'html' | 'ocsf.json' | 'xlsx';
   contentType: string;
   needsAnalysis?: boolean;
 }
@@ -57,24 +59,23 @@ type ReportBuilder =
   | (ReportBuilderBase & { chunks(run: AuditRun, analysis?: RunAnalysis): Iterable<string> })
   | (ReportBuilderBase & { stream(run: AuditRun, analysis?: RunAnalysis): Readable });
 
-function whole(build: (run: AuditRun, analysis?: RunAnalysis) => string): (run: AuditRun, analysis?: RunAnalysis) => Iterable<string> {
-  return (run, analysis) => [build(run, analysis)];
-}
-
 function requireAnalysis(analysis: RunAnalysis | undefined): RunAnalysis {
   if (analysis === undefined) throw new Error('this report needs the run analysis');
   return analysis;
 }
 
-// Reports that grow with the number of users, keys or findings are built in pieces; the root and
-// coverage reports have one row per account and are built whole.
-const REPORT_BUILDERS: readonly ReportBuilder[] = [
-  { stem: 'iam_audit_report', extension: 'csv', contentType: CSV_CONTENT_TYPE, chunks: iamUsersCsvChunks },
-  { stem: 'root_audit_report', extension: 'csv', contentType: CSV_CONTENT_TYPE, chunks: whole(rootCsv) },
-  { stem: 'cloudtrail_events', extension: 'csv', contentType: CSV_CONTENT_TYPE, chunks: cloudTrailEventsCsvChunks },
-  { stem: 'coverage', extension: 'csv', contentType: CSV_CONTENT_TYPE, chunks: whole(coverageCsv) },
+function isCsvReport(report: CsvReport | ReportBuilder): report is CsvReport {
+  return 'header' in report;
+}
+
+// Every report is built in pieces, as it is read: the CSVs a thousand rows at a time.
+const REPORTS: readonly (CsvReport | ReportBuilder)[] = [
+  IAM_USERS_REPORT,
+  ROOT_REPORT,
+  CLOUDTRAIL_EVENTS_REPORT,
+  COVERAGE_REPORT,
   { stem: 'iam_audit', extension: 'json', contentType: JSON_CONTENT_TYPE, chunks: jsonReportChunks },
-  { stem: 'findings', extension: 'csv', contentType: CSV_CONTENT_TYPE, needsAnalysis: true, chunks: (_run, analysis) => findingsCsvChunks(requireAnalysis(analysis).findings) },
+  FINDINGS_REPORT,
   { stem: 'iam_audit_findings', extension: 'ocsf.json', contentType: OCSF_CONTENT_TYPE, needsAnalysis: true, chunks: (run, analysis) => ocsfFindingsChunks(run, requireAnalysis(analysis).findings) },
   {
     stem: 'iam_audit',
@@ -86,22 +87,31 @@ const REPORT_BUILDERS: readonly ReportBuilder[] = [
       return renderDashboardChunks({ run, findings, maturity, thresholds, comparison, history: history.entries, exemptions });
     },
   },
-  // Every CSV report as a sheet, cells typed: the findings sheet needs the analysis.
+  // Every CSV report that declares a sheet, cells typed: the findings sheet needs the analysis.
   {
     stem: 'iam_audit',
     extension: 'xlsx',
     contentType: XLSX_CONTENT_TYPE,
     needsAnalysis: true,
-    stream: (run, analysis) => workbookStream(workbookSheets(run, requireAnalysis(analysis).findings)),
+    stream: (run, analysis) => workbookStream(workbookSheets(run, requireAnalysis(analysis))),
   },
 ];
+
+/** The CSV reports, in the order their files and sheets come. */
+export const CSV_REPORTS: readonly CsvReport[] = REPORTS.filter(isCsvReport);
+
+/** The sheets of a run's workbook: one per CSV report that declares one, in order; rows are built as they are read. */
+export function workbookSheets(run: AuditRun, analysis: RunAnalysis): WorkbookSheet[] {
+  return workbookSheetsOf(CSV_REPORTS, run, analysis);
+}
 
 /**
  * Every report of the run. Nothing is built here: each file is produced when a sink reads its
  * `chunks` (or its `body`, or its `stream`), one file at a time, so the run's reports never all sit in memory.
  */
 export function buildReportFiles(run: AuditRun, analysis?: RunAnalysis): ReportFile[] {
-  return REPORT_BUILDERS.filter((builder) => analysis !== undefined || !builder.needsAnalysis).map((builder): ReportFile => {
+  return REPORTS.filter((builder) => analysis !== undefined || builder.needsAnalysis !== true).map((builder): ReportFile => {
+    if (isCsvReport(builder)) return reportFileInPieces(reportFileName(builder.stem, run.runTimestamp, 'csv'), CSV_CONTENT_TYPE, () => csvReportChunks(builder, run, analysis));
     const fileName = reportFileName(builder.stem, run.runTimestamp, builder.extension);
     if ('stream' in builder) return { fileName, contentType: builder.contentType, stream: () => builder.stream(run, analysis) };
     return reportFileInPieces(fileName, builder.contentType, () => builder.chunks(run, analysis));

@@ -3,6 +3,7 @@
 import type { AuditRun, RootRecord } from '../model';
 import type { ColumnKinds } from './column-kinds';
 import { toCsv } from './csv';
+import { defineCsvReport, plainRows } from './csv-report';
 import { dateOrNever } from './dates';
 import { rootCredentials } from '../analysis/facts';
 
@@ -37,3 +38,11 @@ export function rootRows(run: AuditRun): string[][] {
 export function rootCsv(run: AuditRun): string {
   return toCsv(ROOT_HEADER, rootRows(run));
 }
+
+export const ROOT_REPORT = defineCsvReport({
+  stem: 'root_audit_report',
+  header: ROOT_HEADER,
+  kinds: ROOT_COLUMN_KINDS,
+  sheet: 'Root',
+  rows: (run) => plainRows(rootRows(run)),
+});

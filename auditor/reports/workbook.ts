@@ -1,5 +1,6 @@
 // iam_audit_<ts>.xlsx: every CSV report as a sheet of one workbook, for the people who open reports
-// in a spreadsheet. A CSV opened there loses what matters in an audit: `015197090613` becomes
+// in a spreadsheet. The sheets come from the reports' declarations (csv-report.ts: each CSV report
+// names its sheet), so this file writes whatever sheets it is given and lists none itself. A CSV opened there loses what matters in an audit: `015197090613` becomes
 // `15197090613`, CIS `1.10` becomes `1.1`, dates become text in the reader's locale. Here every
 // cell is typed from its column's kind (declared once, beside the CSV header): ids and text are
 // text cells with the text format `@` (so an edit keeps them text), dates are date cells.
@@ -10,14 +11,7 @@
 // thousands of rows never sits in memory.
 import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { Finding } from '../analysis/findings';
-import type { AuditRun } from '../model';
-import { CLOUDTRAIL_EVENTS_COLUMN_KINDS, CLOUDTRAIL_EVENTS_HEADER, cloudTrailEventRowStream } from './cloudtrail-events-report';
 import type { ColumnKind, ColumnKinds } from './column-kinds';
-import { COVERAGE_COLUMN_KINDS, COVERAGE_HEADER, coverageRows } from './coverage-report';
-import { FINDINGS_COLUMN_KINDS, FINDINGS_CSV_HEADER, findingRow } from './findings-csv';
-import { IAM_USERS_COLUMN_KINDS, IAM_USERS_HEADER, iamUsersRowStream } from './iam-users-report';
-import { ROOT_COLUMN_KINDS, ROOT_HEADER, rootRows } from './root-report';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -85,25 +79,6 @@ export function cellValue(kind: ColumnKind, value: string): ExcelJS.CellValue {
     if (!Number.isNaN(date.getTime())) return date;
   }
   return textCell(value);
-}
-
-function* rowsOf(rows: Iterable<readonly string[]>): Generator<WorkbookRow> {
-  for (const cells of rows) yield { cells };
-}
-
-function* findingRows(findings: readonly Finding[]): Generator<WorkbookRow> {
-  for (const finding of findings) yield { cells: findingRow(finding), muted: finding.muted !== undefined };
-}
-
-/** The sheets of a run's workbook, one per CSV report in the order they are listed; rows are built as they are read. */
-export function workbookSheets(run: AuditRun, findings: readonly Finding[]): WorkbookSheet[] {
-  return [
-    { name: 'Users', columns: columnsOf(IAM_USERS_HEADER, IAM_USERS_COLUMN_KINDS), rows: rowsOf(iamUsersRowStream(run)) },
-    { name: 'Root', columns: columnsOf(ROOT_HEADER, ROOT_COLUMN_KINDS), rows: rowsOf(rootRows(run)) },
-    { name: 'CloudTrail events', columns: columnsOf(CLOUDTRAIL_EVENTS_HEADER, CLOUDTRAIL_EVENTS_COLUMN_KINDS), rows: rowsOf(cloudTrailEventRowStream(run)) },
-    { name: 'Coverage', columns: columnsOf(COVERAGE_HEADER, COVERAGE_COLUMN_KINDS), rows: rowsOf(coverageRows(run)) },
-    { name: 'Findings', columns: columnsOf(FINDINGS_CSV_HEADER, FINDINGS_COLUMN_KINDS), rows: findingRows(findings) },
-  ];
 }
 
 /** Waits until the reader has taken what was written; fails if it went away. */

@@ -4,10 +4,11 @@ import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { DEFAULT_THRESHOLDS, type Finding } from '../../../auditor/analysis/findings';
-import { analyseRun } from '../../../auditor/analysis/run-analysis';
+import { analyseRun, type RunAnalysis } from '../../../auditor/analysis/run-analysis';
 import type { AuditRun } from '../../../auditor/model';
 import { writeReportsToDirectory } from '../../../auditor/publish/sinks/local';
-import { buildReportFiles, isByteStreamReport } from '../../../auditor/reports';
+import { buildReportFiles, CSV_REPORTS, isByteStreamReport, workbookSheets } from '../../../auditor/reports';
+import { defineCsvReport, plainRows, workbookSheetsOf } from '../../../auditor/reports/csv-report';
 import { cloudTrailEventsCsvChunks } from '../../../auditor/reports/cloudtrail-events-report';
 import { coverageCsv } from '../../../auditor/reports/coverage-report';
 import { findingsCsvChunks } from '../../../auditor/reports/findings-csv';
@@ -18,7 +19,6 @@ import {
   DATE_TIME_FORMAT,
   SPREADSHEET_MAX_CELL_CHARS,
   TEXT_FORMAT,
-  workbookSheets,
   workbookStream,
   XLSX_CONTENT_TYPE,
   type WorkbookSheet,
@@ -46,12 +46,13 @@ function runWithLeadingZeroAccount(): AuditRun {
 
 const MUTE = { reason: 'Sealed break-glass user, rotated by the platform team', expires: '2027-06-30' };
 
-function findingsWithOneMuted(run: AuditRun): { findings: Finding[]; muted: Finding } {
-  const { findings } = analyseRun(run, { ...DEFAULT_THRESHOLDS });
+function findingsWithOneMuted(run: AuditRun): { analysis: RunAnalysis; findings: Finding[]; muted: Finding } {
+  const analysis = analyseRun(run, { ...DEFAULT_THRESHOLDS });
+  const { findings } = analysis;
   const muted = findings.find((finding) => finding.controls.cisV7.includes('2.10') && finding.accountId === LEADING_ZERO_ACCOUNT);
   assert.ok(muted, 'the fixture has a console user without MFA in the leading-zero account');
   muted.muted = MUTE;
-  return { findings, muted };
+  return { analysis, findings, muted };
 }
 
 async function workbookOf(sheets: WorkbookSheet[], options = {}): Promise<ExcelJS.Workbook> {
@@ -84,13 +85,39 @@ function sheet(workbook: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
 
 describe('workbook', () => {
   let run: AuditRun;
+  let analysis: RunAnalysis;
   let findings: Finding[];
   let muted: Finding;
   let workbook: ExcelJS.Workbook;
   before(async () => {
     run = runWithLeadingZeroAccount();
-    ({ findings, muted } = findingsWithOneMuted(run));
-    workbook = await workbookOf(workbookSheets(run, findings));
+    ({ analysis, findings, muted } = findingsWithOneMuted(run));
+    workbook = await workbookOf(workbookSheets(run, analysis));
+  });
+
+  it('has the sheets the CSV reports declare, in their order, and lists none of its own', () => {
+    assert.deepEqual(workbook.worksheets.map((worksheet) => worksheet.name), CSV_REPORTS.map((report) => report.sheet));
+    const extra = defineCsvReport({
+      stem: 'extra',
+      header: ['account_id', 'note'],
+      kinds: { account_id: 'id' },
+      sheet: 'Extra',
+      rows: (audited) => plainRows(audited.accounts.map((account) => [account.account.id, 'declared'])),
+    });
+    const sheets = workbookSheetsOf([...CSV_REPORTS, extra, defineCsvReport({ ...extra, stem: 'hidden', sheet: undefined })], run, analysis);
+    assert.deepEqual(sheets.map((declared) => declared.name), [...CSV_REPORTS.map((report) => report.sheet), 'Extra']);
+    const added = sheets[sheets.length - 1];
+    assert.deepEqual(added.columns, [{ header: 'account_id', kind: 'id' }, { header: 'note', kind: 'text' }]);
+    assert.deepEqual([...added.rows].map((row) => row.cells), run.accounts.map((account) => [account.account.id, 'declared']));
+  });
+
+  it('refuses a sheet name Excel does not accept, and two reports on one sheet', () => {
+    const declaration = { stem: 'extra', header: ['note'], kinds: {}, rows: () => plainRows([['x']]) } as const;
+    for (const sheetName of ['', 'a/b', 'Users [all]', 'x'.repeat(28)]) {
+      assert.throws(() => defineCsvReport({ ...declaration, sheet: sheetName }), /the extra report's sheet name .* is not one Excel accepts/, sheetName);
+    }
+    const twin = defineCsvReport({ ...declaration, sheet: CSV_REPORTS[0].sheet });
+    assert.throws(() => workbookSheetsOf([...CSV_REPORTS, twin], run, analysis), new RegExp(`two reports declare the workbook sheet ${CSV_REPORTS[0].sheet}`));
   });
 
   it('has one sheet per CSV report, with the CSV\'s header and as many rows', () => {
@@ -188,7 +215,7 @@ describe('workbook', () => {
   });
 
   it('goes on in a sheet of its own when a report passes a sheet\'s row limit', async () => {
-    const [users] = workbookSheets(run, findings);
+    const [users] = workbookSheets(run, analysis);
     const rows = parse(reportText(iamUsersCsvChunks(run))) as string[][];
     const split = await workbookOf([users], { maxRowsPerSheet: 4 });
     const parts = split.worksheets.map((worksheet) => worksheet.name);
