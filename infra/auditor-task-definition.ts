@@ -2,6 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { componentType } from './component-type';
 import { auditorTaskRolePolicy, serviceTrustPolicy, taskExecutionRolePolicy } from './policies';
+import { TASK_STOP_TIMEOUT_SECONDS } from '../auditor/values/run-limits';
 import { ENV_CONCURRENCY, ENV_EXEMPTIONS, ENV_ROLE_NAME, ENV_S3_URI, ENV_SECURITY_HUB, ENV_SNS_TOPIC_ARN } from '../auditor/values/environment';
 
 export interface AuditorTaskDefinitionArgs {
@@ -33,13 +34,6 @@ export const AUDITOR_CONTAINER_NAME = 'auditor';
 export const AUDITOR_TASK_FAMILY = 'iam-audit';
 /** The root file system is read-only; the auditor writes its local copy of the reports here. */
 export const AUDITOR_OUTPUT_DIR = '/tmp/output';
-/**
- * Seconds ECS waits after its SIGTERM before it kills the container, Fargate's longest. The
- * auditor then lets accounts in flight finish for `--stop-grace` (10 s by default), writes every
- * report of what was collected and exits; the rest of the 120 s is for the analysis and the
- * reports (`docs/audit-command.md`, stopping a run). ECS's default of 30 s would cut that short.
- */
-export const AUDITOR_STOP_TIMEOUT_SECONDS = 120;
 
 /**
  * The auditor's Fargate task definition with what it runs as: the task role (the auditor's own
@@ -117,7 +111,8 @@ export class AuditorTaskDefinition extends pulumi.ComponentResource {
         image: args.imageUri,
         essential: true,
         readonlyRootFilesystem: true,
-        stopTimeout: AUDITOR_STOP_TIMEOUT_SECONDS,
+        // The auditor's uploads after a stop end before this (run/stop-deadline.ts): one number for both.
+        stopTimeout: TASK_STOP_TIMEOUT_SECONDS,
         user: '1000:1000',
         command: ['--out-dir', AUDITOR_OUTPUT_DIR],
         environment: Object.entries(environment)

@@ -52,6 +52,17 @@ export function appendToHistory(history: RunHistory, entry: HistoryEntry, cap: n
   return { version: HISTORY_VERSION, entries: entries.slice(-cap) };
 }
 
+/**
+ * Two copies of the history (the local file and the bucket's, or the file as another run just
+ * left it) as one: every entry of either, one per run, oldest first, the newest `cap` kept.
+ * Neither copy replaces the other, so no run's entry is lost to a run that did not see it.
+ */
+export function mergeHistories(first: RunHistory, second: RunHistory, cap: number = MAX_HISTORY_ENTRIES): RunHistory {
+  let merged: RunHistory = { version: HISTORY_VERSION, entries: [...first.entries] };
+  for (const entry of second.entries) merged = appendToHistory(merged, entry, Number.MAX_SAFE_INTEGER);
+  return { version: HISTORY_VERSION, entries: merged.entries.slice(-cap) };
+}
+
 export function emptyHistory(): RunHistory {
   return { version: HISTORY_VERSION, entries: [] };
 }

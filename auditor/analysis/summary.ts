@@ -44,7 +44,8 @@ export function summarizeRun(run: AuditRun, keyMaxAgeDays: number): RunSummary {
   };
 }
 
-export function formatSummary(summary: RunSummary, reportLocations: readonly string[]): string {
+/** `notes`: what the run could not read or save besides the accounts (the previous run, the history), one line each. */
+export function formatSummary(summary: RunSummary, reportLocations: readonly string[], notes: readonly string[] = []): string {
   const { accounts, accessKeys } = summary;
   const lines = [
     'Audit summary',
@@ -54,6 +55,7 @@ export function formatSummary(summary: RunSummary, reportLocations: readonly str
     `  CloudTrail events: ${summary.cloudTrailEvents}`,
   ];
   if (reportLocations.length > 0) lines.push('  reports:', ...reportLocations.map((location) => `    ${location}`));
+  for (const note of notes) lines.push(`  ${note}`);
   if (!summary.complete) lines.push('  not every account was audited completely: see the coverage report');
   return `${lines.join('\n')}\n`;
 }

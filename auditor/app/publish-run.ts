@@ -12,12 +12,13 @@ import { openFindings } from '../analysis/apply-exemptions';
 import { describeExemption, ExemptionsError, type ExemptionList } from '../analysis/exemptions';
 import { checkExemptionHorizon } from '../analysis/exemption-horizon';
 import { countBySeverity } from '../analysis/findings';
-import { HISTORY_FILE_NAME, serializeHistory } from '../analysis/history';
+import { HISTORY_FILE_NAME, mergeHistories, serializeHistory } from '../analysis/history';
+import { withAbortSignal } from '../aws/clients';
 import type { AuditRun } from '../model';
 import { readExemptions } from '../publish/exemptions-source';
 import { buildNotification, publishNotification, s3ConsoleObjectUrl, type NotificationReports } from '../publish/notify';
 import { sendFindingsToSecurityHub } from '../publish/security-hub/security-hub-sink';
-import { loadEarlierRuns, readPreviousRunFile, saveHistoryToS3, type PreviousRun } from '../publish/previous-run';
+import { loadEarlierRuns, readPreviousRunFile, saveHistoryToS3, type EarlierRuns, type PreviousRun } from '../publish/previous-run';
 import { terminalSafe } from '../values/terminal-text';
 import type { RunOutput } from './run-output';
 import { coverageGaps, formatResultLine, RUN_RESULT_SCHEMA_VERSION, type RunResult } from './run-result';
@@ -92,20 +93,26 @@ export interface WrittenReports {
   locations: string[];
 }
 
-/** Writes the files to the local directory and, when given, under the run's prefix in S3. */
-export async function writeReports(files: readonly ReportFile[], runTimestamp: string, destinations: ReportDestinations, clients: AwsClientFactory): Promise<WrittenReports> {
+/**
+ * Uploads the files under the run's prefix in S3; never throws. `deadline` (a stopped run's time
+ * before the task is killed) ends every upload still going and fails the files not yet sent.
+ */
+export async function uploadReports(files: readonly ReportFile[], runTimestamp: string, s3: S3Location, clients: AwsClientFactory, deadline?: AbortSignal): Promise<SinkOutcome> {
+  try {
+    return await uploadReportsToS3(clients.s3(), s3, runTimestamp, files, deadline === undefined ? {} : { deadline });
+  } catch (error) {
+    const reason = errorMessage(error);
+    return { written: [], failed: files.map((file) => ({ fileName: file.fileName, location: `s3://${s3.bucket}/`, reason })) };
+  }
+}
+
+/** Writes the files to the local directory and then, when given, under the run's prefix in S3. */
+export async function writeReports(files: readonly ReportFile[], runTimestamp: string, destinations: ReportDestinations, clients: AwsClientFactory, deadline?: AbortSignal): Promise<WrittenReports> {
   const outcomes: SinkOutcome[] = [await writeReportsToDirectory(destinations.outDir, files)];
   const locations = [path.resolve(destinations.outDir)];
   const { s3 } = destinations;
   if (s3 !== undefined) {
-    let s3Outcome: SinkOutcome;
-    try {
-      s3Outcome = await uploadReportsToS3(clients.s3(), s3, runTimestamp, files);
-    } catch (error) {
-      const reason = errorMessage(error);
-      s3Outcome = { written: [], failed: files.map((file) => ({ fileName: file.fileName, location: `s3://${s3.bucket}/`, reason })) };
-    }
-    outcomes.push(s3Outcome);
+    outcomes.push(await uploadReports(files, runTimestamp, s3, clients, deadline));
     locations.push(s3Uri(s3.bucket, s3RunPrefix(s3, runTimestamp)));
   }
   return { outcomes, locations };
@@ -129,6 +136,45 @@ export interface PublishContext extends ReportDestinations {
   /** From `--exemptions`, read by `loadExemptions`. */
   exemptions?: ExemptionList;
   output: RunOutput;
+  /**
+   * The earlier runs, when their reading began before the audit (under the set-up deadline and the
+   * stop); read here otherwise.
+   */
+  earlier?: Promise<EarlierRuns>;
+  /** Aborted by SIGTERM or SIGINT: reads from S3 not finished are abandoned. */
+  stop?: AbortSignal;
+  /**
+   * Aborted when a stopped run's time before the task is killed runs out (run/stop-deadline.ts):
+   * every call after the local reports (uploads, the bucket's history, SNS, Security Hub) ends by then.
+   */
+  deadline?: AbortSignal;
+}
+
+/** The factory whose own clients (S3, SNS, Security Hub) carry `deadline`; the others are as they are. */
+function clientsWithin(clients: AwsClientFactory, deadline: AbortSignal | undefined): AwsClientFactory {
+  if (deadline === undefined) return clients;
+  return {
+    organizations: () => clients.organizations(),
+    sts: () => clients.sts(),
+    iam: (credentials) => clients.iam(credentials),
+    cloudTrail: (credentials, region) => clients.cloudTrail(credentials, region),
+    s3: () => withAbortSignal(clients.s3(), deadline),
+    sns: () => withAbortSignal(clients.sns(), deadline),
+    securityHub: () => withAbortSignal(clients.securityHub(), deadline),
+  };
+}
+
+/** Reads the earlier runs for `publishRun` (or before the audit, for `PublishContext.earlier`). */
+export function readEarlierRuns(runTimestamp: string, context: Pick<PublishContext, 'outDir' | 's3' | 'clients' | 'reportConfig' | 'comparedWith' | 'output'>, signal?: AbortSignal): Promise<EarlierRuns> {
+  return loadEarlierRuns({
+    runTimestamp,
+    outDir: context.outDir,
+    s3: context.s3 === undefined ? undefined : { client: context.clients.s3(), location: context.s3 },
+    previous: context.comparedWith,
+    findPrevious: context.reportConfig.findPrevious,
+    signal,
+    warn: (message) => context.output.warn(message),
+  });
 }
 
 const DASHBOARD_FILE = /^iam_audit_.*\.html$/;
@@ -153,30 +199,37 @@ async function notificationReports(run: AuditRun, context: PublishContext, outco
 export async function publishRun(run: AuditRun, context: PublishContext): Promise<number> {
   const { clients, reportConfig, output } = context;
   const warn = (message: string) => output.warn(message);
-  const earlier = await loadEarlierRuns({
-    runTimestamp: run.runTimestamp,
-    outDir: context.outDir,
-    s3: context.s3 === undefined ? undefined : { client: clients.s3(), location: context.s3 },
-    previous: context.comparedWith,
-    findPrevious: reportConfig.findPrevious,
-    warn,
-  });
+  const earlier = await (context.earlier ?? readEarlierRuns(run.runTimestamp, context, context.stop));
   const analysis = analyseRun(run, reportConfig.thresholds, earlier.previous?.run, earlier.history, context.exemptions);
   const files = buildReportFiles(run, analysis);
-  const { outcomes, locations } = await writeReports(files, run.runTimestamp, context, clients);
-
-  if (earlier.historyWritable) {
+  // Everything local first, the history included: neither waits on S3, whatever S3 is doing.
+  const outcomes: SinkOutcome[] = [await writeReportsToDirectory(context.outDir, files)];
+  const locations = [path.resolve(context.outDir)];
+  const notes = [...earlier.notes];
+  if (earlier.localHistoryWritable) {
     const history = { fileName: HISTORY_FILE_NAME, contentType: 'application/json; charset=utf-8', body: serializeHistory(analysis.history) };
     const local = await writeReportsToDirectory(context.outDir, [history]);
     for (const failure of local.failed) warn(`run history not saved to ${failure.location}: ${failure.reason}`);
-    if (context.s3 !== undefined) await saveHistoryToS3(clients.s3(), context.s3, analysis.history).catch((error: unknown) => warn(`run history not saved to S3: ${errorMessage(error)}`));
+  }
+  const network = clientsWithin(clients, context.deadline);
+  if (context.s3 !== undefined) {
+    outcomes.push(await uploadReports(files, run.runTimestamp, context.s3, clients, context.deadline));
+    locations.push(s3Uri(context.s3.bucket, s3RunPrefix(context.s3, run.runTimestamp)));
+    if (earlier.bucketHistory !== undefined && earlier.bucketHistory !== null) {
+      const merged = mergeHistories(earlier.bucketHistory, analysis.history);
+      await saveHistoryToS3(network.s3(), context.s3, merged).catch((error: unknown) => {
+        const reason = context.deadline?.aborted === true ? errorMessage(context.deadline.reason, { withName: false }) : errorMessage(error);
+        warn(`run history not saved to S3: ${reason}`);
+        notes.push(`run history: not saved to S3 (${reason}); this run's entry is in the local ${HISTORY_FILE_NAME}`);
+      });
+    }
   }
 
   const summary = summarizeRun(run, reportConfig.thresholds.keyMaxAgeDays);
   const findings = countBySeverity(openFindings(analysis.findings));
   const mutedFindings = analysis.exemptions === undefined ? null : analysis.findings.length - openFindings(analysis.findings).length;
   const changes = earlier.previous !== undefined && analysis.comparison !== undefined ? comparisonCounts(analysis.comparison, earlier.previous.source) : undefined;
-  output.info(formatSummary(summary, locations));
+  output.info(formatSummary(summary, locations, notes.map(terminalSafe)));
   if (earlier.previous !== undefined) output.info(`compared with ${terminalSafe(earlier.previous.source)}\n`);
   output.info(formatAnalysis(analysis));
   for (const entry of analysis.exemptions?.unused ?? []) {
@@ -192,12 +245,12 @@ export async function publishRun(run: AuditRun, context: PublishContext): Promis
       findings,
       mutedFindings: mutedFindings ?? undefined,
       maturity: analysis.maturity,
-      reports: await notificationReports(run, context, outcomes),
+      reports: await notificationReports(run, { ...context, clients: network }, outcomes),
       changes,
       failedOn: failOnReached ? reportConfig.failOn : undefined,
     });
     try {
-      await publishNotification(clients.sns(), reportConfig.snsTopicArn, notification, run.runTimestamp);
+      await publishNotification(network.sns(), reportConfig.snsTopicArn, notification, run.runTimestamp);
       output.info(`summary published to ${reportConfig.snsTopicArn}\n`);
     } catch (error) {
       notificationFailed = true;
@@ -205,7 +258,7 @@ export async function publishRun(run: AuditRun, context: PublishContext): Promis
     }
   }
   // Like a report that could not be written: the findings that did not reach Security Hub are named and the run exits 1.
-  const securityHubFailed = reportConfig.securityHub ? await sendFindingsToSecurityHub(run, analysis.findings, { clients, output }) : false;
+  const securityHubFailed = reportConfig.securityHub ? await sendFindingsToSecurityHub(run, analysis.findings, { clients: network, output }) : false;
   const writeFailed = reportWriteFailures(outcomes, output);
   let exitCode: number;
   if (writeFailed || notificationFailed || securityHubFailed) exitCode = EXIT_USAGE_OR_SETUP;

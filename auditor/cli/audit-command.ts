@@ -33,6 +33,8 @@ export interface CliIo {
   now?: () => Date;
   /** Aborted by SIGTERM or SIGINT (run-as-process.ts): the run stops, writes its reports and exits 1. */
   stop?: AbortSignal;
+  /** After a stop, how long uploads and the other calls may still go on (default STOP_NETWORK_BUDGET_MS). */
+  stopNetworkBudgetMs?: number;
 }
 
 function outputStream(given: CliIo['stdout'], fallback: NodeJS.WriteStream): OutputStream {
@@ -129,7 +131,7 @@ async function checkProfile(profile: string | undefined, env: Environment): Prom
  * A shard's run: its part (the JSON report of its slice, tagged) to the local directory and S3,
  * and its summary. No analysis, history or notification: those belong to the merged run.
  */
-async function writeShardPart(run: AuditRun, config: AuditConfig, clients: AwsClientFactory, output: CommandOutput): Promise<number> {
+async function writeShardPart(run: AuditRun, config: AuditConfig, clients: AwsClientFactory, output: CommandOutput, deadline: AbortSignal): Promise<number> {
   const shard = run.shard;
   if (shard === undefined) throw new Error('a shard run without its shard tag');
   const [{ JSON_CONTENT_TYPE, reportFileInPieces }, { jsonReportChunks }, { formatShard, shardReportFileName }, { reportWriteFailures, writeReports }, { formatSummary, summarizeRun }] = await Promise.all([
@@ -141,7 +143,7 @@ async function writeShardPart(run: AuditRun, config: AuditConfig, clients: AwsCl
   ]);
   // In pieces, as the reports are: a large shard's part never has to be one string either.
   const part = reportFileInPieces(shardReportFileName(run.runTimestamp, shard), JSON_CONTENT_TYPE, () => jsonReportChunks(run));
-  const { outcomes, locations } = await writeReports([part], run.runTimestamp, { outDir: config.outDir, s3: config.s3 }, clients);
+  const { outcomes, locations } = await writeReports([part], run.runTimestamp, { outDir: config.outDir, s3: config.s3 }, clients, deadline);
   // A shard takes no report flags (they go to merge), so its figures are judged by the defaults.
   const summary = summarizeRun(run, DEFAULT_THRESHOLDS.keyMaxAgeDays);
   output.info(`shard ${formatShard(shard)}: ${run.accounts.length} of the ${shard.accountIds.length} accounts listed; merge the parts of all ${shard.count} shards for the reports\n`);
@@ -151,8 +153,11 @@ async function writeShardPart(run: AuditRun, config: AuditConfig, clients: AwsCl
   return exitCode;
 }
 
-/** The audit itself and its publication, once the flags are good and the output directory is ready. */
-async function auditAndPublish(config: AuditConfig, reportConfig: ReportConfig, comparedWith: PreviousRun | undefined, output: CommandOutput, io: CliIo): Promise<number> {
+/**
+ * The audit itself and its publication, once the flags are good and the output directory is ready.
+ * `networkDeadline` aborts when a stopped run's time before the task is killed runs out.
+ */
+async function auditAndPublish(config: AuditConfig, reportConfig: ReportConfig, comparedWith: PreviousRun | undefined, output: CommandOutput, io: CliIo, networkDeadline: AbortSignal): Promise<number> {
   const [{ runAudit }, { AuditSetupError }, { runProgress }, { loadExemptions, publishRun }] = await Promise.all([
     import('../run/run-audit'),
     import('../aws/setup-errors'),
@@ -184,8 +189,8 @@ async function auditAndPublish(config: AuditConfig, reportConfig: ReportConfig, 
   }
   const exitCode =
     config.shard !== undefined
-      ? await writeShardPart(run, config, clients, output)
-      : await publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith, exemptions: loaded.exemptions, output });
+      ? await writeShardPart(run, config, clients, output, networkDeadline)
+      : await publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith, exemptions: loaded.exemptions, output, stop: io.stop, deadline: networkDeadline });
   if (io.stop?.aborted !== true) return exitCode;
   const { RUN_STOPPED } = await import('../run/account-limits');
   const unfinished = run.accounts.filter((audit) => audit.coverage.errors.includes(RUN_STOPPED)).length;
@@ -257,11 +262,18 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
   const profileProblem = await checkProfile(config.profile, env);
   if (profileProblem !== null) return fail(profileProblem);
 
-  const [{ prepareReporting }, { removeCreatedDirectoryIfEmpty }] = await Promise.all([import('../app/publish-run'), import('../publish/sinks/local')]);
+  const [{ prepareReporting }, { removeCreatedDirectoryIfEmpty }, { stopDeadline }] = await Promise.all([import('../app/publish-run'), import('../publish/sinks/local'), import('../run/stop-deadline')]);
   // Checked before the audit, so a long run never ends with nowhere to write.
   const prepared = await prepareReporting(config.outDir, reportConfig);
   if ('error' in prepared) return fail(prepared.error);
-  const exitCode = await auditAndPublish(config, reportConfig, prepared.comparedWith, output, io);
+  // Counted from the stop signal itself: the uploads get what the grace and the local reports left.
+  const deadline = stopDeadline(io.stop, io.stopNetworkBudgetMs);
+  let exitCode: number;
+  try {
+    exitCode = await auditAndPublish(config, reportConfig, prepared.comparedWith, output, io, deadline.signal);
+  } finally {
+    deadline.dispose();
+  }
   // A run that failed before writing anything leaves no empty directory of its own behind.
   if (exitCode === EXIT_USAGE_OR_SETUP && prepared.createdDirectory !== undefined) await removeCreatedDirectoryIfEmpty(config.outDir, prepared.createdDirectory);
   return exitCode;

@@ -19,7 +19,8 @@ export function runAsProcess(argv: string[], io: CliIo = {}): void {
       process.exit(EXIT_USAGE_OR_SETUP);
     }
     stderr(`${signal}: stopping; no more accounts start, those in flight may finish, then the reports are written\n`);
-    stop.abort();
+    // The reason is what a read from S3 cut by the stop says it was abandoned for.
+    stop.abort(new Error(`the run was stopped (${signal})`));
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
 

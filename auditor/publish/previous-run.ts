@@ -7,7 +7,8 @@ import path from 'node:path';
 import { ListObjectsV2Command, paginateListObjectsV2, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { checkPreviousRun, comparableRun, PreviousReportError } from '../analysis/comparison';
 import type { S3Location } from '../values/parsers';
-import { emptyHistory, HISTORY_FILE_NAME, parseHistory, serializeHistory, type RunHistory } from '../analysis/history';
+import { emptyHistory, HISTORY_FILE_NAME, mergeHistories, parseHistory, serializeHistory, type RunHistory } from '../analysis/history';
+import { withAbortSignal } from '../aws/clients';
 import { parseJsonStream, type JsonPath } from '../values/json-text';
 import type { AuditRun } from '../model';
 import { readS3ObjectStream, readS3ObjectText, s3Uri } from './sinks/s3';
@@ -146,9 +147,17 @@ export async function loadHistoryFromDirectory(outDir: string): Promise<RunHisto
 
 export interface EarlierRuns {
   previous?: PreviousRun;
+  /** The history the trend is drawn from: the local file's entries and, with S3, the bucket's, merged. */
   history: RunHistory;
-  /** False when the stored history could not be read: it is then left as it is, never overwritten. */
-  historyWritable: boolean;
+  /** False when the local history.json could not be read: it is then left as it is, never overwritten. */
+  localHistoryWritable: boolean;
+  /**
+   * With `--s3-uri`, the bucket's history.json as it was read, or null when it could not be (or its
+   * read was abandoned): the bucket's copy is then left as it is, never replaced by a partial one.
+   */
+  bucketHistory?: RunHistory | null;
+  /** What could not be read and what that costs, one line each, for the closing summary. */
+  notes: string[];
 }
 
 export interface EarlierRunsOptions {
@@ -160,32 +169,57 @@ export interface EarlierRunsOptions {
   previous?: PreviousRun;
   /** False with `--no-compare`: no previous run is looked for. */
   findPrevious: boolean;
+  /**
+   * Aborted to abandon the reads from S3 that have not finished (a stop, the set-up deadline): the
+   * call in flight is cut and the run goes on without what it would have read. Its reason says why.
+   */
+  signal?: AbortSignal;
   warn(message: string): void;
 }
 
 /**
- * The previous run and the history. In S3 (the scheduled task) both live in the bucket; locally
- * both sit in the output directory. Nothing here stops the run: a problem is a warning and the run
- * goes on without the comparison or the trend.
+ * The previous run and the history. In S3 (the scheduled task) the previous run is searched in
+ * the bucket; locally in the output directory. The history is the local file merged with the
+ * bucket's copy. Nothing here stops the run: a problem is a warning and a line of the summary,
+ * and the run goes on without the comparison or with a shorter trend.
  */
 export async function loadEarlierRuns(options: EarlierRunsOptions): Promise<EarlierRuns> {
+  const { signal } = options;
+  const s3 = options.s3 === undefined ? undefined : { client: signal === undefined ? options.s3.client : withAbortSignal(options.s3.client, signal), location: options.s3.location };
+  const notes: string[] = [];
+  // A read cut by the signal says why it was cut, not the AbortError it ended with.
+  const why = (error: unknown): string => (signal?.aborted === true ? `abandoned: ${errorMessage(signal.reason, { withName: false })}` : errorMessage(error, { withName: false }));
   let previous = options.previous;
   if (previous === undefined && options.findPrevious) {
-    const { s3 } = options;
     try {
-      const found = s3 !== undefined
-        ? await findPreviousRunInS3(s3.client, s3.location, options.runTimestamp)
-        : await findPreviousRunInDirectory(options.outDir, options.runTimestamp);
+      const found = s3 !== undefined ? await findPreviousRunInS3(s3.client, s3.location, options.runTimestamp) : await findPreviousRunInDirectory(options.outDir, options.runTimestamp);
       previous = found ?? undefined;
     } catch (error) {
-      options.warn(`no comparison with the previous run: ${errorMessage(error, { withName: false })}`);
+      options.warn(`no comparison with the previous run: ${why(error)}`);
+      notes.push(`not compared with the previous run (${why(error)})`);
     }
   }
+  let local: RunHistory = emptyHistory();
+  let localHistoryWritable = true;
   try {
-    const history = options.s3 !== undefined ? await loadHistoryFromS3(options.s3.client, options.s3.location) : await loadHistoryFromDirectory(options.outDir);
-    return { previous, history, historyWritable: true };
+    local = await loadHistoryFromDirectory(options.outDir);
   } catch (error) {
-    options.warn(`the run history could not be read and is left untouched: ${errorMessage(error, { withName: false })}`);
-    return { previous, history: emptyHistory(), historyWritable: false };
+    localHistoryWritable = false;
+    options.warn(`the local run history could not be read and is left untouched: ${errorMessage(error, { withName: false })}`);
+    notes.push(`run history: ${localHistoryPath(options.outDir)} not read, so left as it is`);
   }
+  const earlier: EarlierRuns = { history: local, localHistoryWritable, notes };
+  if (previous !== undefined) earlier.previous = previous;
+  if (s3 !== undefined) {
+    try {
+      earlier.bucketHistory = await loadHistoryFromS3(s3.client, s3.location);
+      earlier.history = mergeHistories(local, earlier.bucketHistory);
+    } catch (error) {
+      earlier.bucketHistory = null;
+      const where = s3Uri(s3.location.bucket, historyS3Key(s3.location));
+      options.warn(`the run history in S3 could not be read and is left untouched: ${why(error)}`);
+      notes.push(`run history: ${where} not read (${why(error)}), so left as it is; this run's entry is in the local ${HISTORY_FILE_NAME}`);
+    }
+  }
+  return earlier;
 }

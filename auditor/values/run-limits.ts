@@ -11,3 +11,10 @@ export const DEFAULT_CONCURRENCY = 16;
 export const MAX_CONCURRENCY = 64;
 /** More shards than this would cost more in task start-up than it saves in a run. */
 export const MAX_SHARD_COUNT = 100;
+/**
+ * Seconds ECS waits after its SIGTERM before it kills the auditor's container: the task
+ * definition's `stopTimeout` (infra/auditor-task-definition.ts), Fargate's longest. The auditor
+ * lets accounts in flight finish for `--stop-grace`, writes every local report, and gives its
+ * uploads what is left of this time (run/stop-deadline.ts). ECS's default of 30 s would cut that short.
+ */
+export const TASK_STOP_TIMEOUT_SECONDS = 120;

@@ -65,9 +65,23 @@ export const UPLOAD_STALL_TIMEOUT_MS = 120_000;
 /** The clean-up of an aborted multipart upload is given this long. */
 const ABORT_MULTIPART_UPLOAD_TIMEOUT_MS = 30_000;
 
+/** After the deadline, the clean-up of an aborted multipart upload gets only this long. */
+const ABORT_MULTIPART_UPLOAD_AFTER_DEADLINE_MS = 3_000;
+
 export interface S3UploadOptions {
   partBytes?: number;
   stallTimeoutMs?: number;
+  /**
+   * One deadline for every file (a stopped run's time before the task is killed): when it aborts,
+   * the upload in flight is cut and the files not yet sent fail at once with its reason.
+   */
+  deadline?: AbortSignal;
+}
+
+interface UploadSettings {
+  partBytes: number;
+  stallTimeoutMs: number;
+  deadline: AbortSignal | undefined;
 }
 
 function* encoded(chunks: Iterable<string>): Generator<Buffer> {
@@ -85,11 +99,14 @@ class UploadStalledError extends Error {
 }
 
 /** One file, as one PutObject or a multipart upload, aborted (and its parts deleted) when it stalls. */
-async function uploadFile(s3: S3Client, bucket: string, key: string, file: ReportFile, options: Required<S3UploadOptions>): Promise<void> {
+async function uploadFile(s3: S3Client, bucket: string, key: string, file: ReportFile, options: UploadSettings): Promise<void> {
   const stalled = new AbortController();
-  // Every call carries the stall's signal except the clean-up of an aborted upload, which must
-  // still go out after it, with a deadline of its own.
-  const client = withAbortSignal(s3, (command) => (command instanceof AbortMultipartUploadCommand ? AbortSignal.timeout(ABORT_MULTIPART_UPLOAD_TIMEOUT_MS) : stalled.signal));
+  const { deadline } = options;
+  const cut = deadline === undefined ? stalled.signal : AbortSignal.any([stalled.signal, deadline]);
+  // Every call carries the stall's signal (and the deadline) except the clean-up of an aborted
+  // upload, which must still go out after it, with a deadline of its own (short once the run's is past).
+  const cleanUpSignal = () => AbortSignal.timeout(deadline?.aborted === true ? ABORT_MULTIPART_UPLOAD_AFTER_DEADLINE_MS : ABORT_MULTIPART_UPLOAD_TIMEOUT_MS);
+  const client = withAbortSignal(s3, (command) => (command instanceof AbortMultipartUploadCommand ? cleanUpSignal() : cut));
   const upload = new Upload({
     client,
     params: { Bucket: bucket, Key: key, ContentType: file.contentType, Body: uploadBody(file) },
@@ -102,12 +119,15 @@ async function uploadFile(s3: S3Client, bucket: string, key: string, file: Repor
     clearTimeout(timer);
     timer = setTimeout(() => stalled.abort(new UploadStalledError(`no part was sent in ${options.stallTimeoutMs / 1000} s; the upload was abandoned`)), options.stallTimeoutMs);
   };
+  // The stall is the time since the last progress (a part sent), not since the upload began: an
+  // upload that keeps sending parts goes on as long as it needs.
   upload.on('httpUploadProgress', watch);
   watch();
   try {
     await upload.done();
   } catch (error) {
     if (stalled.signal.aborted) throw stalled.signal.reason;
+    if (deadline?.aborted === true) throw deadline.reason;
     throw error;
   } finally {
     clearTimeout(timer);
@@ -117,12 +137,16 @@ async function uploadFile(s3: S3Client, bucket: string, key: string, file: Repor
 /** Uploads every file; a failed upload is reported, the others still go. */
 export async function uploadReportsToS3(s3: S3Client, location: S3Location, runTimestamp: string, files: readonly ReportFile[], options: S3UploadOptions = {}): Promise<SinkOutcome> {
   const prefix = s3RunPrefix(location, runTimestamp);
-  const settings = { partBytes: options.partBytes ?? UPLOAD_PART_BYTES, stallTimeoutMs: options.stallTimeoutMs ?? UPLOAD_STALL_TIMEOUT_MS };
+  const settings: UploadSettings = { partBytes: options.partBytes ?? UPLOAD_PART_BYTES, stallTimeoutMs: options.stallTimeoutMs ?? UPLOAD_STALL_TIMEOUT_MS, deadline: options.deadline };
   const outcome: SinkOutcome = { written: [], failed: [] };
   // One file at a time: files built all at once would hold every report in memory together.
   for (const file of files) {
     const key = `${prefix}${file.fileName}`;
     const uri = s3Uri(location.bucket, key);
+    if (options.deadline?.aborted === true) {
+      outcome.failed.push({ fileName: file.fileName, location: uri, reason: `not uploaded: ${errorMessage(options.deadline.reason, { withName: false })}` });
+      continue;
+    }
     try {
       await uploadFile(s3, location.bucket, key, file, settings);
       outcome.written.push({ fileName: file.fileName, location: uri });

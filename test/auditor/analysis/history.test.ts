@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { evaluateFindings } from '../../../auditor/analysis/findings';
-import { appendToHistory, emptyHistory, historyEntry, parseHistory, serializeHistory, type HistoryEntry } from '../../../auditor/analysis/history';
+import { appendToHistory, emptyHistory, historyEntry, mergeHistories, parseHistory, serializeHistory, type HistoryEntry } from '../../../auditor/analysis/history';
 import { assessMaturity } from '../../../auditor/analysis/maturity';
 import { accessKey, account, daysAgo, run, user } from '../../support/run-fixtures';
 
@@ -24,6 +24,13 @@ describe('run history', () => {
     assert.deepEqual(history.entries.map((item) => item.runTimestamp), ['20240201T000000Z', '20240301T000000Z']);
     history = appendToHistory(history, entry('20240301T000000Z', 7), 2);
     assert.deepEqual(history.entries.map((item) => [item.runTimestamp, item.findings.critical]), [['20240201T000000Z', 0], ['20240301T000000Z', 7]]);
+  });
+
+  it('merges two copies into every entry of either, one per run, in order, within the cap', () => {
+    const local = { version: 1, entries: [entry('20240101T000000Z'), entry('20240301T000000Z')] };
+    const bucket = { version: 1, entries: [entry('20240201T000000Z'), entry('20240301T000000Z'), entry('20240401T000000Z')] };
+    assert.deepEqual(mergeHistories(local, bucket).entries.map((item) => item.runTimestamp), ['20240101T000000Z', '20240201T000000Z', '20240301T000000Z', '20240401T000000Z']);
+    assert.deepEqual(mergeHistories(bucket, local, 2).entries.map((item) => item.runTimestamp), ['20240301T000000Z', '20240401T000000Z']);
   });
 
   it('round-trips and refuses a damaged file with its name', () => {

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { ACCOUNT_COUNT, STUCK_ACCOUNT } from '../../support/simulated-audit-process';
+import { ACCOUNT_COUNT, REPORTS_BUCKET, STUCK_ACCOUNT } from '../../support/simulated-audit-process';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const SCRIPT = path.join(REPO, 'test', 'support', 'simulated-audit-process.ts');
@@ -22,10 +22,10 @@ interface Finished {
  * Starts the command, sends `signals` once `[3/` shows (three accounts done), 300 ms apart (signals
  * sent together may arrive as one), and waits for its end.
  */
-function runAndStop(outDir: string, signals: NodeJS.Signals[], extraArgs: string[] = []): Promise<Finished> {
+function runAndStop(outDir: string, signals: NodeJS.Signals[], extraArgs: string[] = [], env: Record<string, string> = {}): Promise<Finished> {
   const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register', SCRIPT, '--role', 'Audit', '--out-dir', outDir, '--concurrency', '2', '--no-cloudtrail', ...extraArgs], {
     cwd: REPO,
-    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: path.join(REPO, 'tsconfig.json') },
+    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: path.join(REPO, 'tsconfig.json'), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -82,5 +82,49 @@ describe('the command stopped by a signal', function () {
     assert.ok(finished.afterSignalMs < 5_000, `exited ${finished.afterSignalMs} ms after the signals, not after the 60 s grace`);
     assert.match(finished.stderr, /SIGINT again: exiting at once/);
     assert.deepEqual((await readdir(outDir)).filter((name) => name.endsWith('.tmp')), []);
+  });
+
+  /** Every local report of the run and the history, read back. */
+  async function assertLocalReportsAndHistory(): Promise<void> {
+    const files = await readdir(outDir);
+    for (const stem of ['iam_audit_report_', 'root_audit_report_', 'cloudtrail_events_', 'coverage_', 'findings_', 'iam_audit_findings_']) {
+      assert.ok(files.some((name) => name.startsWith(stem)), `${stem} written: ${files.join(', ')}`);
+    }
+    for (const extension of ['.html', '.json', '.xlsx']) assert.ok(files.some((name) => name.startsWith('iam_audit_') && name.endsWith(extension)), `the ${extension} report written`);
+    const history = JSON.parse(await readFile(path.join(outDir, 'history.json'), 'utf8')) as { entries: { runTimestamp: string }[] };
+    assert.equal(history.entries.length, 1, 'the run has its entry in the local history');
+    assert.deepEqual(files.filter((name) => name.endsWith('.tmp')), []);
+  }
+
+  it('on SIGTERM with S3 reads never answered abandons them, says so in the summary, and writes every local report and the history within the grace', async () => {
+    const finished = await runAndStop(outDir, ['SIGTERM'], ['--stop-grace', '2', '--s3-uri', `s3://${REPORTS_BUCKET}/audit`], { SIMULATED_FAULTS: 's3-read-hang' });
+    assert.equal(finished.code, 1, finished.stderr);
+    assert.ok(finished.afterSignalMs < 12_000, `exited ${finished.afterSignalMs} ms after the signal`);
+    await assertLocalReportsAndHistory();
+    assert.match(finished.stderr, /not compared with the previous run \(abandoned: the run was stopped \(SIGTERM\)\)/);
+    assert.match(finished.stderr, /run history: s3:\/\/reports\/audit\/history\.json not read \(abandoned: the run was stopped \(SIGTERM\)\), so left as it is/);
+  });
+
+  it('on SIGTERM with uploads never answered writes every local report and the history first, and gives the uploads only what is left before the task is killed', async () => {
+    const finished = await runAndStop(outDir, ['SIGTERM'], ['--stop-grace', '2', '--s3-uri', `s3://${REPORTS_BUCKET}/audit`], { SIMULATED_FAULTS: 's3-upload-hang', SIMULATED_STOP_BUDGET_MS: '6000' });
+    assert.equal(finished.code, 1, finished.stderr);
+    // The budget is counted from the signal: the grace and the local reports came out of it, so
+    // the process ends about 6 s after the signal, not 120 s a file.
+    assert.ok(finished.afterSignalMs < 14_000, `exited ${finished.afterSignalMs} ms after the signal`);
+    assert.ok(finished.afterSignalMs > 5_000, `the uploads were given their budget (${finished.afterSignalMs} ms)`);
+    await assertLocalReportsAndHistory();
+    assert.match(finished.stderr, /could not write s3:\/\/reports\/audit\/2024\/03\/01\/[^ ]+\/iam_audit_report_[^ ]+\.csv: StopDeadlinePassed: the run was stopped and its 6 s before the task is killed ran out/);
+    assert.match(finished.stderr, /could not write s3:\/\/[^ ]+\/iam_audit_[^ ]+\.xlsx: not uploaded: the run was stopped and its 6 s before the task is killed ran out/);
+  });
+
+  it('exits as soon as its reports are written while a given-up account is still unwinding', async () => {
+    // The stuck account's cut call holds the process for ten minutes: only the exit ends it.
+    const finished = await runAndStop(outDir, ['SIGTERM'], ['--stop-grace', '1'], { SIMULATED_FAULTS: 'slow-unwinding' });
+    assert.equal(finished.code, 1, finished.stderr);
+    assert.ok(finished.afterSignalMs < 10_000, `exited ${finished.afterSignalMs} ms after the signal`);
+    await assertLocalReportsAndHistory();
+    const coverageFile = (await readdir(outDir)).find((name) => name.startsWith('coverage_')) ?? '';
+    const coverage = parse(await readFile(path.join(outDir, coverageFile), 'utf8'), { columns: true }) as Record<string, string>[];
+    assert.equal(coverage.find((row) => row.account_id === STUCK_ACCOUNT)?.error, 'run stopped');
   });
 });

@@ -1,7 +1,7 @@
 // The report step of the audit command end to end, against the simulated organization: findings,
 // maturity, --compare, --fail-on, the previous run and history in S3, and the SNS notification.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
@@ -212,6 +212,24 @@ describe('audit command reports: findings, dashboard, comparison, notification',
       assert.equal(publish.TopicArn, TOPIC);
       assert.match(publish.Message ?? '', /Findings: 1 critical, 1 high, 0 medium, 0 low\./);
       assert.match(publish.Message ?? '', /s3:\/\/audit-reports\/iam\/2024\/03\/01\/20240301T120000Z\//);
+    });
+
+    it('merges the local history with the bucket\'s copy, in both places: neither replaces the other', async () => {
+      const entry = (runTimestamp: string, startedAt: string): RunHistory['entries'][number] => ({ runTimestamp, startedAt, accountsInScope: 1, accountsAudited: 1, consoleUsers: 0, consoleUsersWithoutMfa: 0, activeAccessKeys: 0, keysOlderThanMaxAge: 0, findings: { critical: 0, high: 0, medium: 0, low: 0 } });
+      const outDir = path.join(scratch, 'out');
+      await mkdir(outDir, { recursive: true });
+      // A laptop run kept only here, and a scheduled run kept only in the bucket.
+      await writeFile(path.join(outDir, 'history.json'), JSON.stringify({ version: 1, entries: [entry('20240115T090000Z', '2024-01-15T09:00:00.000Z')] }));
+      s3Mock.on(ListObjectsV2Command, { Prefix: 'iam/' }).resolves({ Contents: [] });
+      s3Mock.on(ListObjectsV2Command, { Prefix: 'iam/history.json' }).resolves({ Contents: [{ Key: 'iam/history.json' }] });
+      s3Mock.on(GetObjectCommand, { Key: 'iam/history.json' }).resolves({ Body: body(JSON.stringify({ version: 1, entries: [entry('20240201T060000Z', '2024-02-01T06:00:00.000Z')] })) });
+      s3Mock.on(PutObjectCommand).resolves({});
+      const result = await runAuditCommand(['--role', 'IamAudit', '--out-dir', outDir, '--no-cloudtrail'], { AUDIT_S3_URI: 's3://audit-reports/iam/' });
+      assert.equal(result.code, 0, result.stderr);
+      const expected = ['20240115T090000Z', '20240201T060000Z', RUN_TIMESTAMP];
+      const uploaded = s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input as PutObjectCommandInput).find((put) => put.Key === 'iam/history.json');
+      assert.deepEqual((JSON.parse(String(uploaded?.Body)) as RunHistory).entries.map((kept) => kept.runTimestamp), expected);
+      assert.deepEqual((await readJson<RunHistory>(outDir, 'history.json')).entries.map((kept) => kept.runTimestamp), expected);
     });
 
     it('starts a history when the bucket has none, and exits 1 when the summary cannot be published, with the reports written', async () => {

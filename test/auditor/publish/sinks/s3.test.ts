@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { parseS3Uri } from '../../../../auditor/values/parsers';
 import { reportFileInPieces, type TextReportFile } from '../../../../auditor/reports';
 import { s3RunPrefix, uploadReportsToS3 } from '../../../../auditor/publish/sinks/s3';
+import { StopDeadlinePassed } from '../../../../auditor/run/stop-deadline';
 import { SimulatedOrganization, simulatedClientFactory } from '../../../../simulator/simulated-aws';
 import { textReports } from '../../../support/report-files';
 import { auditRunFixture, RUN_TIMESTAMP } from '../../../support/audit-run-fixture';
@@ -108,5 +109,39 @@ describe('S3 sink', () => {
     assert.equal(outcome.failed.length, 1);
     assert.match(outcome.failed[0].reason, /^UploadStalled: no part was sent in 0.5 s/);
     assert.equal(org.connectionFaults().received.hang, 1);
+  });
+
+  it('completes an upload that keeps sending parts for longer than the stall timeout: the timer counts from the last part sent', async () => {
+    // 11 parts, 4 at a time, each answered after 500 ms: about 2.5 s in all, never 1.5 s without a part.
+    const slow = new SimulatedOrganization({ managementAccountId: '111111111111', latencyMs: 500 }).addBucket(BUCKET);
+    const report = largeReport('iam_audit_20240131T120000Z.json', 53);
+    const started = Date.now();
+    const outcome = await uploadReportsToS3(simulatedClientFactory(slow).s3(), LOCATION, RUN_TIMESTAMP, [report], { partBytes: PART_BYTES, stallTimeoutMs: 1_500 });
+    const elapsedMs = Date.now() - started;
+    assert.deepEqual(outcome.failed, []);
+    assert.ok(elapsedMs > 1_500, `the upload took ${elapsedMs} ms, longer than the stall timeout`);
+    assert.equal(slow.calls('UploadPart'), 11);
+    assert.ok(slow.s3Object(BUCKET, `${PREFIX}${report.fileName}`)?.body.equals(Buffer.from(report.body, 'utf8')));
+  });
+
+  it('ends the upload in flight at the deadline, deletes its parts, and fails the files not yet sent with its reason', async () => {
+    const stuck = largeReport('iam_audit_20240131T120000Z.json', 11);
+    const [small] = textReports(auditRunFixture());
+    org.injectFault({ operation: 'UploadPart', connection: 'hang', matches: (input) => input.PartNumber === 2 });
+    const deadline = new AbortController();
+    setTimeout(() => deadline.abort(new StopDeadlinePassed('the run was stopped and its 1 s before the task is killed ran out')), 1_000);
+    const started = Date.now();
+    const outcome = await uploadReportsToS3(simulatedClientFactory(org, { timeouts: { connectionMs: 500, requestMs: 60_000, socketIdleMs: 60_000 } }).s3(), LOCATION, RUN_TIMESTAMP, [stuck, small], {
+      partBytes: PART_BYTES,
+      deadline: deadline.signal,
+    });
+    assert.ok(Date.now() - started < 6_000, 'cut at the deadline, not at the 120 s stall');
+    assert.deepEqual(outcome.failed, [
+      { fileName: stuck.fileName, location: `s3://${BUCKET}/${PREFIX}${stuck.fileName}`, reason: 'StopDeadlinePassed: the run was stopped and its 1 s before the task is killed ran out' },
+      { fileName: small.fileName, location: `s3://${BUCKET}/${PREFIX}${small.fileName}`, reason: 'not uploaded: the run was stopped and its 1 s before the task is killed ran out' },
+    ]);
+    assert.equal(org.calls('AbortMultipartUpload'), 1);
+    assert.equal(org.openMultipartUploads(), 0);
+    assert.deepEqual(org.s3Keys(BUCKET), []);
   });
 });
