@@ -17,6 +17,7 @@
 // 8 evaluations instead of about 200).
 // The management account is never covered by SCPs: its answers are `not-applicable`, never a proof.
 import { getDenialReasons, runSimulation, type RequestAnalysis } from '@cloud-copilot/iam-simulate';
+import { ACCESS_KEY_CREATE_ACTION, ROOT_CREDENTIALS_MANAGEMENT, ROOT_SESSIONS } from '../values/guardrails';
 import type { AccountGuardrails, CentralizedRootRecord, GuardrailVerdict, IamUserRecord, PolicyTargetRecord, ServiceControlPolicyRecord } from '../model';
 
 /** A level of the organization with the documents of the SCPs attached to it. */
@@ -36,9 +37,6 @@ export type PoliciesInEffect =
 
 /** `iam:ListOrganizationsFeatures`: the features enabled, or why they could not be read. */
 export type OrganizationFeatures = { status: 'read'; features: string[] } | { status: 'unreadable'; detail: string };
-
-export const ROOT_CREDENTIALS_MANAGEMENT = 'RootCredentialsManagement';
-export const ROOT_SESSIONS = 'RootSessions';
 
 export interface GuardrailSubject {
   accountId: string;
@@ -186,18 +184,18 @@ function userArn(subject: GuardrailSubject, userName: string): string {
 async function accessKeysVerdict(evaluator: Evaluator, subject: GuardrailSubject): Promise<GuardrailVerdict> {
   const role = roleCaller(subject.accountId, subject.partition);
   const createKeyFor = async (arn: string, userName: string): Promise<Decision> => {
-    const bySelf = await evaluator.decide(userCaller(arn, userName), 'iam:CreateAccessKey', arn);
+    const bySelf = await evaluator.decide(userCaller(arn, userName), ACCESS_KEY_CREATE_ACTION, arn);
     if (!bySelf.denied) return bySelf;
-    const byRole = await evaluator.decide(role, 'iam:CreateAccessKey', arn);
+    const byRole = await evaluator.decide(role, ACCESS_KEY_CREATE_ACTION, arn);
     return byRole.denied ? { denied: true, deniedBy: [...new Set([...bySelf.deniedBy, ...byRole.deniedBy])] } : byRole;
   };
   const probe = await createKeyFor(userArn(subject, PROBE_PRINCIPAL_NAME), PROBE_PRINCIPAL_NAME);
-  if (!probe.denied) return verdict('not-enforced', 'iam:CreateAccessKey allowed for a user');
+  if (!probe.denied) return verdict('not-enforced', `${ACCESS_KEY_CREATE_ACTION} allowed for a user`);
   const exempted: string[] = [];
   for (const user of evaluator.namesUsers ? subject.users : []) {
     if (!(await createKeyFor(user.arn, user.userName)).denied) exempted.push(user.userName);
   }
-  return verdict('enforced', 'iam:CreateAccessKey denied for users', probe.deniedBy, exempted);
+  return verdict('enforced', `${ACCESS_KEY_CREATE_ACTION} denied for users`, probe.deniedBy, exempted);
 }
 
 async function consoleMfaVerdict(evaluator: Evaluator, subject: GuardrailSubject): Promise<GuardrailVerdict> {
