@@ -52,6 +52,52 @@ function checkOneOf(record: JsonObject, field: string, allowed: readonly (string
   if (!allowed.includes(record[field] as string | null)) fail(source, `${where}.${field}`, `one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}`);
 }
 
+function checkNumberOrNull(record: JsonObject, field: string, source: string, where: string): void {
+  const value = record[field];
+  if (!(value === null || (typeof value === 'number' && Number.isFinite(value)))) fail(source, `${where}.${field}`, 'a number or null');
+}
+
+function checkPolicies(record: JsonObject, source: string, where: string): void {
+  checkArray(record.attachedPolicies, source, `${where}.attachedPolicies`).forEach((entry, index) => {
+    const policy = checkObject(entry, source, `${where}.attachedPolicies[${index}]`);
+    for (const field of ['name', 'arn']) checkString(policy, field, source, `${where}.attachedPolicies[${index}]`);
+  });
+  checkArray(record.inlinePolicies, source, `${where}.inlinePolicies`).forEach((entry, index) => {
+    const policy = checkObject(entry, source, `${where}.inlinePolicies[${index}]`);
+    for (const field of ['name', 'document']) checkString(policy, field, source, `${where}.inlinePolicies[${index}]`);
+  });
+}
+
+/** The inventory's records as the access rules read them (access-rules.ts). */
+function checkInventory(value: unknown, source: string, where: string): void {
+  const inventory = checkObject(value, source, where);
+  checkArray(inventory.users, source, `${where}.users`).forEach((entry, index) => {
+    const user = checkObject(entry, source, `${where}.users[${index}]`);
+    checkString(user, 'userName', source, `${where}.users[${index}]`);
+    if (!checkArray(user.groups, source, `${where}.users[${index}].groups`).every((group) => typeof group === 'string')) fail(source, `${where}.users[${index}].groups`, 'a list of strings');
+    checkPolicies(user, source, `${where}.users[${index}]`);
+  });
+  checkArray(inventory.groups, source, `${where}.groups`).forEach((entry, index) => {
+    const group = checkObject(entry, source, `${where}.groups[${index}]`);
+    checkString(group, 'groupName', source, `${where}.groups[${index}]`);
+    checkPolicies(group, source, `${where}.groups[${index}]`);
+  });
+  checkArray(inventory.roles, source, `${where}.roles`).forEach((entry, index) => {
+    const role = checkObject(entry, source, `${where}.roles[${index}]`);
+    for (const field of ['roleName', 'arn', 'path', 'createdDate', 'trustPolicy']) checkString(role, field, source, `${where}.roles[${index}]`);
+    checkDate(role, 'lastUsed', source, `${where}.roles[${index}]`, true);
+    checkPolicies(role, source, `${where}.roles[${index}]`);
+  });
+  checkArray(inventory.policies, source, `${where}.policies`).forEach((entry, index) => {
+    const policy = checkObject(entry, source, `${where}.policies[${index}]`);
+    checkString(policy, 'arn', source, `${where}.policies[${index}]`);
+    if (!(policy.document === null || typeof policy.document === 'string')) fail(source, `${where}.policies[${index}].document`, 'a string or null');
+  });
+  if (inventory.passwordPolicy === 'none' || inventory.passwordPolicy === 'unknown') return;
+  const passwordPolicy = checkObject(inventory.passwordPolicy, source, `${where}.passwordPolicy`);
+  for (const field of ['minimumLength', 'reusePrevention']) checkNumberOrNull(passwordPolicy, field, source, `${where}.passwordPolicy`);
+}
+
 function checkAccount(value: unknown, source: string, where: string): void {
   const audit = checkObject(value, source, where);
   const account = checkObject(audit.account, source, `${where}.account`);
@@ -82,6 +128,7 @@ function checkAccount(value: unknown, source: string, where: string): void {
       checkDate(key, 'lastUsedDate', source, keyWhere, true);
     });
   });
+  if (audit.inventory !== undefined && audit.inventory !== null) checkInventory(audit.inventory, source, `${where}.inventory`);
   if (audit.root !== null) {
     const root = checkObject(audit.root, source, `${where}.root`);
     checkBoolean(root, 'mfaEnabled', source, `${where}.root`);
@@ -110,13 +157,17 @@ export function checkPreviousRun(parsed: unknown, source: string): AuditRun {
 }
 
 /**
- * What the comparison keeps of a previous run: its identity and every account's records, without
- * its CloudTrail events and without the findings, maturity and summary its JSON report also holds
- * (they are evaluated again from the records). A large organization's previous run is then held
- * beside the current one at the least cost in memory.
+ * What the comparison keeps of a previous run: its identity and every account's records (users,
+ * root and the inventory the findings are evaluated from), without its CloudTrail
+ * events and without the findings, maturity and summary its JSON report also holds (they are
+ * evaluated again from the records). A large organization's previous run is then held beside the
+ * current one at the least cost in memory.
  */
 export function comparableRun(previous: AuditRun): AuditRun {
-  return auditRunWith(previous, previous.accounts.map(({ account, coverage, users, root }) => ({ account, coverage, users, root, events: [] })));
+  return auditRunWith(
+    previous,
+    previous.accounts.map(({ account, coverage, users, root, inventory }) => ({ account, coverage, users, root, events: [], ...(inventory === undefined ? {} : { inventory }) })),
+  );
 }
 
 export interface KeyChange {

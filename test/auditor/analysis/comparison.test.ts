@@ -47,6 +47,43 @@ describe('compareRuns', () => {
   });
 });
 
+describe('compareRuns with the inventory', () => {
+  const withInventory = run([
+    account('111111111111', 'prod', {
+      users: [user('svc', { accessKeys: [accessKey('AKIASVC', { createdDate: daysAgo(10) })] })],
+      inventory: {
+        users: [{ userName: 'svc', arn: 'arn:aws:iam::111111111111:user/svc', groups: [], attachedPolicies: [{ name: 'AdministratorAccess', arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }], inlinePolicies: [], permissionsBoundary: null }],
+        groups: [],
+        roles: [{ roleName: 'old', arn: 'arn:aws:iam::111111111111:role/old', path: '/', createdDate: daysAgo(400), trustPolicy: '{"Statement":[]}', lastUsed: null, attachedPolicies: [], inlinePolicies: [], permissionsBoundary: null }],
+        policies: [{ name: 'AdministratorAccess', arn: 'arn:aws:iam::aws:policy/AdministratorAccess', attachmentCount: 1, document: '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' }],
+        passwordPolicy: 'none',
+      },
+    }),
+  ], { runTimestamp: '20240530T120000Z' });
+
+  it('an unchanged account shows no new finding: the previous run keeps the inventory its findings come from', () => {
+    const previous = comparableRun(parsePreviousRun(JSON.stringify(withInventory), 'previous.json'));
+    const comparison = compareRuns(previous, withInventory);
+    assert.deepEqual(comparison.newFindings, []);
+    assert.deepEqual(comparison.resolvedFindings, []);
+    // The inventory's findings are there to compare: a policy detached later is resolved.
+    const detached = run([{ ...withInventory.accounts[0], inventory: { ...withInventory.accounts[0].inventory!, users: [{ ...withInventory.accounts[0].inventory!.users[0], attachedPolicies: [] }] } }]);
+    assert.deepEqual(compareRuns(previous, detached).resolvedFindings.map((finding) => finding.ruleId).sort(), ['admin-policy-attached', 'user-policy-attached-directly']);
+  });
+
+  it('names a malformed inventory record of the previous file', () => {
+    const broken = JSON.parse(JSON.stringify(withInventory));
+    broken.accounts[0].inventory.roles[0].lastUsed = 'never';
+    assert.throws(() => parsePreviousRun(JSON.stringify(broken), 'old.json'), /old\.json: accounts\[0\]\.inventory\.roles\[0\]\.lastUsed should be a date or null/);
+    const noPolicies = JSON.parse(JSON.stringify(withInventory));
+    delete noPolicies.accounts[0].inventory.users[0].attachedPolicies;
+    assert.throws(() => parsePreviousRun(JSON.stringify(noPolicies), 'old.json'), /inventory\.users\[0\]\.attachedPolicies should be an array/);
+    const policy = JSON.parse(JSON.stringify(withInventory));
+    policy.accounts[0].inventory.passwordPolicy = { minimumLength: '8' };
+    assert.throws(() => parsePreviousRun(JSON.stringify(policy), 'old.json'), /inventory\.passwordPolicy\.minimumLength should be a number or null/);
+  });
+});
+
 describe('parsePreviousRun', () => {
   it('accepts a JSON report with extra sections', () => {
     const parsed = parsePreviousRun(JSON.stringify({ ...PREVIOUS, summary: {}, findings: [] }), 'p.json');
