@@ -209,6 +209,22 @@ export interface AccountGuardrails {
   centralizedRoot: CentralizedRootRecord;
 }
 
+/**
+ * What kept an account from being audited completely, for the code that counts or sets reasons
+ * apart; the detail is for people. `skipped`: left out on purpose (detail: `not in --accounts`);
+ * `unreachable`: the audit role could not be assumed; `failed`: a collector failed as a whole;
+ * `incomplete`: a collector read the account but missed something (`ListMFADevices failed for user
+ * alice ...`); `aborted`: a failure that is only the consequence of the account's deadline or the
+ * run's stop; `timed-out`: the deadline (detail: `600 s in ListUsers`); `stopped`: the run was
+ * stopped first; `recorded`: read back from a JSON report, which holds the text only.
+ */
+export type CoverageReasonKind = 'skipped' | 'unreachable' | 'failed' | 'incomplete' | 'aborted' | 'timed-out' | 'stopped' | 'recorded';
+
+export interface CoverageReason {
+  kind: CoverageReasonKind;
+  detail: string;
+}
+
 /** `yes`: complete; `partial`: some data is missing (see errors); `no`: nothing could be collected. */
 export type AuditedStatus = 'yes' | 'partial' | 'no';
 
@@ -217,8 +233,11 @@ export interface AccountCoverage {
   accountName: string;
   state: string;
   audited: AuditedStatus;
-  /** Why the account is partial or not audited, one message per failed step; empty when complete. */
-  errors: string[];
+  /**
+   * Why the account is partial or not audited, one reason per failed step; empty when complete.
+   * The JSON report writes each as its text (coverage-reasons.ts), under the same name.
+   */
+  errors: CoverageReason[];
   /**
    * Why the account was deliberately not audited: `state` (not ACTIVE) or `filter`
    * (`--accounts` / `--exclude-accounts`); null when an audit was attempted. Skipped accounts are

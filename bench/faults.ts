@@ -79,7 +79,7 @@ async function main(argv: string[]): Promise<void> {
   const count = (audited: string) => run.accounts.filter((audit) => audit.coverage.audited === audited).length;
   const listed = new Set(run.accounts.map((audit) => audit.account.id));
   const lost = accounts - listed.size;
-  const timedOut = run.accounts.filter((audit) => audit.coverage.errors.some((error) => error.startsWith('timed out after'))).length;
+  const timedOut = run.accounts.filter((audit) => audit.coverage.errors.some((reason) => reason.kind === 'timed-out')).length;
   const faults = org.connectionFaults().received;
   process.stdout.write(
     [

@@ -100,7 +100,9 @@ export function sampleAuditRun(options: SampleRunOptions = {}): AuditRun {
         accountName: name,
         state: 'ACTIVE',
         audited: unreachable ? 'no' : partial ? 'partial' : 'yes',
-        errors: unreachable ? [`AssumeRole arn:aws:iam::${id}:role/IAMAuditRole: AccessDenied (the audit role is not deployed in this account)`] : partial ? ['ListMFADevices: AccessDenied'] : [],
+        errors: unreachable
+          ? [{ kind: 'unreachable', detail: `AssumeRole arn:aws:iam::${id}:role/IAMAuditRole: AccessDenied (the audit role is not deployed in this account)` }]
+          : partial ? [{ kind: 'incomplete', detail: 'ListMFADevices: AccessDenied' }] : [],
         skipped: null,
         userSource: unreachable ? 'none' : 'credential-report',
       },
@@ -121,7 +123,7 @@ export function sampleAuditRun(options: SampleRunOptions = {}): AuditRun {
   });
   accounts.push({
     account: { id: '999999999990', name: 'closed-2023', state: 'SUSPENDED', isManagementAccount: false },
-    coverage: { accountId: '999999999990', accountName: 'closed-2023', state: 'SUSPENDED', audited: 'no', errors: [], skipped: 'state', userSource: 'none' },
+    coverage: { accountId: '999999999990', accountName: 'closed-2023', state: 'SUSPENDED', audited: 'no', errors: [{ kind: 'skipped', detail: 'account state is SUSPENDED' }], skipped: 'state', userSource: 'none' },
     users: [],
     root: null,
     events: [],

@@ -6,6 +6,7 @@
 import { evaluateFindings, type Finding, type FindingThresholds } from './findings';
 import { DEFAULT_THRESHOLDS } from './findings/thresholds';
 import { auditRunWith, SCHEMA_VERSION, type AccessKeyRecord, type AccountAudit, type AuditRun } from '../model';
+import { recordedReason } from '../coverage-reasons';
 import { parseJsonFile } from '../values/json-text';
 import { hasMfa } from './facts';
 
@@ -153,7 +154,10 @@ export function checkPreviousRun(parsed: unknown, source: string): AuditRun {
   checkString(report, 'runTimestamp', source, 'the file');
   checkDate(report, 'startedAt', source, 'the file', false);
   checkArray(report.accounts, source, 'accounts').forEach((account, index) => checkAccount(account, source, `accounts[${index}]`));
-  return report as unknown as AuditRun;
+  const run = report as unknown as AuditRun;
+  // The report holds each coverage reason as its text (coverage-reasons.ts): read back, it is that text.
+  for (const audit of run.accounts) audit.coverage.errors = (audit.coverage.errors as unknown as string[]).map(recordedReason);
+  return run;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { ComparisonCounts } from '../analysis/comparison';
 import type { RunSummary } from '../analysis/summary';
 import type { AuditRun } from '../model';
 import { isAuditIncomplete } from '../analysis/facts';
+import { coverageReasonText } from '../coverage-reasons';
 
 /** Bumped when a field changes meaning or goes away; new fields do not bump it. */
 export const RUN_RESULT_SCHEMA_VERSION = 1;
@@ -51,7 +52,7 @@ export function coverageGaps(run: AuditRun): AccountNotAudited[] {
       accountId: account.account.id,
       accountName: account.account.name,
       audited: account.coverage.audited === 'partial' ? 'partial' : 'no',
-      errors: [...account.coverage.errors],
+      errors: account.coverage.errors.map(coverageReasonText),
     }));
 }
 

@@ -21,6 +21,18 @@ export function isNoSuchEntity(error: unknown): boolean {
   return isAwsError(error, 'NoSuchEntity', 'NoSuchEntityException');
 }
 
+/**
+ * True when the failure is the account's signal cutting the call (`AbortError`), itself or as the
+ * cause of the error that reports it: the deadline or the stop is then the reason, not this.
+ */
+export function causedByAbort(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth += 1) {
+    if (isAwsError(current, 'AbortError')) return true;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return false;
+}
+
 /** One line for reports: `AccessDenied: User ... is not authorized to perform ...`. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) {

@@ -192,9 +192,10 @@ async function auditAndPublish(config: AuditConfig, reportConfig: ReportConfig, 
       ? await writeShardPart(run, config, clients, output, networkDeadline)
       : await publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith, exemptions: loaded.exemptions, output, stop: io.stop, deadline: networkDeadline });
   if (io.stop?.aborted !== true) return exitCode;
-  const { RUN_STOPPED } = await import('../run/account-limits');
-  const unfinished = run.accounts.filter((audit) => audit.coverage.errors.includes(RUN_STOPPED)).length;
-  output.warn(`stopped: the reports hold what was collected; ${unfinished} account${unfinished === 1 ? '' : 's'} not finished ${unfinished === 1 ? 'is' : 'are'} listed in coverage as "${RUN_STOPPED}"`);
+  const { runStopped } = await import('../run/account-limits');
+  const { coverageReasonText } = await import('../coverage-reasons');
+  const unfinished = run.accounts.filter((audit) => audit.coverage.errors.some((reason) => reason.kind === 'stopped')).length;
+  output.warn(`stopped: the reports hold what was collected; ${unfinished} account${unfinished === 1 ? '' : 's'} not finished ${unfinished === 1 ? 'is' : 'are'} listed in coverage as "${coverageReasonText(runStopped())}"`);
   return EXIT_USAGE_OR_SETUP;
 }
 

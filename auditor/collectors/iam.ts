@@ -6,7 +6,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import pLimit from 'p-limit';
 import { strongestMfaType } from './mfa-type';
-import type { AccessKeyRecord, IamUserRecord, MfaDeviceRecord, MfaType, RootRecord } from '../model';
+import type { AccessKeyRecord, CoverageReason, IamUserRecord, MfaDeviceRecord, MfaType, RootRecord } from '../model';
 import { systemClock } from '../aws/rate-limit';
 import {
   ACCESS_KEY_ACTIONS,
@@ -15,7 +15,7 @@ import {
   matchKeysToReport,
   type ListedAccessKey,
 } from './access-keys';
-import { describeError, isNoSuchEntity } from '../aws/aws-error';
+import { causedByAbort, describeError, isNoSuchEntity } from '../aws/aws-error';
 import { CollectionErrors } from './collection-errors';
 import {
   CREDENTIAL_REPORT_ACTIONS,
@@ -46,7 +46,7 @@ export interface AccountIamCollection {
   root: RootRecord | null;
   source: 'credential-report' | 'per-user';
   /** Problems that make the account partial (e.g. ListMFADevices denied for a user). */
-  errors: string[];
+  errors: CoverageReason[];
 }
 
 export interface CollectAccountIamOptions {
@@ -94,12 +94,13 @@ export async function collectAccountIam(
 
   const virtual = virtualDevices.ok ? virtualDevices.value : null;
   if (!virtualDevices.ok) {
-    errors.add(`ListVirtualMFADevices failed (${describeError(virtualDevices.error)}): MFA devices read per user instead`);
+    errors.add(`ListVirtualMFADevices failed (${describeError(virtualDevices.error)}): MFA devices read per user instead`, virtualDevices.error);
   }
   const summaryFacts: AccountSummaryFacts | null = summary.ok ? summary.value : null;
   if (!summary.ok) {
     errors.add(
       `GetAccountSummary failed (${describeError(summary.error)}): root MFA and root keys from the credential report only`,
+      summary.error,
     );
   }
 
@@ -118,11 +119,12 @@ export async function collectAccountIam(
       errors.add(
         `the IAM credential report could not be had (${describeError(report.error)}): users were read one by one; ` +
           "the root user's password last use and users' password change dates are unknown",
+        report.error,
       );
     } catch (listError) {
       const reasons = `credential report: ${describeError(report.error)}; ListUsers: ${describeError(listError)}`;
-      if (!summary.ok && !virtualDevices.ok) throw new Error(`no IAM data could be read (${reasons})`);
-      errors.add(`IAM users could not be listed (${reasons}): users are missing`);
+      if (!summary.ok && !virtualDevices.ok) throw new Error(`no IAM data could be read (${reasons})`, { cause: causedByAbort(report.error) ? report.error : listError });
+      errors.add(`IAM users could not be listed (${reasons}): users are missing`, report.error, listError);
     }
     users = await collectUsersOneByOne(iam, listed, limit, errors);
   }
@@ -181,6 +183,7 @@ async function usersFromReport(
       errors.add(
         `the credential report is from ${report.generatedTime} and ListUsers failed (${describeError(error)}): ` +
           'users created since then are missing',
+        error,
       );
     }
   }

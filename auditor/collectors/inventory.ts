@@ -12,7 +12,9 @@ import {
   type RoleDetail,
 } from '@aws-sdk/client-iam';
 import { describeError, isNoSuchEntity } from '../aws/aws-error';
+import { collectionProblem } from './collection-errors';
 import type {
+  CoverageReason,
   AccountInventory,
   AttachedPolicyRecord,
   InlinePolicyRecord,
@@ -29,7 +31,7 @@ const ALL_FILTERS = ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedP
 export interface InventoryCollection {
   inventory: AccountInventory;
   /** Problems that make the account partial (the password policy could not be read). */
-  errors: string[];
+  errors: CoverageReason[];
 }
 
 /** A policy document as IAM returns it (RFC 3986 encoded JSON), as JSON text. */
@@ -132,9 +134,9 @@ export async function readPasswordPolicy(iam: IAMClient): Promise<PasswordPolicy
 export async function collectInventory(iam: IAMClient): Promise<InventoryCollection> {
   const [details, passwordPolicy] = await Promise.allSettled([readAuthorizationDetails(iam), readPasswordPolicy(iam)]);
   if (details.status === 'rejected') throw details.reason;
-  const errors: string[] = [];
+  const errors: CoverageReason[] = [];
   if (passwordPolicy.status === 'rejected') {
-    errors.push(`GetAccountPasswordPolicy failed (${describeError(passwordPolicy.reason)}): password policy unknown`);
+    errors.push(collectionProblem(`GetAccountPasswordPolicy failed (${describeError(passwordPolicy.reason)}): password policy unknown`, passwordPolicy.reason));
   }
   return { inventory: { ...details.value, passwordPolicy: passwordPolicy.status === 'fulfilled' ? passwordPolicy.value : 'unknown' }, errors };
 }

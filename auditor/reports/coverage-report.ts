@@ -1,5 +1,6 @@
 // coverage_<ts>.csv: every account Organizations listed, exactly once, with whether it was audited
 // and why not. An account that is not in this file was not listed by Organizations.
+import { coverageReasonText } from '../coverage-reasons';
 import type { AccountAudit, AuditRun } from '../model';
 import type { ColumnKinds } from './column-kinds';
 import { toCsv } from './csv';
@@ -14,22 +15,9 @@ export const ERROR_SEPARATOR = ' | ';
 
 export const PER_USER_FALLBACK_NOTE = 'users listed with per-user calls: the IAM credential report could not be had';
 
-function skipReason(audit: AccountAudit): string | null {
-  switch (audit.coverage.skipped) {
-    case 'state':
-      return `skipped: account state is ${audit.coverage.state}, only ACTIVE accounts are audited`;
-    case 'filter':
-      return 'skipped: not selected by --accounts / --exclude-accounts';
-    default:
-      return null;
-  }
-}
-
+/** The account's reasons as text, then how its users were read when that was the slower way. */
 export function coverageMessages(audit: AccountAudit): string[] {
-  const messages: string[] = [];
-  const skipped = skipReason(audit);
-  if (skipped !== null && !audit.coverage.errors.some((error) => error.startsWith('skipped'))) messages.push(skipped);
-  messages.push(...audit.coverage.errors);
+  const messages = audit.coverage.errors.map(coverageReasonText);
   if (audit.coverage.userSource === 'per-user') messages.push(PER_USER_FALLBACK_NOTE);
   return messages;
 }

@@ -4,6 +4,8 @@
 // unwind in moments and nothing of the account is left running. The calls in flight are tracked
 // so that a timed-out account says where it was stuck.
 import type { MiddlewareStack } from '@smithy/types';
+import { coverageReasonText } from '../coverage-reasons';
+import type { CoverageReason } from '../model';
 
 /**
  * Default deadline of one account, in seconds. An account of 50 users takes 2 to 3 s at 50 ms per
@@ -28,8 +30,10 @@ export const UNWIND_AFTER_ABORT_MS = 5_000;
  */
 export const DEFAULT_STOP_GRACE_SECONDS = 10;
 
-/** The reason a stopped run gives every account it did not finish. */
-export const RUN_STOPPED = 'run stopped';
+/** The reason a stopped run gives every account it did not finish (`run stopped`). */
+export function runStopped(): CoverageReason {
+  return { kind: 'stopped', detail: '' };
+}
 
 /** The operations in flight in one account's clients. */
 export class AccountCallTracker {
@@ -78,10 +82,10 @@ export class AccountCallTracker {
   }
 }
 
-/** `timed out after 600 s in GetAccountSummary`. */
-export function timedOutReason(timeoutSeconds: number, operations: readonly string[]): string {
+/** The deadline's reason: `timed out after 600 s in GetAccountSummary`. */
+export function timedOutReason(timeoutSeconds: number, operations: readonly string[]): CoverageReason {
   const where = operations.length === 0 ? '' : ` in ${operations.join(', ')}`;
-  return `timed out after ${timeoutSeconds} s${where}`;
+  return { kind: 'timed-out', detail: `${timeoutSeconds} s${where}` };
 }
 
 /** Why an account's signal was aborted: its deadline passed, or the run was stopped. */
@@ -89,8 +93,8 @@ export class AccountAbort extends Error {
   override readonly name = 'AccountAbort';
   constructor(
     readonly kind: 'deadline' | 'stop',
-    message: string,
+    readonly reason: CoverageReason,
   ) {
-    super(message);
+    super(coverageReasonText(reason));
   }
 }

@@ -2,14 +2,14 @@
 // collections side by side. Whatever goes wrong is recorded in the account's coverage: an account that could
 // only be read in part is `partial`, one that could not be read at all is `no`, never clean.
 import { withAbortSignal, type AwsClientFactory } from '../aws/clients';
-import { describeError } from '../aws/aws-error';
+import { causedByAbort, describeError } from '../aws/aws-error';
 import { AssumeRoleError, assumedRoleCredentials } from '../aws/credentials';
 import { collectRemediationEvents } from '../collectors/cloudtrail';
 import { collectAccountIam, type AccountIamCollection } from '../collectors/iam';
 import { collectInventory, type InventoryCollection } from '../collectors/inventory';
-import type { AccountAudit, AccountCoverage, CloudTrailEventRecord, OrgAccount } from '../model';
-import { AccountAbort, AccountCallTracker, RUN_STOPPED, timedOutReason, UNWIND_AFTER_ABORT_MS } from './account-limits';
-import { skipMessage, type AuditOptions, type SkipDecision } from './audit-options';
+import type { AccountAudit, AccountCoverage, CloudTrailEventRecord, CoverageReason, OrgAccount } from '../model';
+import { AccountAbort, AccountCallTracker, runStopped, timedOutReason, UNWIND_AFTER_ABORT_MS } from './account-limits';
+import type { AuditOptions, SkipDecision } from './audit-options';
 import { daysBefore } from '../analysis/facts';
 
 function coverageFor(account: OrgAccount, fields: Pick<AccountCoverage, 'audited' | 'errors' | 'skipped' | 'userSource'>): AccountCoverage {
@@ -19,15 +19,15 @@ function coverageFor(account: OrgAccount, fields: Pick<AccountCoverage, 'audited
 export function skippedAccountAudit(account: OrgAccount, decision: SkipDecision): AccountAudit {
   return {
     account,
-    coverage: coverageFor(account, { audited: 'no', errors: [skipMessage(decision)], skipped: decision.skipped, userSource: 'none' }),
+    coverage: coverageFor(account, { audited: 'no', errors: [{ kind: 'skipped', detail: decision.reason }], skipped: decision.skipped, userSource: 'none' }),
     users: [],
     root: null,
     events: [],
   };
 }
 
-/** The audit role could not be assumed: nothing in the account could be read. */
-export function unreachableAccountAudit(account: OrgAccount, error: string): AccountAudit {
+/** Nothing in the account could be read: the audit role could not be assumed, the run stopped first... */
+export function unreachableAccountAudit(account: OrgAccount, error: CoverageReason): AccountAudit {
   return {
     account,
     coverage: coverageFor(account, { audited: 'no', errors: [error], skipped: null, userSource: 'none' }),
@@ -43,18 +43,23 @@ function httpStatusOf(error: unknown): number | undefined {
 }
 
 /**
- * One line for coverage. AssumeRole failures already say what failed. An endpoint that answers
- * with something other than an AWS response (an AWS-compatible endpoint that lacks an API answers
- * with an HTML error page) makes the SDK throw a parser error; its HTTP status says more.
+ * The reason of a step that failed as a whole: `failed`, or `aborted` when the account's signal
+ * cut it. AssumeRole failures already say what failed. An endpoint that answers with something
+ * other than an AWS response (an AWS-compatible endpoint that lacks an API answers with an HTML
+ * error page) makes the SDK throw a parser error; its HTTP status says more.
  */
-export function failureMessage(step: string, error: unknown): string {
-  if (error instanceof AssumeRoleError) return `${step}: ${error.message}`;
+export function failureReason(step: string, error: unknown): CoverageReason {
+  return { kind: causedByAbort(error) ? 'aborted' : 'failed', detail: `${step}: ${failureText(error)}` };
+}
+
+function failureText(error: unknown): string {
+  if (error instanceof AssumeRoleError) return error.message;
   const status = httpStatusOf(error);
   if (status !== undefined && error instanceof Error && /Deserialization error/.test(error.message)) {
     const parserMessage = error.message.split('\n')[0].trim();
-    return `${step}: the endpoint answered HTTP ${status} with a response that is not the API's (${parserMessage})`;
+    return `the endpoint answered HTTP ${status} with a response that is not the API's (${parserMessage})`;
   }
-  return `${step}: ${describeError(error)}`;
+  return describeError(error);
 }
 
 /**
@@ -68,12 +73,12 @@ export function collectedAccountAudit(
   cloudTrail: PromiseSettledResult<CloudTrailEventRecord[]> | null,
   inventory: PromiseSettledResult<InventoryCollection> | null = null,
 ): AccountAudit {
-  const errors: string[] = [];
+  const errors: CoverageReason[] = [];
   if (iam.status === 'fulfilled') errors.push(...iam.value.errors);
-  else errors.push(failureMessage('IAM collection failed', iam.reason));
+  else errors.push(failureReason('IAM collection failed', iam.reason));
   if (inventory?.status === 'fulfilled') errors.push(...inventory.value.errors);
-  else if (inventory?.status === 'rejected') errors.push(failureMessage('GetAccountAuthorizationDetails failed (privileges, roles and policies unknown)', inventory.reason));
-  if (cloudTrail?.status === 'rejected') errors.push(failureMessage('CloudTrail LookupEvents failed', cloudTrail.reason));
+  else if (inventory?.status === 'rejected') errors.push(failureReason('GetAccountAuthorizationDetails failed (privileges, roles and policies unknown)', inventory.reason));
+  if (cloudTrail?.status === 'rejected') errors.push(failureReason('CloudTrail LookupEvents failed', cloudTrail.reason));
   const somethingCollected = iam.status === 'fulfilled' || cloudTrail?.status === 'fulfilled' || inventory?.status === 'fulfilled';
   const audited = errors.length === 0 ? 'yes' : somethingCollected ? 'partial' : 'no';
   return {
@@ -100,7 +105,7 @@ export interface AccountContext {
 
 /** Not audited because the run was stopped before the account was finished. */
 export function stoppedAccountAudit(account: OrgAccount): AccountAudit {
-  return unreachableAccountAudit(account, RUN_STOPPED);
+  return unreachableAccountAudit(account, runStopped());
 }
 
 /**
@@ -108,9 +113,9 @@ export function stoppedAccountAudit(account: OrgAccount): AccountAudit {
  * not in time), with the deadline as the first reason. Whatever failed only because the calls were
  * aborted is not listed apart: the deadline is its reason.
  */
-export function timedOutAccountAudit(account: OrgAccount, reason: string, collected: AccountAudit | null): AccountAudit {
+export function timedOutAccountAudit(account: OrgAccount, reason: CoverageReason, collected: AccountAudit | null): AccountAudit {
   if (collected === null) return unreachableAccountAudit(account, reason);
-  const otherErrors = collected.coverage.errors.filter((error) => !error.includes('AbortError'));
+  const otherErrors = collected.coverage.errors.filter((error) => error.kind !== 'aborted');
   const audited = collected.coverage.audited === 'no' ? 'no' : 'partial';
   return { ...collected, coverage: { ...collected.coverage, audited, errors: [reason, ...otherErrors] } };
 }
@@ -141,13 +146,13 @@ export async function auditAccountWithinLimits(account: OrgAccount, context: Acc
     controller.signal.addEventListener('abort', () => resolve(controller.signal.reason as AccountAbort), { once: true });
   });
   const deadline = setTimeout(() => controller.abort(new AccountAbort('deadline', timedOutReason(limits.timeoutSeconds, tracker.operations()))), limits.timeoutSeconds * 1000);
-  const stop = () => controller.abort(new AccountAbort('stop', RUN_STOPPED));
+  const stop = () => controller.abort(new AccountAbort('stop', runStopped()));
   limits.stopNow?.addEventListener('abort', stop, { once: true });
   if (limits.stopNow?.aborted) stop();
   const work = auditAccount(account, { ...context, signal: controller.signal, tracker }).catch((error: unknown) =>
     // auditAccount records every collector failure itself; this is the safety net that keeps an
     // unexpected bug in one account from ending the run.
-    unreachableAccountAudit(account, failureMessage('audit failed', error)),
+    unreachableAccountAudit(account, failureReason('audit failed', error)),
   );
   try {
     const first = await Promise.race([work, aborted]);
@@ -156,7 +161,7 @@ export async function auditAccountWithinLimits(account: OrgAccount, context: Acc
     const unwind = delay(UNWIND_AFTER_ABORT_MS);
     const collected = await Promise.race([work, unwind.done.then(() => null)]);
     unwind.cancel();
-    return timedOutAccountAudit(account, first.message, collected);
+    return timedOutAccountAudit(account, first.reason, collected);
   } finally {
     clearTimeout(deadline);
     limits.stopNow?.removeEventListener('abort', stop);
@@ -182,7 +187,8 @@ export async function auditAccount(account: OrgAccount, context: AccountContext)
     // failing later; the clients below reuse these credentials and renew them when needed.
     await tracker.during('AssumeRole', () => credentials());
   } catch (error) {
-    return unreachableAccountAudit(account, error instanceof AssumeRoleError ? error.message : failureMessage('AssumeRole failed', error));
+    const detail = error instanceof AssumeRoleError ? error.message : failureReason('AssumeRole failed', error).detail;
+    return unreachableAccountAudit(account, { kind: causedByAbort(error) ? 'aborted' : 'unreachable', detail });
   }
   const iamClient = clients.iam(credentials);
   tracker.track(iamClient);

@@ -46,13 +46,8 @@ export interface AccountFilters {
 /** Why an account is left out, as data: the kind (for counting and colour) and the detail. */
 export interface SkipDecision {
   skipped: 'state' | 'filter';
-  /** `not in --accounts`: the reason without the `skipped: ` every coverage message starts with. */
+  /** `not in --accounts`: the detail of the account's `skipped` coverage reason (coverage-reasons.ts writes `skipped: ` before it). */
   reason: string;
-}
-
-/** The coverage message of a skipped account, written here only: `skipped: not in --accounts`. */
-export function skipMessage(decision: SkipDecision): string {
-  return `skipped: ${decision.reason}`;
 }
 
 /** Why an account is not audited, or null when it is. A filter wins over the state. */

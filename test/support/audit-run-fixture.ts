@@ -103,7 +103,10 @@ export function auditRunFixture(): AuditRun {
       accountName: HOSTILE_ACCOUNT_NAME,
       state: 'ACTIVE',
       audited: 'partial',
-      errors: ['ListMFADevices for -mallory: AccessDenied', 'CloudTrail: ThrottlingException'],
+      errors: [
+        { kind: 'incomplete', detail: 'ListMFADevices for -mallory: AccessDenied' },
+        { kind: 'failed', detail: 'CloudTrail: ThrottlingException' },
+      ],
       skipped: null,
       userSource: 'per-user',
     },
@@ -130,7 +133,7 @@ export function auditRunFixture(): AuditRun {
       accountName: 'No role',
       state: 'ACTIVE',
       audited: 'no',
-      errors: ['AssumeRole arn:aws:iam::333333333333:role/Audit: AccessDenied'],
+      errors: [{ kind: 'unreachable', detail: 'AssumeRole arn:aws:iam::333333333333:role/Audit: AccessDenied' }],
       skipped: null,
       userSource: 'none',
     },
@@ -140,7 +143,7 @@ export function auditRunFixture(): AuditRun {
   };
   const suspended: AccountAudit = {
     account: account('444444444444', 'Old', 'SUSPENDED'),
-    coverage: { accountId: '444444444444', accountName: 'Old', state: 'SUSPENDED', audited: 'no', errors: [], skipped: 'state', userSource: 'none' },
+    coverage: { accountId: '444444444444', accountName: 'Old', state: 'SUSPENDED', audited: 'no', errors: [{ kind: 'skipped', detail: 'account state is SUSPENDED' }], skipped: 'state', userSource: 'none' },
     users: [],
     root: null,
     events: [],

@@ -57,7 +57,7 @@ export function account(id: string, name: string, overrides: Partial<AccountAudi
 
 export function notAudited(id: string, name: string, reason: string): AccountAudit {
   return account(id, name, {
-    coverage: { accountId: id, accountName: name, state: 'ACTIVE', audited: 'no', errors: [reason], skipped: null, userSource: 'none' },
+    coverage: { accountId: id, accountName: name, state: 'ACTIVE', audited: 'no', errors: [{ kind: 'unreachable', detail: reason }], skipped: null, userSource: 'none' },
     root: null,
   });
 }

@@ -1,6 +1,7 @@
 // The rules: pure functions from the run's records to findings. Ages are measured from the run's
 // start, not the wall clock, so re-reading an old report gives the same findings.
 import type { AccessKeyRecord, AccountAudit, AuditRun, IamUserRecord } from '../../model';
+import { coverageReasonText } from '../../coverage-reasons';
 import { compareFindings, type Finding, type FindingResourceType, type Severity } from './finding';
 import { RULE_CATALOGUE, type RuleId } from './rule-catalogue';
 import { DEFAULT_THRESHOLDS, validateThresholds, type FindingThresholds } from './thresholds';
@@ -142,7 +143,7 @@ function rootRules(context: RuleContext): Finding[] {
 function coverageRules(context: RuleContext): Finding[] {
   const { coverage } = context.account;
   if (!isAuditIncomplete(context.account)) return [];
-  const reasons = coverage.errors.length > 0 ? coverage.errors.join('; ') : 'no reason recorded';
+  const reasons = coverage.errors.length > 0 ? coverage.errors.map(coverageReasonText).join('; ') : 'no reason recorded';
   if (coverage.audited === 'no') {
     return [finding(context, 'account-not-audited', 'high', 'account', coverage.accountId, `not audited: ${reasons}`)];
   }

@@ -9,6 +9,7 @@ import type { MaturitySummary } from '../../analysis/maturity';
 import { weeklyRemediation, type WeeklyRemediation } from '../../analysis/remediation-trend';
 import type { AuditedStatus, AuditRun, MfaType } from '../../model';
 import { coverageCounts, isActiveKey, isConsoleUser, isInScope, isOlderThan, keyAgeDays, mfaStrength, runReference } from '../../analysis/facts';
+import { coverageReasonText } from '../../coverage-reasons';
 
 export interface DashboardInput {
   run: AuditRun;
@@ -153,7 +154,7 @@ function coverageGaps(run: AuditRun): CoverageGap[] {
       status: coverage.skipped !== null ? 'skipped' : coverage.audited === 'partial' ? 'partial' : 'not audited',
       reason: coverage.skipped === 'state' ? `account state ${coverage.state}`
         : coverage.skipped === 'filter' ? 'left out by --accounts / --exclude-accounts'
-        : coverage.errors.join('; ') || 'no reason recorded',
+        : coverage.errors.map(coverageReasonText).join('; ') || 'no reason recorded',
     }));
 }
 

@@ -76,8 +76,8 @@ describe('domain facts', () => {
   });
 
   it('counts coverage with skipped accounts out of scope', () => {
-    const skipped = account('444444444444', 'closed', { coverage: { accountId: '444444444444', accountName: 'closed', state: 'SUSPENDED', audited: 'no', errors: [], skipped: 'state', userSource: 'none' } });
-    const partial = account('222222222222', 'data', { coverage: { accountId: '222222222222', accountName: 'data', state: 'ACTIVE', audited: 'partial', errors: ['x'], skipped: null, userSource: 'per-user' } });
+    const skipped = account('444444444444', 'closed', { coverage: { accountId: '444444444444', accountName: 'closed', state: 'SUSPENDED', audited: 'no', errors: [{ kind: 'skipped', detail: 'account state is SUSPENDED' }], skipped: 'state', userSource: 'none' } });
+    const partial = account('222222222222', 'data', { coverage: { accountId: '222222222222', accountName: 'data', state: 'ACTIVE', audited: 'partial', errors: [{ kind: 'incomplete', detail: 'x' }], skipped: null, userSource: 'per-user' } });
     const counts = coverageCounts([account('111111111111', 'prod'), partial, notAudited('333333333333', 'dark', 'denied'), skipped]);
     assert.deepEqual(counts, { listed: 4, inScope: 3, audited: 1, partial: 1, notAudited: 1, skipped: 1 });
     assert.equal(isCoverageComplete(counts), false);

@@ -75,7 +75,7 @@ describe('evaluateFindings', () => {
 
   it('calls an account that could not be audited high and a partial one medium, but not a skipped one', () => {
     const partial = account('222222222222', 'half');
-    partial.coverage = { ...partial.coverage, audited: 'partial', errors: ['ListMFADevices: AccessDenied'] };
+    partial.coverage = { ...partial.coverage, audited: 'partial', errors: [{ kind: 'incomplete', detail: 'ListMFADevices: AccessDenied' }] };
     const suspended = notAudited('333333333333', 'gone', 'suspended');
     suspended.coverage = { ...suspended.coverage, skipped: 'state', errors: [] };
     const findings = evaluateFindings(run([notAudited('111111111111', 'dark', 'AssumeRole: AccessDenied'), partial, suspended]));

@@ -173,7 +173,7 @@ describe('audit command line: progress lines', () => {
     assert.equal(lines[0], '[1/4] 111111111111 Management: audited (5 users, 3 keys)');
     assert.match(lines[1], /^\[2\/4\] 222222222222 =HYPERLINK\("http:\/\/evil\.example","click"\), "quoted" second line: partial \(1 user, 1 key\): ListMFADevices for -mallory: AccessDenied/);
     assert.equal(lines[2], '[3/4] 333333333333 No role: not audited: AssumeRole arn:aws:iam::333333333333:role/Audit: AccessDenied');
-    assert.equal(lines[3], '[4/4] 444444444444 Old: skipped: account state is SUSPENDED, only ACTIVE accounts are audited');
+    assert.equal(lines[3], '[4/4] 444444444444 Old: skipped: account state is SUSPENDED');
     assert.equal(lines[4], '');
   });
 

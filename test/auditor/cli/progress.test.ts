@@ -35,7 +35,7 @@ describe('terminal output', () => {
     const account = (id: string, name: string) => ({ id, name, email: 'a@example.com', state: 'ACTIVE', isManagementAccount: false });
     const audit = (id: string, name: string, errors: string[]): AccountAudit => ({
       account: account(id, name),
-      coverage: { accountId: id, accountName: name, state: 'ACTIVE', audited: errors.length === 0 ? 'yes' : 'no', errors, skipped: null, userSource: 'credential-report' },
+      coverage: { accountId: id, accountName: name, state: 'ACTIVE', audited: errors.length === 0 ? 'yes' : 'no', errors: errors.map((detail) => ({ kind: 'unreachable' as const, detail })), skipped: null, userSource: 'credential-report' },
       users: [],
       root: null,
       events: [],

@@ -16,6 +16,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { collectAccountIam, type AccountIamCollection } from '../../../auditor/collectors/iam';
 import type { IamUserRecord } from '../../../auditor/model';
+import { coverageReasonText } from '../../../auditor/coverage-reasons';
 
 const mockIam = () => mockClient(IAMClient);
 
@@ -395,7 +396,7 @@ describe('collectAccountIam', () => {
     assert.equal(user(collection, 'carol').mfaActive, true);
     assert.equal(user(collection, 'alice').mfaType, 'None');
     assert.equal(collection.errors.length, 1);
-    assert.match(collection.errors[0], /ListMFADevices failed for user carol \(AccessDenied: .*not authorized/);
+    assert.match(collection.errors[0].detail, /ListMFADevices failed for user carol \(AccessDenied: .*not authorized/);
   });
 
   it('names every user a repeated failure concerns in one line', async () => {
@@ -407,7 +408,7 @@ describe('collectAccountIam', () => {
 
     assert.equal(collection.errors.length, 1);
     assert.match(
-      collection.errors[0],
+      collection.errors[0].detail,
       /^ListMFADevices failed for 12 users: token00, token01, .*token09 and 2 more \(AccessDenied: .*\): MFA type unknown$/,
     );
     assert.ok(collection.users.every((record) => record.mfaType === 'Unknown'));
@@ -423,7 +424,7 @@ describe('collectAccountIam', () => {
     assert.equal(user(collection, 'carol').mfaType, 'Hardware');
     assert.deepEqual(usersCalledWith(ListMFADevicesCommand), ['bob', 'carol']);
     assert.equal(collection.root?.mfaType, 'Unknown', 'root MFA is on, but of which kind cannot be told');
-    assert.match(collection.errors.join('\n'), /ListVirtualMFADevices failed \(AccessDenied/);
+    assert.match(collection.errors.map(coverageReasonText).join('\n'), /ListVirtualMFADevices failed \(AccessDenied/);
   });
 
   it('reports root findings: virtual MFA, active root keys, a root password never used', async () => {
@@ -474,7 +475,7 @@ describe('collectAccountIam', () => {
     assert.equal(collection.root?.mfaType, 'Hardware');
     assert.equal(collection.root?.accessKeysActive, true);
     assert.equal(collection.root?.accessKeysPresent, 1);
-    assert.match(collection.errors.join('\n'), /GetAccountSummary failed \(AccessDenied/);
+    assert.match(collection.errors.map(coverageReasonText).join('\n'), /GetAccountSummary failed \(AccessDenied/);
   });
 
   it('waits out a report in progress before reading it', async () => {
@@ -496,7 +497,7 @@ describe('collectAccountIam', () => {
 
     assert.equal(collection.source, 'per-user');
     assert.equal(collection.errors.length, 1);
-    assert.match(collection.errors[0], /credential report could not be had \(AccessDenied: .*GenerateCredentialReport\)/);
+    assert.match(collection.errors[0].detail, /credential report could not be had \(AccessDenied: .*GenerateCredentialReport\)/);
     assert.deepEqual(collection.users.map((record) => record.userName), ['alice', 'bob', 'dave']);
     assert.equal(user(collection, 'alice').passwordEnabled, true);
     assert.equal(user(collection, 'alice').passwordLastUsed, '2024-05-30T09:00:00.000Z', 'from ListUsers');
@@ -527,7 +528,7 @@ describe('collectAccountIam', () => {
     assert.equal(user(collection, 'dave').passwordEnabled, true);
     assert.equal(user(collection, 'bob').mfaType, 'Virtual');
     assert.equal(collection.errors.length, 2);
-    assert.match(collection.errors[1], /^ListMFADevices failed for user dave \(AccessDenied: .*\): MFA unknown$/);
+    assert.match(collection.errors[1].detail, /^ListMFADevices failed for user dave \(AccessDenied: .*\): MFA unknown$/);
   });
 
   it('falls back when the report never becomes ready', async () => {
@@ -537,7 +538,7 @@ describe('collectAccountIam', () => {
     const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait, credentialReportMaxAttempts: 3 });
 
     assert.equal(collection.source, 'per-user');
-    assert.match(collection.errors[0], /not ready after 3 attempts/);
+    assert.match(collection.errors[0].detail, /not ready after 3 attempts/);
     assert.deepEqual(collection.users.map((record) => record.userName), ['alice']);
   });
 
@@ -550,7 +551,7 @@ describe('collectAccountIam', () => {
 
     assert.deepEqual(collection.users, []);
     assert.equal(collection.root?.mfaType, 'Virtual');
-    assert.deepEqual(collection.errors, [
+    assert.deepEqual(collection.errors.map(coverageReasonText), [
       `IAM users could not be listed (credential report: ${denied('GenerateCredentialReport').name}: ${denied('GenerateCredentialReport').message}; ` +
         `ListUsers: AccessDenied: ${denied('ListUsers').message}): users are missing`,
     ]);
@@ -629,6 +630,6 @@ describe('collectAccountIam', () => {
       ['', 'Active', '2017-03-01T10:00:00.000Z'],
       ['', 'Inactive', '2024-01-15T08:30:45.000Z'],
     ]);
-    assert.match(collection.errors[0], /ListAccessKeys failed for user bob .*without ids/);
+    assert.match(collection.errors[0].detail, /ListAccessKeys failed for user bob .*without ids/);
   });
 });

@@ -3,6 +3,7 @@ import { collectInventory } from '../../../auditor/collectors/inventory';
 import { assumedRoleCredentials } from '../../../auditor/aws/credentials';
 import { runAudit } from '../../../auditor/run/run-audit';
 import { SimulatedOrganization, simulatedClientFactory, type SimulatedAccountSpec } from '../../../simulator/simulated-aws';
+import { coverageReasonText } from '../../../auditor/coverage-reasons';
 
 // The inventory of principals and policies through the real SDK paginator, against the simulated
 // organization: what the account holds is what the collector reports, in the pages IAM gives.
@@ -70,7 +71,8 @@ describe('inventory collector against the simulated organization', () => {
     org.injectFault({ operation: 'GetAccountPasswordPolicy', accountId: MEMBER, error: 'AccessDenied' });
     const denied = await collectInventory(memberIam(org));
     assert.equal(denied.inventory.passwordPolicy, 'unknown');
-    assert.match(denied.errors[0], /GetAccountPasswordPolicy failed .*AccessDenied/);
+    assert.deepEqual(denied.errors.map((reason) => reason.kind), ['incomplete']);
+    assert.match(denied.errors[0].detail, /GetAccountPasswordPolicy failed .*AccessDenied/);
   });
 
   it('is part of every account audit, and an account whose inventory cannot be read is partial', async () => {
@@ -86,7 +88,7 @@ describe('inventory collector against the simulated organization', () => {
     const partial = run.accounts.find((account) => account.account.id === MEMBER);
     assert.equal(partial?.coverage.audited, 'partial');
     assert.equal(partial?.inventory, null);
-    assert.match(partial?.coverage.errors.join('\n') ?? '', /GetAccountAuthorizationDetails failed .*AccessDenied/);
+    assert.match(partial?.coverage.errors.map(coverageReasonText).join('\n') ?? '', /GetAccountAuthorizationDetails failed .*AccessDenied/);
     assert.equal(partial?.users.length, 2, 'the users are still reported');
   });
 });

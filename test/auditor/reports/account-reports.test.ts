@@ -54,15 +54,18 @@ describe('root, CloudTrail and coverage CSVs', () => {
       'Old',
       'SUSPENDED',
       'no',
-      'skipped: account state is SUSPENDED, only ACTIVE accounts are audited',
+      'skipped: account state is SUSPENDED',
     ]);
   });
 
-  it('coverage report keeps the skip reason the audit gave instead of repeating it', () => {
+  it('coverage report writes each reason once, as its text, whatever its kind', () => {
     const filtered = auditRunFixture();
     const skipped = filtered.accounts[3];
-    skipped.coverage = { ...skipped.coverage, state: 'ACTIVE', skipped: 'filter', errors: ['skipped: excluded by --exclude-accounts'] };
+    skipped.coverage = { ...skipped.coverage, state: 'ACTIVE', skipped: 'filter', errors: [{ kind: 'skipped', detail: 'excluded by --exclude-accounts' }] };
     const row = parseRows(coverageCsv(filtered)).find((cells) => cells[0] === '444444444444');
     assert.deepEqual(row?.slice(3), ['no', 'skipped: excluded by --exclude-accounts']);
+    skipped.coverage = { ...skipped.coverage, skipped: null, errors: [{ kind: 'timed-out', detail: '600 s in ListUsers' }, { kind: 'stopped', detail: '' }, { kind: 'recorded', detail: 'as an older report wrote it' }] };
+    const texts = parseRows(coverageCsv(filtered)).find((cells) => cells[0] === '444444444444')?.[4];
+    assert.equal(texts, 'timed out after 600 s in ListUsers | run stopped | as an older report wrote it');
   });
 });

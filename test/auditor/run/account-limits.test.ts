@@ -4,7 +4,8 @@
 import { strict as assert } from 'assert';
 import { runAudit } from '../../../auditor/run/run-audit';
 import type { AuditOptions } from '../../../auditor/run/audit-options';
-import { AccountCallTracker, RUN_STOPPED, timedOutReason } from '../../../auditor/run/account-limits';
+import { coverageReasonText } from '../../../auditor/coverage-reasons';
+import { AccountCallTracker, runStopped, timedOutReason } from '../../../auditor/run/account-limits';
 import type { AccountAudit } from '../../../auditor/model';
 import { SimulatedOrganization, simulatedClientFactory, type SimulatedUserSpec } from '../../../simulator/simulated-aws';
 
@@ -49,7 +50,7 @@ describe('account deadlines', () => {
     const elapsedMs = Date.now() - started;
     const stuck = byId(run.accounts, STUCK);
     assert.equal(stuck.coverage.audited, 'partial');
-    assert.deepEqual(stuck.coverage.errors, ['timed out after 1 s in GetAccountSummary']);
+    assert.deepEqual(stuck.coverage.errors, [{ kind: 'timed-out', detail: '1 s in GetAccountSummary' }]);
     // What was collected before the deadline is kept: the users came from the credential report.
     assert.deepEqual(stuck.users.map((user) => user.userName), ['alice', 'bob']);
     assert.equal(byId(run.accounts, HEALTHY).coverage.audited, 'yes');
@@ -64,7 +65,8 @@ describe('account deadlines', () => {
     const run = await runAudit(options({ accountTimeoutSeconds: 1 }), simulatedClientFactory(org, { timeouts: PATIENT_CLIENTS }));
     const stuck = byId(run.accounts, STUCK);
     assert.equal(stuck.coverage.audited, 'no');
-    assert.deepEqual(stuck.coverage.errors, ['timed out after 1 s in AssumeRole']);
+    assert.deepEqual(stuck.coverage.errors, [{ kind: 'timed-out', detail: '1 s in AssumeRole' }]);
+    assert.equal(coverageReasonText(stuck.coverage.errors[0]), 'timed out after 1 s in AssumeRole');
     assert.equal(byId(run.accounts, HEALTHY).coverage.audited, 'yes');
   });
 
@@ -73,7 +75,7 @@ describe('account deadlines', () => {
     org.injectFault({ operation: 'GetCredentialReport', accountId: STUCK, connection: 'hang' });
     org.injectFault({ operation: 'LookupEvents', accountId: STUCK, connection: 'hang' });
     const run = await runAudit(options({ accountTimeoutSeconds: 1 }), simulatedClientFactory(org, { timeouts: PATIENT_CLIENTS }));
-    assert.match(byId(run.accounts, STUCK).coverage.errors[0], /^timed out after 1 s in (GetCredentialReport, LookupEvents|LookupEvents, GetCredentialReport)$/);
+    assert.match(coverageReasonText(byId(run.accounts, STUCK).coverage.errors[0]), /^timed out after 1 s in (GetCredentialReport, LookupEvents|LookupEvents, GetCredentialReport)$/);
     const callsAtEnd = org.calls(undefined, STUCK);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     assert.equal(org.calls(undefined, STUCK), callsAtEnd);
@@ -89,7 +91,7 @@ describe('account deadlines', () => {
     summaryDone();
     lookupDone();
     assert.deepEqual(tracker.operations(), ['LookupEvents']);
-    assert.equal(timedOutReason(600, ['GetAccountSummary']), 'timed out after 600 s in GetAccountSummary');
+    assert.equal(coverageReasonText(timedOutReason(600, ['GetAccountSummary'])), 'timed out after 600 s in GetAccountSummary');
   });
 });
 
@@ -115,10 +117,11 @@ describe('a stopped run', () => {
       },
     });
     assert.equal(run.accounts.length, 12);
-    const stopped = run.accounts.filter((audit) => audit.coverage.errors.includes(RUN_STOPPED));
+    const stopped = run.accounts.filter((audit) => audit.coverage.errors.some((reason) => reason.kind === 'stopped'));
     assert.ok(stopped.some((audit) => audit.account.id === STUCK), 'the account in flight past the grace is given up');
     assert.ok(stopped.length >= 9, `${stopped.length} accounts not started or not finished`);
-    for (const audit of stopped) assert.deepEqual([audit.coverage.audited, audit.coverage.errors], ['no', [RUN_STOPPED]]);
+    for (const audit of stopped) assert.deepEqual([audit.coverage.audited, audit.coverage.errors], ['no', [runStopped()]]);
+    assert.equal(coverageReasonText(runStopped()), 'run stopped');
     const auditedAfterStop = run.accounts.filter((audit) => audit.coverage.audited === 'yes').length;
     assert.equal(auditedAfterStop + stopped.length, 12);
     // Accounts that never started were never assumed.

@@ -1,8 +1,9 @@
 import { strict as assert } from 'assert';
 import { formatRunTimestamp, runAudit } from '../../../auditor/run/run-audit';
-import { skipDecision, skipMessage, type AuditOptions } from '../../../auditor/run/audit-options';
+import { coverageReasonText } from '../../../auditor/coverage-reasons';
+import { skipDecision, type AuditOptions } from '../../../auditor/run/audit-options';
 import { AuditSetupError } from '../../../auditor/aws/setup-errors';
-import { collectedAccountAudit } from '../../../auditor/run/audit-account';
+import { collectedAccountAudit, skippedAccountAudit } from '../../../auditor/run/audit-account';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { ADAPTIVE_MIN_CALLS_PER_SECOND, DEFAULT_MAX_ATTEMPTS, defaultClientFactory, resolveRegion } from '../../../auditor/aws/clients';
 import type { AccountIamCollection } from '../../../auditor/collectors/iam';
@@ -85,7 +86,7 @@ describe('runAudit', () => {
       const audit = byId(run.accounts, id);
       assert.deepEqual(
         { audited: audit.coverage.audited, skipped: audit.coverage.skipped, errors: audit.coverage.errors, state: audit.coverage.state },
-        { audited: 'no', skipped: 'state', errors: [`skipped: account state is ${state}`], state },
+        { audited: 'no', skipped: 'state', errors: [{ kind: 'skipped', detail: `account state is ${state}` }], state },
       );
     }
     assert.equal(byId(run.accounts, LEGACY_ACTIVE).coverage.audited, 'yes');
@@ -99,7 +100,8 @@ describe('runAudit', () => {
     const noRole = byId(run.accounts, NO_ROLE);
     assert.equal(noRole.coverage.audited, 'no');
     assert.equal(noRole.coverage.skipped, null);
-    assert.deepEqual(noRole.coverage.errors, [
+    assert.deepEqual(noRole.coverage.errors.map((reason) => reason.kind), ['unreachable']);
+    assert.deepEqual(noRole.coverage.errors.map(coverageReasonText), [
       `AssumeRole failed: AccessDenied: User: arn:aws:iam::${MANAGEMENT}:user/auditor is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${NO_ROLE}:role/Audit`,
     ]);
     assert.deepEqual(noRole.users, []);
@@ -116,7 +118,8 @@ describe('runAudit', () => {
     const member = byId(run.accounts, MEMBER);
     assert.equal(member.coverage.audited, 'partial');
     assert.equal(member.coverage.errors.length, 1);
-    assert.match(member.coverage.errors[0], /^CloudTrail LookupEvents failed: AccessDeniedException: User: arn:aws:sts::222222222222:assumed-role\/Audit\/iam-audit-\d{8}T\d{6}Z is not authorized to perform: cloudtrail:LookupEvents/);
+    assert.equal(member.coverage.errors[0].kind, 'failed');
+    assert.match(member.coverage.errors[0].detail, /^CloudTrail LookupEvents failed: AccessDeniedException: User: arn:aws:sts::222222222222:assumed-role\/Audit\/iam-audit-\d{8}T\d{6}Z is not authorized to perform: cloudtrail:LookupEvents/);
     assert.equal(member.users.length, 2);
     assert.equal(byId(run.accounts, LEGACY_ACTIVE).coverage.audited, 'yes');
   });
@@ -138,7 +141,7 @@ describe('runAudit', () => {
     assert.equal(run.accounts.length, 7);
     assert.deepEqual(assumedAccounts(org), [MEMBER]);
     assert.equal(byId(run.accounts, MEMBER).coverage.audited, 'yes');
-    assert.deepEqual(byId(run.accounts, MANAGEMENT).coverage.errors, ['skipped: not in --accounts']);
+    assert.deepEqual(byId(run.accounts, MANAGEMENT).coverage.errors, [{ kind: 'skipped', detail: 'not in --accounts' }]);
     assert.equal(byId(run.accounts, MANAGEMENT).coverage.skipped, 'filter');
     assert.equal(byId(run.accounts, SUSPENDED).coverage.skipped, 'state', 'a listed account is still skipped for its state');
   });
@@ -148,7 +151,7 @@ describe('runAudit', () => {
     const run = await runAudit(options({ excludeAccounts: [MEMBER, NO_ROLE] }), simulatedClientFactory(org));
     assert.deepEqual(assumedAccounts(org).sort(), [MANAGEMENT, LEGACY_ACTIVE].sort());
     for (const id of [MEMBER, NO_ROLE]) {
-      assert.deepEqual(byId(run.accounts, id).coverage.errors, ['skipped: excluded by --exclude-accounts']);
+      assert.deepEqual(byId(run.accounts, id).coverage.errors, [{ kind: 'skipped', detail: 'excluded by --exclude-accounts' }]);
       assert.equal(byId(run.accounts, id).coverage.skipped, 'filter');
     }
   });
@@ -192,7 +195,7 @@ describe('runAudit', () => {
     assert.ok(slow);
     slow.users = Array.from({ length: 24 }, (_, index) => ({ name: `user${index}`, accessKeys: [{ created: '2023-01-01T00:00:00Z' }] }));
     const run = await runAudit(options({ includeAccounts: [MEMBER] }), simulatedClientFactory(org));
-    assert.equal(byId(run.accounts, MEMBER).coverage.audited, 'yes', byId(run.accounts, MEMBER).coverage.errors.join('; '));
+    assert.equal(byId(run.accounts, MEMBER).coverage.audited, 'yes', byId(run.accounts, MEMBER).coverage.errors.map(coverageReasonText).join('; '));
     assert.equal(byId(run.accounts, MEMBER).users.length, 24);
     assert.ok(org.calls('AssumeRole', MEMBER) >= 2, `AssumeRole called ${org.calls('AssumeRole', MEMBER)} times`);
     // The only error answered is the account's missing password policy (NoSuchEntity).
@@ -274,7 +277,7 @@ describe('runAudit', () => {
     const run = await runAudit(options({ includeAccounts: [MEMBER] }), simulatedClientFactory(org, { maxAttempts: 2 }));
     const member = byId(run.accounts, MEMBER);
     assert.equal(member.coverage.audited, 'partial');
-    assert.match(member.coverage.errors.join('\n'), /CloudTrail LookupEvents failed: ThrottlingException: Rate exceeded/);
+    assert.match(member.coverage.errors.map(coverageReasonText).join('\n'), /CloudTrail LookupEvents failed: ThrottlingException: Rate exceeded/);
   });
 
   it('audits in the partition of the caller', async () => {
@@ -309,7 +312,9 @@ describe('account coverage', () => {
     assert.equal(skipDecision(account, {}), null);
     assert.deepEqual(skipDecision({ ...account, state: 'SUSPENDED' }, { excludeAccounts: [MEMBER] }), { skipped: 'filter', reason: 'excluded by --exclude-accounts' });
     assert.deepEqual(skipDecision({ ...account, state: 'SUSPENDED' }, {}), { skipped: 'state', reason: 'account state is SUSPENDED' });
-    assert.equal(skipMessage({ skipped: 'state', reason: 'account state is SUSPENDED' }), 'skipped: account state is SUSPENDED');
+    const skipped = skippedAccountAudit(account, { skipped: 'state', reason: 'account state is SUSPENDED' });
+    assert.deepEqual(skipped.coverage.errors, [{ kind: 'skipped', detail: 'account state is SUSPENDED' }]);
+    assert.deepEqual(skipped.coverage.errors.map(coverageReasonText), ['skipped: account state is SUSPENDED']);
     assert.equal(skipDecision(account, { includeAccounts: [] }), null, 'an empty --accounts list filters nothing');
   });
 
@@ -318,10 +323,10 @@ describe('account coverage', () => {
     denied.name = 'AccessDenied';
     assert.equal(collectedAccountAudit(account, { status: 'fulfilled', value: collection }, { status: 'fulfilled', value: [] }).coverage.audited, 'yes');
     assert.equal(collectedAccountAudit(account, { status: 'fulfilled', value: collection }, null).coverage.audited, 'yes');
-    const withErrors = collectedAccountAudit(account, { status: 'fulfilled', value: { ...collection, errors: ['ListMFADevices failed for user a'] } }, null);
-    assert.deepEqual([withErrors.coverage.audited, withErrors.coverage.errors, withErrors.coverage.userSource], ['partial', ['ListMFADevices failed for user a'], 'per-user']);
+    const withErrors = collectedAccountAudit(account, { status: 'fulfilled', value: { ...collection, errors: [{ kind: 'incomplete' as const, detail: 'ListMFADevices failed for user a' }] } }, null);
+    assert.deepEqual([withErrors.coverage.audited, withErrors.coverage.errors, withErrors.coverage.userSource], ['partial', [{ kind: 'incomplete', detail: 'ListMFADevices failed for user a' }], 'per-user']);
     const iamFailed = collectedAccountAudit(account, { status: 'rejected', reason: denied }, { status: 'fulfilled', value: [] });
-    assert.deepEqual([iamFailed.coverage.audited, iamFailed.coverage.errors, iamFailed.coverage.userSource], ['partial', ['IAM collection failed: AccessDenied: User: x is not authorized'], 'none']);
+    assert.deepEqual([iamFailed.coverage.audited, iamFailed.coverage.errors, iamFailed.coverage.userSource], ['partial', [{ kind: 'failed', detail: 'IAM collection failed: AccessDenied: User: x is not authorized' }], 'none']);
     assert.equal(collectedAccountAudit(account, { status: 'rejected', reason: denied }, null).coverage.audited, 'no');
     assert.equal(collectedAccountAudit(account, { status: 'rejected', reason: denied }, { status: 'rejected', reason: denied }).coverage.audited, 'no');
   });
@@ -332,7 +337,7 @@ describe('account coverage', () => {
     });
     const audit = collectedAccountAudit(account, { status: 'fulfilled', value: collection }, { status: 'rejected', reason: unreadable });
     assert.deepEqual(audit.coverage.errors, [
-      'CloudTrail LookupEvents failed: the endpoint answered HTTP 500 with a response that is not the API\'s (Unexpected token \'<\', "<!doctype "... is not valid JSON)',
+      { kind: 'failed', detail: 'CloudTrail LookupEvents failed: the endpoint answered HTTP 500 with a response that is not the API\'s (Unexpected token \'<\', "<!doctype "... is not valid JSON)' },
     ]);
   });
 

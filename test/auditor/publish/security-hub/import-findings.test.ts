@@ -189,8 +189,8 @@ describe('Security Hub import', () => {
     const org = organization();
     await importRun(org, run([prodWith(['alice']), account(DEV, 'Dev', { users: [user('dave', { passwordEnabled: true })] })]));
     const before = org.securityHub.findings().map((finding) => finding.Id);
-    const partial = prodWith([], { coverage: { accountId: PROD, accountName: 'Prod', state: 'ACTIVE', audited: 'partial', errors: ['ListMFADevices: AccessDenied'], skipped: null, userSource: 'credential-report' } });
-    const filtered = account(DEV, 'Dev', { users: [], coverage: { accountId: DEV, accountName: 'Dev', state: 'ACTIVE', audited: 'no', errors: [], skipped: 'filter', userSource: 'none' } });
+    const partial = prodWith([], { coverage: { accountId: PROD, accountName: 'Prod', state: 'ACTIVE', audited: 'partial', errors: [{ kind: 'incomplete', detail: 'ListMFADevices: AccessDenied' }], skipped: null, userSource: 'credential-report' } });
+    const filtered = account(DEV, 'Dev', { users: [], coverage: { accountId: DEV, accountName: 'Dev', state: 'ACTIVE', audited: 'no', errors: [{ kind: 'skipped', detail: 'not in --accounts' }], skipped: 'filter', userSource: 'none' } });
     const result = await importRun(org, run([partial, filtered], { runTimestamp: '20240707T120000Z', startedAt: '2024-07-07T12:00:00.000Z' }));
     assert.equal(result.archived, 0);
     for (const id of before) assert.equal(org.securityHub.findings().find((finding) => finding.Id === id)?.RecordState, 'ACTIVE', `${id} stays open`);
