@@ -290,6 +290,8 @@ export interface AuditRun {
   accounts: AccountAudit[];
   /** Only in a shard's part; a whole run (single or merged) has none. */
   shard?: ShardTag;
+  /** What the set-up could not establish and what that costs (the management account unknown), for the summary. */
+  setupNotes?: string[];
 }
 
 /**
@@ -307,5 +309,6 @@ export function auditRunWith(run: AuditRun, accounts: AccountAudit[]): AuditRun 
     roleName: run.roleName,
     cloudTrail: run.cloudTrail,
     accounts,
+    ...(run.setupNotes === undefined ? {} : { setupNotes: run.setupNotes }),
   };
 }

@@ -15,7 +15,8 @@ import { countBySeverity } from '../analysis/findings';
 import { HISTORY_FILE_NAME, mergeHistories, serializeHistory } from '../analysis/history';
 import { withAbortSignal } from '../aws/clients';
 import type { AuditRun } from '../model';
-import { readExemptions } from '../publish/exemptions-source';
+import { describeExemptionsSource, readExemptions } from '../publish/exemptions-source';
+import { setupAbortMessage } from '../run/setup-deadline';
 import { buildNotification, publishNotification, s3ConsoleObjectUrl, type NotificationReports } from '../publish/notify';
 import { sendFindingsToSecurityHub } from '../publish/security-hub/security-hub-sink';
 import { loadEarlierRuns, readPreviousRunFile, saveHistoryToS3, type EarlierRuns, type PreviousRun } from '../publish/previous-run';
@@ -74,14 +75,17 @@ export async function prepareReporting(outDir: string, reportConfig: ReportConfi
  * `--exemptions`, read and checked once the clients exist (a file in S3 is read with them) and
  * before the audit: a malformed file stops the run before anything is asked of the organization.
  * `runTime` is the run's reference time (`--run-time`, else the clock), which `expires` is measured from.
+ * `setup` (the set-up's deadline and the stop) cuts a read from S3 that does not finish in time.
  */
-export async function loadExemptions(reportConfig: ReportConfig, clients: AwsClientFactory, runTime: Date): Promise<{ exemptions?: ExemptionList } | { error: string }> {
+export async function loadExemptions(reportConfig: ReportConfig, clients: AwsClientFactory, runTime: Date, setup?: AbortSignal): Promise<{ exemptions?: ExemptionList } | { error: string }> {
   if (reportConfig.exemptions === undefined) return {};
   try {
-    const exemptions = await readExemptions(reportConfig.exemptions, '--exemptions', () => clients.s3());
+    const exemptions = await readExemptions(reportConfig.exemptions, '--exemptions', () => (setup === undefined ? clients.s3() : withAbortSignal(clients.s3(), setup)));
     checkExemptionHorizon(exemptions, runTime, reportConfig.exemptionMaxDays, '--exemption-max-days');
     return { exemptions };
   } catch (error) {
+    const cut = setupAbortMessage(setup, `reading --exemptions ${describeExemptionsSource(reportConfig.exemptions)}`);
+    if (cut !== null) return { error: cut };
     if (error instanceof ExemptionsError) return { error: error.message };
     throw error;
   }
@@ -150,12 +154,12 @@ export interface PublishContext extends ReportDestinations {
   deadline?: AbortSignal;
 }
 
-/** The factory whose own clients (S3, SNS, Security Hub) carry `deadline`; the others are as they are. */
+/** The factory whose own clients (S3, SNS, Security Hub, STS for its identity) carry `deadline`; the others are as they are. */
 function clientsWithin(clients: AwsClientFactory, deadline: AbortSignal | undefined): AwsClientFactory {
   if (deadline === undefined) return clients;
   return {
     organizations: () => clients.organizations(),
-    sts: () => clients.sts(),
+    sts: () => withAbortSignal(clients.sts(), deadline),
     iam: (credentials) => clients.iam(credentials),
     cloudTrail: (credentials, region) => clients.cloudTrail(credentials, region),
     s3: () => withAbortSignal(clients.s3(), deadline),
@@ -205,7 +209,7 @@ export async function publishRun(run: AuditRun, context: PublishContext): Promis
   // Everything local first, the history included: neither waits on S3, whatever S3 is doing.
   const outcomes: SinkOutcome[] = [await writeReportsToDirectory(context.outDir, files)];
   const locations = [path.resolve(context.outDir)];
-  const notes = [...earlier.notes];
+  const notes = [...(run.setupNotes ?? []), ...earlier.notes];
   if (earlier.localHistoryWritable) {
     const history = { fileName: HISTORY_FILE_NAME, contentType: 'application/json; charset=utf-8', body: serializeHistory(analysis.history) };
     const local = await writeReportsToDirectory(context.outDir, [history]);

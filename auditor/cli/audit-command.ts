@@ -158,7 +158,7 @@ async function writeShardPart(run: AuditRun, config: AuditConfig, clients: AwsCl
  * `networkDeadline` aborts when a stopped run's time before the task is killed runs out.
  */
 async function auditAndPublish(config: AuditConfig, reportConfig: ReportConfig, comparedWith: PreviousRun | undefined, output: CommandOutput, io: CliIo, networkDeadline: AbortSignal): Promise<number> {
-  const [{ runAudit }, { AuditSetupError }, { runProgress }, { loadExemptions, publishRun }] = await Promise.all([
+  const [{ formatRunTimestamp, runAudit }, { AuditSetupError }, { runProgress }, { loadExemptions, publishRun, readEarlierRuns }] = await Promise.all([
     import('../run/run-audit'),
     import('../aws/setup-errors'),
     import('./progress'),
@@ -174,29 +174,42 @@ async function auditAndPublish(config: AuditConfig, reportConfig: ReportConfig, 
   } catch (error) {
     return fail(`cannot set up the AWS clients: ${errorMessage(error)}`);
   }
-  // A shard does not analyse; the exemptions are read by merge.
-  const loaded = config.shard === undefined ? await loadExemptions(reportConfig, clients, config.runTime ?? (io.now ?? (() => new Date()))()) : {};
-  if ('error' in loaded) return fail(loaded.error);
-  const progress = runProgress(output, config);
-  let run: AuditRun;
+  // Everything before the first account runs under one deadline and the stop.
+  const { setupDeadline } = await import('../run/setup-deadline');
+  const setup = setupDeadline(config.setupTimeoutSeconds, io.stop);
   try {
-    run = await runAudit(io.stop === undefined ? config : { ...config, stop: io.stop }, clients, progress, io.now);
-  } catch (error) {
-    if (error instanceof AuditSetupError) return fail(error.message);
-    return fail(`the audit could not run: ${errorMessage(error)}`);
+    const runTime = config.runTime ?? (io.now ?? (() => new Date()))();
+    // A shard does not analyse; the exemptions are read by merge.
+    const loaded = config.shard === undefined ? await loadExemptions(reportConfig, clients, runTime, setup.signal) : {};
+    if ('error' in loaded) return fail(loaded.error);
+    const publishing = { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith, exemptions: loaded.exemptions, output, stop: io.stop, deadline: networkDeadline };
+    // The previous run and the history are read beside the audit, under the same deadline: a
+    // bucket that does not answer costs the comparison, never the reports.
+    const earlier = config.shard === undefined ? readEarlierRuns(formatRunTimestamp(runTime), publishing, setup.signal) : undefined;
+    const progress = runProgress(output, config);
+    let run: AuditRun;
+    try {
+      run = await runAudit({ ...config, setup: setup.signal, ...(io.stop === undefined ? {} : { stop: io.stop }) }, clients, progress, io.now);
+    } catch (error) {
+      if (error instanceof AuditSetupError) return fail(error.message);
+      return fail(`the audit could not run: ${errorMessage(error)}`);
+    } finally {
+      progress.finish();
+    }
+    for (const note of run.setupNotes ?? []) output.warn(note);
+    const exitCode =
+      config.shard !== undefined || earlier === undefined
+        ? await writeShardPart(run, config, clients, output, networkDeadline)
+        : await publishRun(run, { ...publishing, earlier });
+    if (io.stop?.aborted !== true) return exitCode;
+    const { runStopped } = await import('../run/account-limits');
+    const { coverageReasonText } = await import('../coverage-reasons');
+    const unfinished = run.accounts.filter((audit) => audit.coverage.errors.some((reason) => reason.kind === 'stopped')).length;
+    output.warn(`stopped: the reports hold what was collected; ${unfinished} account${unfinished === 1 ? '' : 's'} not finished ${unfinished === 1 ? 'is' : 'are'} listed in coverage as "${coverageReasonText(runStopped())}"`);
+    return EXIT_USAGE_OR_SETUP;
   } finally {
-    progress.finish();
+    setup.dispose();
   }
-  const exitCode =
-    config.shard !== undefined
-      ? await writeShardPart(run, config, clients, output, networkDeadline)
-      : await publishRun(run, { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith, exemptions: loaded.exemptions, output, stop: io.stop, deadline: networkDeadline });
-  if (io.stop?.aborted !== true) return exitCode;
-  const { runStopped } = await import('../run/account-limits');
-  const { coverageReasonText } = await import('../coverage-reasons');
-  const unfinished = run.accounts.filter((audit) => audit.coverage.errors.some((reason) => reason.kind === 'stopped')).length;
-  output.warn(`stopped: the reports hold what was collected; ${unfinished} account${unfinished === 1 ? '' : 's'} not finished ${unfinished === 1 ? 'is' : 'are'} listed in coverage as "${coverageReasonText(runStopped())}"`);
-  return EXIT_USAGE_OR_SETUP;
 }
 
 export async function main(argv: string[], io: CliIo = {}): Promise<number> {

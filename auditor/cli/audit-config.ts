@@ -12,7 +12,8 @@ import type { ShardSelection } from '../shard/shard';
 import type { AuditOptions } from '../run/audit-options';
 import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS, DEFAULT_STOP_GRACE_SECONDS, MAX_ACCOUNT_TIMEOUT_SECONDS } from '../run/account-limits';
 import { DEFAULT_AUDIT_ROLE_NAME } from '../values/audit-role';
-import { ENV_ACCOUNT_TIMEOUT, ENV_CONCURRENCY, ENV_EXTERNAL_ID, ENV_ROLE_NAME, ENV_RUN_TIME, ENV_S3_URI, ENV_SHARD, ENV_STOP_GRACE } from '../values/environment';
+import { ENV_ACCOUNT_TIMEOUT, ENV_CONCURRENCY, ENV_EXTERNAL_ID, ENV_ROLE_NAME, ENV_RUN_TIME, ENV_S3_URI, ENV_SETUP_TIMEOUT, ENV_SHARD, ENV_STOP_GRACE } from '../values/environment';
+import { DEFAULT_SETUP_TIMEOUT_SECONDS, MAX_SETUP_TIMEOUT_SECONDS } from '../run/setup-deadline';
 
 export const DEFAULT_OUT_DIR = './output';
 export const DEFAULT_CLOUDTRAIL_REGION = 'us-east-1';
@@ -33,6 +34,8 @@ export interface AuditConfig extends AuditOptions {
   s3?: S3Location;
   accountTimeoutSeconds: number;
   stopGraceSeconds: number;
+  /** `--setup-timeout`: the one deadline of everything before the first account. */
+  setupTimeoutSeconds: number;
 }
 
 export function parseConcurrency(value: string, source: string): number {
@@ -45,6 +48,10 @@ export function parseSinceDays(value: string, source: string): number {
 
 export function parseAccountTimeout(value: string, source: string): number {
   return parseIntegerInRange(value, source, 1, MAX_ACCOUNT_TIMEOUT_SECONDS);
+}
+
+export function parseSetupTimeout(value: string, source: string): number {
+  return parseIntegerInRange(value, source, 1, MAX_SETUP_TIMEOUT_SECONDS);
 }
 
 export function parseStopGrace(value: string, source: string): number {
@@ -107,6 +114,12 @@ export function defineAuditOptions(command: Command): Command {
     )
     .addOption(
       new Option(
+        '--setup-timeout <seconds>',
+        `one deadline for everything before the first account (identity, organization, account listing, exemptions file, previous run and history from S3), 1-${MAX_SETUP_TIMEOUT_SECONDS} (env ${ENV_SETUP_TIMEOUT}; default ${DEFAULT_SETUP_TIMEOUT_SECONDS})`,
+      ).argParser(singleValueParser('--setup-timeout', parseSetupTimeout)),
+    )
+    .addOption(
+      new Option(
         '--stop-grace <seconds>',
         `after SIGTERM or SIGINT, how long accounts in flight may still finish before the reports are written, 0-${MAX_STOP_GRACE_SECONDS} (env ${ENV_STOP_GRACE}; default ${DEFAULT_STOP_GRACE_SECONDS})`,
       ).argParser(singleValueParser('--stop-grace', parseStopGrace)),
@@ -134,6 +147,7 @@ interface ParsedAuditOptions {
   shard?: ShardSelection;
   runTime?: Date;
   accountTimeout?: number;
+  setupTimeout?: number;
   stopGrace?: number;
 }
 
@@ -149,6 +163,7 @@ export function readAuditConfig(command: Command, env: Environment): AuditConfig
   const runTime = flagOrEnvironment(options.runTime, env, ENV_RUN_TIME, (value, source) => parseRunTime(value, source));
   const accountTimeoutSeconds = flagOrEnvironment(options.accountTimeout, env, ENV_ACCOUNT_TIMEOUT, parseAccountTimeout) ?? DEFAULT_ACCOUNT_TIMEOUT_SECONDS;
   const stopGraceSeconds = flagOrEnvironment(options.stopGrace, env, ENV_STOP_GRACE, parseStopGrace) ?? DEFAULT_STOP_GRACE_SECONDS;
+  const setupTimeoutSeconds = flagOrEnvironment(options.setupTimeout, env, ENV_SETUP_TIMEOUT, parseSetupTimeout) ?? DEFAULT_SETUP_TIMEOUT_SECONDS;
 
   // Shards that each took their own clock would be parts of different runs, which merge refuses.
   if (shard !== undefined && runTime === undefined) {
@@ -169,6 +184,7 @@ export function readAuditConfig(command: Command, env: Environment): AuditConfig
     cloudTrail: { enabled: options.cloudtrail, region: options.cloudtrailRegion, sinceDays: options.sinceDays },
     accountTimeoutSeconds,
     stopGraceSeconds,
+    setupTimeoutSeconds,
   };
   if (options.profile !== undefined) config.profile = options.profile;
   if (includeAccounts !== undefined) config.includeAccounts = includeAccounts;

@@ -36,6 +36,11 @@ export interface AuditOptions {
   stop?: AbortSignal;
   /** `--stop-grace` (default DEFAULT_STOP_GRACE_SECONDS). */
   stopGraceSeconds?: number;
+  /**
+   * The set-up's deadline and the stop (run/setup-deadline.ts): the auditor's identity, the
+   * organization and the account listing carry it, and a set-up it cuts fails the run, naming the call.
+   */
+  setup?: AbortSignal;
 }
 
 export interface AccountFilters {

@@ -4,13 +4,16 @@
 // access) throw.
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
-import type { AwsClientFactory } from '../aws/clients';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { withAbortSignal, type AwsClientFactory } from '../aws/clients';
+import { describeError } from '../aws/aws-error';
 import { auditSessionName, callerIdentity } from '../aws/credentials';
 import { describeManagementAccountId, listOrganizationAccounts } from '../aws/organizations';
 import { AuditSetupError, callerIdentitySetupError, isNotInOrganization, organizationsSetupError } from '../aws/setup-errors';
 import { SCHEMA_VERSION, type AccountAudit, type AuditRun, type OrgAccount } from '../model';
 import { accountsOfShard } from '../shard/shard';
 import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS, DEFAULT_STOP_GRACE_SECONDS } from './account-limits';
+import { setupAbortMessage } from './setup-deadline';
 import { skipDecision, type AuditOptions } from './audit-options';
 import { auditAccountWithinLimits, skippedAccountAudit, stoppedAccountAudit, type AccountContext } from './audit-account';
 
@@ -36,19 +39,27 @@ export function unknownAccountIds(includeAccounts: readonly string[] | undefined
   return (includeAccounts ?? []).filter((id) => !listed.has(id));
 }
 
-async function listAccounts(clients: AwsClientFactory): Promise<{ accounts: OrgAccount[]; managementAccountId: string | null }> {
-  const organizations = clients.organizations();
+/** What DescribeOrganization failing costs, said in the summary rather than silently absorbed. */
+export function managementAccountUnknownNote(error: unknown): string {
+  return `management account unknown (DescribeOrganization failed: ${describeError(error)}): no account is marked as it, so the guardrails and maturity judge it as a member account, though SCPs never apply to it`;
+}
+
+async function listAccounts(organizations: OrganizationsClient, setup: AbortSignal | undefined): Promise<{ accounts: OrgAccount[]; managementAccountId: string | null; notes: string[] }> {
   const [listed, described] = await Promise.allSettled([listOrganizationAccounts(organizations, null), describeManagementAccountId(organizations)]);
+  const unfinished = [listed.status === 'rejected' ? 'ListAccounts' : null, described.status === 'rejected' ? 'DescribeOrganization' : null].filter((name): name is string => name !== null);
+  const cut = unfinished.length === 0 ? null : setupAbortMessage(setup, unfinished.join(', '));
+  if (cut !== null) throw new AuditSetupError(cut);
   if (listed.status === 'rejected') throw organizationsSetupError('ListAccounts', listed.reason);
   if (described.status === 'rejected' && isNotInOrganization(described.reason)) {
     throw organizationsSetupError('DescribeOrganization', described.reason);
   }
   // Credentials allowed ListAccounts but not DescribeOrganization can still audit everything;
-  // only the management account is then not marked as such.
+  // only the management account is then not marked as such, which the summary says.
   const managementAccountId = described.status === 'fulfilled' ? described.value : null;
   return {
     managementAccountId,
     accounts: listed.value.map((account) => ({ ...account, isManagementAccount: account.id === managementAccountId })),
+    notes: described.status === 'rejected' ? [managementAccountUnknownNote(described.reason)] : [],
   };
 }
 
@@ -63,13 +74,18 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
   const startedMs = Date.now();
   const runTimestamp = formatRunTimestamp(now);
 
+  // The set-up's calls carry its deadline and the stop (options.setup); the accounts' do not.
+  const { setup } = options;
+  const withinSetup = <Client extends { send(command: never): Promise<unknown> }>(client: Client): Client => (setup === undefined ? client : withAbortSignal(client, setup));
   let partition: string;
   try {
-    partition = (await callerIdentity(clients.sts())).partition;
+    partition = (await callerIdentity(withinSetup(clients.sts()))).partition;
   } catch (error) {
+    const cut = setupAbortMessage(setup, 'GetCallerIdentity');
+    if (cut !== null) throw new AuditSetupError(cut, { cause: error });
     throw callerIdentitySetupError(error);
   }
-  const { accounts, managementAccountId } = await listAccounts(clients);
+  const { accounts, managementAccountId, notes } = await listAccounts(withinSetup(clients.organizations()), setup);
   const unknown = unknownAccountIds(options.includeAccounts, accounts);
   if (unknown.length > 0) {
     throw new AuditSetupError(`--accounts names ${unknown.length === 1 ? 'an account' : 'accounts'} the organization does not list: ${unknown.join(', ')}`);
@@ -147,6 +163,7 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
     cloudTrail: { ...options.cloudTrail },
     accounts: results,
   };
+  if (notes.length > 0) run.setupNotes = notes;
   if (options.shard) {
     const sorted = (ids: readonly string[] | undefined): string[] | null => (ids && ids.length > 0 ? [...ids].sort() : null);
     run.shard = {

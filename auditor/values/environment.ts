@@ -25,3 +25,5 @@ export const ENV_EXEMPTION_MAX_DAYS = 'AUDIT_EXEMPTION_MAX_DAYS';
 export const ENV_SECURITY_HUB = 'AUDIT_SECURITY_HUB';
 /** `--sns-topic-arn` */
 export const ENV_SNS_TOPIC_ARN = 'AUDIT_SNS_TOPIC_ARN';
+/** `--setup-timeout` */
+export const ENV_SETUP_TIMEOUT = 'AUDIT_SETUP_TIMEOUT';

@@ -20,6 +20,7 @@ describe('audit configuration', () => {
       cloudTrail: { enabled: true, region: 'us-east-1', sinceDays: 90 },
       accountTimeoutSeconds: 600,
       stopGraceSeconds: 10,
+      setupTimeoutSeconds: 240,
     });
   });
 
@@ -51,6 +52,8 @@ describe('audit configuration', () => {
       '120',
       '--stop-grace',
       '0',
+      '--setup-timeout',
+      '30',
     ]);
     assert.deepEqual(config, {
       roleName: 'audit/IamAudit',
@@ -64,6 +67,7 @@ describe('audit configuration', () => {
       s3: { bucket: 'audit-reports', prefix: 'daily' },
       accountTimeoutSeconds: 120,
       stopGraceSeconds: 0,
+      setupTimeoutSeconds: 30,
     });
   });
 
@@ -74,6 +78,13 @@ describe('audit configuration', () => {
     assert.throws(() => configFrom(['--role', 'R'], { AUDIT_ACCOUNT_TIMEOUT: '0' }), /^ConfigError: AUDIT_ACCOUNT_TIMEOUT: expected a whole number from 1 to 7200, got "0"/);
     assert.throws(() => configFrom(['--role', 'R', '--account-timeout', '7201']), /Expected a whole number from 1 to 7200, got "7201"/);
     assert.throws(() => configFrom(['--role', 'R'], { AUDIT_STOP_GRACE: '91' }), /^ConfigError: AUDIT_STOP_GRACE: expected a whole number from 0 to 90/);
+  });
+
+  it('reads the set-up deadline from AUDIT_SETUP_TIMEOUT, the flag winning, within 1 to 3600 s', () => {
+    assert.equal(configFrom(['--role', 'R'], { AUDIT_SETUP_TIMEOUT: '90' }).setupTimeoutSeconds, 90);
+    assert.equal(configFrom(['--role', 'R', '--setup-timeout', '60'], { AUDIT_SETUP_TIMEOUT: '90' }).setupTimeoutSeconds, 60);
+    assert.throws(() => configFrom(['--role', 'R'], { AUDIT_SETUP_TIMEOUT: '0' }), /^ConfigError: AUDIT_SETUP_TIMEOUT: expected a whole number from 1 to 3600, got "0"/);
+    assert.throws(() => configFrom(['--role', 'R', '--setup-timeout', '3601']), /Expected a whole number from 1 to 3600, got "3601"/);
   });
 
   it("assumes the deployment's audit role unless AUDIT_ROLE_NAME or --role names another; the flag wins over the variable", () => {
