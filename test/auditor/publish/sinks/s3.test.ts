@@ -112,16 +112,24 @@ describe('S3 sink', () => {
   });
 
   it('completes an upload that keeps sending parts for longer than the stall timeout: the timer counts from the last part sent', async () => {
-    // 11 parts, 4 at a time, each answered after 500 ms: about 2.5 s in all, never 1.5 s without a part.
-    const slow = new SimulatedOrganization({ managementAccountId: '111111111111', latencyMs: 500 }).addBucket(BUCKET);
-    const report = largeReport('iam_audit_20240131T120000Z.json', 53);
+    // Four parts sent together, part n answered after n x 1.2 s: 4.8 s in all, never 2.5 s without a part.
+    const client = simulatedClientFactory(org).s3();
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const partNumber = (args.input as { PartNumber?: number }).PartNumber;
+        if (context.commandName === 'UploadPartCommand' && partNumber !== undefined) await new Promise((resolve) => setTimeout(resolve, partNumber * 1_200));
+        return next(args);
+      },
+      { step: 'initialize', name: 'slowPartsMiddleware' },
+    );
+    const report = largeReport('iam_audit_20240131T120000Z.json', 16);
     const started = Date.now();
-    const outcome = await uploadReportsToS3(simulatedClientFactory(slow).s3(), LOCATION, RUN_TIMESTAMP, [report], { partBytes: PART_BYTES, stallTimeoutMs: 1_500 });
+    const outcome = await uploadReportsToS3(client, LOCATION, RUN_TIMESTAMP, [report], { partBytes: PART_BYTES, stallTimeoutMs: 2_500 });
     const elapsedMs = Date.now() - started;
     assert.deepEqual(outcome.failed, []);
-    assert.ok(elapsedMs > 1_500, `the upload took ${elapsedMs} ms, longer than the stall timeout`);
-    assert.equal(slow.calls('UploadPart'), 11);
-    assert.ok(slow.s3Object(BUCKET, `${PREFIX}${report.fileName}`)?.body.equals(Buffer.from(report.body, 'utf8')));
+    assert.ok(elapsedMs > 2_500, `the upload took ${elapsedMs} ms, longer than the stall timeout`);
+    assert.equal(org.calls('UploadPart'), 4);
+    assert.ok(org.s3Object(BUCKET, `${PREFIX}${report.fileName}`)?.body.equals(Buffer.from(report.body, 'utf8')));
   });
 
   it('ends the upload in flight at the deadline, deletes its parts, and fails the files not yet sent with its reason', async () => {
