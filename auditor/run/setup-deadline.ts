@@ -3,7 +3,7 @@
 // history read from S3) runs under one signal, aborted when `--setup-timeout` passes or the run is
 // stopped. Each call carries it (withAbortSignal), so a call that is never answered is cut, not
 // waited on, and a paginator that never ends is ended.
-import { DEFAULT_CLIENT_TIMEOUTS } from '../aws/clients';
+import { DEFAULT_CLIENT_TIMEOUTS } from '../values/client-timeouts';
 
 /** The largest organization the set-up is sized for: 10,000 accounts (`npm run bench` audits as many). */
 const LARGEST_ORGANIZATION_ACCOUNTS = 10_000;

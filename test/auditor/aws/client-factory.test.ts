@@ -4,7 +4,8 @@
 // have no timeouts at all and the standard retry mode.
 import assert from 'node:assert/strict';
 import { GetAccountSummaryCommand } from '@aws-sdk/client-iam';
-import { ADAPTIVE_MIN_CALLS_PER_SECOND, DEFAULT_CLIENT_TIMEOUTS, DEFAULT_MAX_ATTEMPTS, defaultClientFactory } from '../../../auditor/aws/clients';
+import { ADAPTIVE_MIN_CALLS_PER_SECOND, DEFAULT_MAX_ATTEMPTS, defaultClientFactory } from '../../../auditor/aws/clients';
+import { DEFAULT_CLIENT_TIMEOUTS } from '../../../auditor/values/client-timeouts';
 import { SimulatedOrganization, simulatedClientFactory } from '../../../simulator/simulated-aws';
 
 interface ResolvedRetry {

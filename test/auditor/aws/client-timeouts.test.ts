@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { GetAccountSummaryCommand } from '@aws-sdk/client-iam';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { DEFAULT_CLIENT_TIMEOUTS, DEFAULT_MAX_ATTEMPTS, auditClientConfig, withAbortSignal } from '../../../auditor/aws/clients';
+import { DEFAULT_MAX_ATTEMPTS, auditClientConfig, withAbortSignal } from '../../../auditor/aws/clients';
+import { DEFAULT_CLIENT_TIMEOUTS } from '../../../auditor/values/client-timeouts';
 import { SimulatedOrganization, simulatedClientFactory } from '../../../simulator/simulated-aws';
 
 const MANAGEMENT = '111111111111';
