@@ -3,10 +3,7 @@
 import { ExemptionsError, type ExemptionList } from './exemptions';
 import { DAY_MS } from './facts';
 
-/** `--exemption-max-days`: an entry may hold at most this many days after the run's day. */
-export const DEFAULT_EXEMPTION_MAX_DAYS = 365;
-/** Ten years: a longer limit is a typo, not a policy. */
-export const MAX_EXEMPTION_MAX_DAYS = 3650;
+// The limit's default and range are in values/run-limits.ts (the flag's help reads them without loading the exemptions format).
 
 /** Whole days from the UTC day of `reference` to the UTC day `isoDay` (0 when it is the run's day). */
 function daysAfter(reference: Date, isoDay: string): number {

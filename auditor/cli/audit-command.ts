@@ -135,7 +135,7 @@ async function writeShardPart(run: AuditRun, config: AuditConfig, clients: AwsCl
   const shard = run.shard;
   if (shard === undefined) throw new Error('a shard run without its shard tag');
   const [{ JSON_CONTENT_TYPE, reportFileInPieces }, { jsonReportChunks }, { formatShard, shardReportFileName }, { reportWriteFailures, writeReports }, { formatSummary, summarizeRun }] = await Promise.all([
-    import('../reports'),
+    import('../reports/report-file'),
     import('../reports/json-report'),
     import('../shard/shard'),
     import('../app/publish-run'),

@@ -3,12 +3,13 @@
 import { Command, Option } from 'commander';
 import { ConfigError, flagOrEnvironment, parseBoolean, parseIntegerInRange, parseS3Uri, parseTopicArn, type Environment } from '../values/parsers';
 import { singleValueParser } from './flag-parsers';
-import { DEFAULT_THRESHOLDS, SEVERITIES, type FindingThresholds, type Severity } from '../analysis/findings';
+import { SEVERITIES, type Severity } from '../analysis/findings/finding';
+import { DEFAULT_THRESHOLDS, type FindingThresholds } from '../analysis/findings/thresholds';
 import type { ExemptionsSource } from '../publish/exemptions-source';
 import type { ReportConfig } from '../app/report-options';
 
 import { ENV_EXEMPTION_MAX_DAYS, ENV_EXEMPTIONS, ENV_SECURITY_HUB, ENV_SNS_TOPIC_ARN } from '../values/environment';
-import { DEFAULT_EXEMPTION_MAX_DAYS, MAX_EXEMPTION_MAX_DAYS } from '../analysis/exemption-horizon';
+import { DEFAULT_EXEMPTION_MAX_DAYS, MAX_EXEMPTION_MAX_DAYS } from '../values/run-limits';
 
 /** Ten years: a longer limit is a typo, not a policy. */
 export const MAX_THRESHOLD_DAYS = 3650;

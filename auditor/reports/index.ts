@@ -3,6 +3,7 @@
 // workbook sheet from it, in this list's order. Reports that need the run's analysis (findings,
 // maturity, comparison) are built only when it is given.
 import type { Readable } from 'node:stream';
+import { CSV_CONTENT_TYPE, JSON_CONTENT_TYPE, reportFileInPieces, type ReportFile } from './report-file';
 import type { AuditRun } from '../model';
 import type { RunAnalysis } from '../analysis/run-analysis';
 import { CLOUDTRAIL_EVENTS_REPORT } from './cloudtrail-events-report';
@@ -16,36 +17,6 @@ import { jsonReportChunks } from './json-report';
 import { OCSF_CONTENT_TYPE, ocsfFindingsChunks } from './ocsf-findings';
 import { ROOT_REPORT } from './root-report';
 import { workbookStream, XLSX_CONTENT_TYPE, type WorkbookSheet } from './workbook';
-
-/** A report whose content is text. */
-export interface TextReportFile {
-  fileName: string;
-  contentType: string;
-  /** The whole file. For the reports of `buildReportFiles` it is built anew on each read. */
-  readonly body: string;
-  /**
-   * The same text in pieces, built as they are read. The sinks write these when present, so that
-   * no report of a large organization ever has to be one string in memory.
-   */
-  chunks?: () => Iterable<string>;
-}
-
-/** A report whose content is bytes (the workbook), produced as the stream is read. */
-export interface ByteStreamReportFile {
-  fileName: string;
-  contentType: string;
-  /** A new stream of the whole file at each call; it fails (is destroyed) if the file cannot be built. */
-  stream: () => Readable;
-}
-
-export type ReportFile = TextReportFile | ByteStreamReportFile;
-
-export function isByteStreamReport(file: ReportFile): file is ByteStreamReportFile {
-  return 'stream' in file;
-}
-
-export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 interface ReportBuilderBase {
   /** The file is `<stem>_<runTimestamp>.<extension>`. */
@@ -116,16 +87,4 @@ export function buildReportFiles(run: AuditRun, analysis?: RunAnalysis): ReportF
     if ('stream' in builder) return { fileName, contentType: builder.contentType, stream: () => builder.stream(run, analysis) };
     return reportFileInPieces(fileName, builder.contentType, () => builder.chunks(run, analysis));
   });
-}
-
-/** A file whose text is built in pieces when a sink reads it; its `body` joins them. */
-export function reportFileInPieces(fileName: string, contentType: string, chunks: () => Iterable<string>): TextReportFile {
-  return {
-    fileName,
-    contentType,
-    chunks,
-    get body() {
-      return [...chunks()].join('');
-    },
-  };
 }

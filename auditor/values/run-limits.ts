@@ -18,3 +18,7 @@ export const MAX_SHARD_COUNT = 100;
  * uploads what is left of this time (run/stop-deadline.ts). ECS's default of 30 s would cut that short.
  */
 export const TASK_STOP_TIMEOUT_SECONDS = 120;
+/** `--exemption-max-days`: an entry may hold at most this many days after the run's day (analysis/exemption-horizon.ts). */
+export const DEFAULT_EXEMPTION_MAX_DAYS = 365;
+/** Ten years: a longer limit is a typo, not a policy. */
+export const MAX_EXEMPTION_MAX_DAYS = 3650;

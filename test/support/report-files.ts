@@ -2,7 +2,8 @@
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { AuditRun } from '../../auditor/model';
-import { buildReportFiles, isByteStreamReport, type ReportFile, type TextReportFile } from '../../auditor/reports';
+import { buildReportFiles } from '../../auditor/reports';
+import { isByteStreamReport, type ReportFile, type TextReportFile } from '../../auditor/reports/report-file';
 
 export function textReportFiles(files: readonly ReportFile[]): TextReportFile[] {
   return files.filter((file): file is TextReportFile => !isByteStreamReport(file));

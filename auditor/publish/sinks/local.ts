@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { access, constants, mkdir, open, readdir, rename, rm, rmdir, stat, statfs, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { isByteStreamReport, type ReportFile, type TextReportFile } from '../../reports';
+import { isByteStreamReport, type ReportFile, type TextReportFile } from '../../reports/report-file';
 import { type SinkOutcome } from './sink-outcome';
 import { errorMessage } from '../../values/error-text';
 

@@ -7,7 +7,7 @@ import { AbortMultipartUploadCommand, GetObjectCommand, type S3Client } from '@a
 import { Upload } from '@aws-sdk/lib-storage';
 import { withAbortSignal } from '../../aws/clients';
 import type { S3Location } from '../../values/parsers';
-import { isByteStreamReport, type ReportFile } from '../../reports';
+import { isByteStreamReport, type ReportFile } from '../../reports/report-file';
 import { type SinkOutcome } from './sink-outcome';
 import { errorMessage } from '../../values/error-text';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { SCHEMA_VERSION } from '../../../auditor/model';
-import { buildReportFiles, CSV_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../../../auditor/reports';
+import { buildReportFiles } from '../../../auditor/reports';
+import { CSV_CONTENT_TYPE, JSON_CONTENT_TYPE } from '../../../auditor/reports/report-file';
 import { jsonReportChunks, type JsonReport } from '../../../auditor/reports/json-report';
 import { reportText } from '../../support/report-text';
 import { auditRunFixture, RUN_TIMESTAMP } from '../../support/audit-run-fixture';

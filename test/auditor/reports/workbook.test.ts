@@ -7,7 +7,8 @@ import { DEFAULT_THRESHOLDS, type Finding } from '../../../auditor/analysis/find
 import { analyseRun, type RunAnalysis } from '../../../auditor/analysis/run-analysis';
 import type { AuditRun } from '../../../auditor/model';
 import { writeReportsToDirectory } from '../../../auditor/publish/sinks/local';
-import { buildReportFiles, CSV_REPORTS, isByteStreamReport, workbookSheets } from '../../../auditor/reports';
+import { buildReportFiles, CSV_REPORTS, workbookSheets } from '../../../auditor/reports';
+import { isByteStreamReport } from '../../../auditor/reports/report-file';
 import { defineCsvReport, plainRows, workbookSheetsOf } from '../../../auditor/reports/csv-report';
 import { cloudTrailEventsCsvChunks } from '../../../auditor/reports/cloudtrail-events-report';
 import { coverageCsv } from '../../../auditor/reports/coverage-report';

@@ -2,7 +2,7 @@
 // wire (an upload never answered, a connection dropped) are played by a real local server.
 import assert from 'node:assert/strict';
 import { parseS3Uri } from '../../../../auditor/values/parsers';
-import { reportFileInPieces, type TextReportFile } from '../../../../auditor/reports';
+import { reportFileInPieces, type TextReportFile } from '../../../../auditor/reports/report-file';
 import { s3RunPrefix, uploadReportsToS3 } from '../../../../auditor/publish/sinks/s3';
 import { StopDeadlinePassed } from '../../../../auditor/run/stop-deadline';
 import { SimulatedOrganization, simulatedClientFactory } from '../../../../simulator/simulated-aws';
