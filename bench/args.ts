@@ -37,6 +37,8 @@ export interface BenchOptions {
    * sets it; null: V8's own, which on a large machine lets garbage pile up long before collecting.
    */
   maxHeapMb: number | null;
+  /** The auditor also uploads every report to a simulated bucket (`--s3-uri`), as a scheduled task does. */
+  s3: boolean;
 }
 
 function parseWhole(flag: string, min: number, max: number) {
@@ -101,6 +103,7 @@ export function buildBenchCommand(): Command {
         .default(DEFAULT_SEED_SAMPLE)
         .argParser(parseWhole('--seed-sample', 1, 100000)),
     )
+    .addOption(new Option('--s3', 'the auditor also uploads every report to a simulated S3 bucket (--s3-uri), as the scheduled task does').default(false))
     .addOption(new Option('--keep-reports <dir>', 'write the auditor\'s reports here and keep them'))
     .addOption(new Option('--max-heap-mb <n>', 'heap limit of each measuring process (node --max-old-space-size), as a task of that memory would set it').argParser(parseWhole('--max-heap-mb', 64, 65536)));
 }
@@ -121,6 +124,7 @@ interface ParsedBenchOptions {
   seedSample: number;
   keepReports?: string;
   maxHeapMb?: number;
+  s3: boolean;
 }
 
 /** Parses `argv` (without node and the script); throws commander's error on a bad flag. */
@@ -148,5 +152,6 @@ export function parseBenchArgs(argv: readonly string[], command: Command = build
     seedSample,
     keepReports: parsed.keepReports ?? null,
     maxHeapMb: parsed.maxHeapMb ?? null,
+    s3: parsed.s3,
   };
 }

@@ -10,8 +10,23 @@ import type { BenchOptions, Strategy } from './args';
 import { benchAccountId, BENCH_NOW, BENCH_ROLE_NAME, buildBenchOrganization, expectedAccount, type ExpectedAccount } from './organization';
 import { runSeedStrategy } from './seed-strategy';
 
-/** Calls about the organization as a whole, made once per run rather than per account. */
-export const ORGANIZATION_LEVEL_OPERATIONS: readonly string[] = ['ListAccounts', 'DescribeOrganization', 'GetCallerIdentity'];
+/**
+ * Calls about the organization as a whole, made once per run rather than per account: the listing,
+ * and with `--s3` the reports' upload and the look-up of earlier runs (the auditor's own S3 calls,
+ * which the simulator counts against the management account).
+ */
+export const ORGANIZATION_LEVEL_OPERATIONS: readonly string[] = [
+  'ListAccounts',
+  'DescribeOrganization',
+  'GetCallerIdentity',
+  'ListObjectsV2',
+  'GetObject',
+  'PutObject',
+  'CreateMultipartUpload',
+  'UploadPart',
+  'CompleteMultipartUpload',
+  'AbortMultipartUpload',
+];
 
 /**
  * Calls the auditor makes in every account whatever its size: AssumeRole, GenerateCredentialReport
@@ -62,7 +77,15 @@ export interface StrategyResult {
   outcome: { complete: number; partial: number; notAudited: number; users: number; keys: number; expectedUsers: number; expectedKeys: number };
   exitCode: number | null;
   reportBytes: number | null;
+  /**
+   * Auditor only: CPU and wall time from the start until the last account's progress line (the
+   * collection), the rest being the analysis and the reports (and, with `--s3`, their upload).
+   */
+  phases: { collectionCpuMs: number; collectionWallMs: number; reportsCpuMs: number; reportsWallMs: number } | null;
 }
+
+/** The simulated bucket `--s3` uploads to; it keeps sizes, not bytes, so its objects do not count in the peak. */
+export const BENCH_BUCKET = 'bench-reports';
 
 const MB = 1024 * 1024;
 
@@ -108,6 +131,8 @@ export function allowedCalls(expected: ExpectedAccount, cloudTrailPages: number,
 }
 
 interface AuditorRun {
+  /** process.cpuUsage() and Date.now() when the last account was reported. */
+  collected: { cpu: NodeJS.CpuUsage; at: number } | null;
   exitCode: number;
   outcome: Pick<StrategyResult['outcome'], 'complete' | 'partial' | 'notAudited' | 'users' | 'keys'>;
   reportBytes: number;
@@ -123,6 +148,7 @@ async function directoryBytes(directory: string): Promise<number> {
 async function runAuditor(org: SimulatedOrganization, options: BenchOptions): Promise<AuditorRun> {
   const outDir = options.keepReports ?? (await mkdtemp(path.join(os.tmpdir(), 'iam-audit-bench-')));
   const outcome = { complete: 0, partial: 0, notAudited: 0, users: 0, keys: 0 };
+  let collected: AuditorRun['collected'] = null;
   const progress = /^\[\d+\/\d+\] \d{12} \S+: (audited|partial|not audited)(?: \((\d+) users?, (\d+) keys?\))?/;
   let pending = '';
   const stderr = (text: string): void => {
@@ -138,19 +164,22 @@ async function runAuditor(org: SimulatedOrganization, options: BenchOptions): Pr
         else outcome.notAudited += 1;
         outcome.users += Number(match[2] ?? 0);
         outcome.keys += Number(match[3] ?? 0);
+        if (outcome.complete + outcome.partial + outcome.notAudited === options.accounts) collected = { cpu: process.cpuUsage(), at: Date.now() };
       }
       newline = pending.indexOf('\n');
     }
   };
   try {
-    const exitCode = await main(['--role', BENCH_ROLE_NAME, '--out-dir', outDir, '--concurrency', String(options.concurrency)], {
+    const s3 = options.s3 ? ['--s3-uri', `s3://${BENCH_BUCKET}/iam`] : [];
+    if (options.s3) org.addBucket(BENCH_BUCKET, { keepBodies: false });
+    const exitCode = await main(['--role', BENCH_ROLE_NAME, '--out-dir', outDir, '--concurrency', String(options.concurrency), ...s3], {
       clientFactory: () => simulatedClientFactory(org),
       stderr,
       stdout: () => undefined,
       env: {},
       now: () => BENCH_NOW,
     });
-    return { exitCode, outcome, reportBytes: await directoryBytes(outDir) };
+    return { collected, exitCode, outcome, reportBytes: await directoryBytes(outDir) };
   } finally {
     if (options.keepReports === null) await rm(outDir, { recursive: true, force: true });
   }
@@ -170,8 +199,10 @@ export async function measureStrategy(strategy: Strategy, options: BenchOptions)
   let exitCode: number | null = null;
   let reportBytes: number | null = null;
   let outcome: Pick<StrategyResult['outcome'], 'complete' | 'partial' | 'notAudited' | 'users' | 'keys'>;
+  let collected: AuditorRun['collected'] = null;
   if (strategy === 'auditor') {
     const run = await runAuditor(org, options);
+    collected = run.collected;
     exitCode = run.exitCode;
     reportBytes = run.reportBytes;
     outcome = run.outcome;
@@ -190,6 +221,12 @@ export async function measureStrategy(strategy: Strategy, options: BenchOptions)
   }
   const wallMs = Date.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (usage: NodeJS.CpuUsage) => Math.round((usage.user + usage.system) / 1000);
+  let phases: StrategyResult['phases'] = null;
+  if (collected !== null) {
+    const collectionCpuMs = cpuMs({ user: collected.cpu.user - cpuBefore.user, system: collected.cpu.system - cpuBefore.system });
+    phases = { collectionCpuMs, collectionWallMs: collected.at - started, reportsCpuMs: cpuMs(cpu) - collectionCpuMs, reportsWallMs: started + wallMs - collected.at };
+  }
   const peakHeap = sampler.stop();
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
@@ -220,7 +257,8 @@ export async function measureStrategy(strategy: Strategy, options: BenchOptions)
     accountsInOrganization: options.accounts,
     accountsMeasured: measured,
     wallMs,
-    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    cpuMs: cpuMs(cpu),
+    phases,
     listingMs,
     accountsMs,
     callsByOperation: org.callCounts(),

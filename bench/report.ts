@@ -113,6 +113,10 @@ export function formatStrategy(result: StrategyResult): string {
   lines.push(`${result.strategy}${sample ? ` (measured on ${result.accountsMeasured} of ${result.accountsInOrganization} accounts)` : ''}`);
   lines.push(`  wall time        ${formatDuration(result.wallMs)} measured${result.listingMs !== null ? ` (listing ${formatDuration(result.listingMs)}, accounts ${formatDuration(result.accountsMs ?? 0)})` : ''}`);
   lines.push(`  CPU time         ${formatDuration(result.cpuMs)} (${Math.round((100 * result.cpuMs) / Math.max(1, result.wallMs))}% of one core over the run)`);
+  if (result.phases !== null) {
+    const { collectionCpuMs, collectionWallMs, reportsCpuMs, reportsWallMs } = result.phases;
+    lines.push(`  by phase         collection CPU ${formatDuration(collectionCpuMs)} (wall ${formatDuration(collectionWallMs)}); analysis and reports CPU ${formatDuration(reportsCpuMs)} (wall ${formatDuration(reportsWallMs)})`);
+  }
   if (result.strategy === 'seed') {
     const estimate = estimateSeed(result);
     if (estimate.extrapolated) {

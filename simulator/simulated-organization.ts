@@ -125,9 +125,9 @@ export class SimulatedOrganization {
     return this;
   }
 
-  /** An S3 bucket the auditor's credentials may write to and read from. */
-  addBucket(name: string): this {
-    this.s3.addBucket(name);
+  /** An S3 bucket the auditor's credentials may write to and read from (`keepBodies: false`: sizes only, see SimulatedS3). */
+  addBucket(name: string, options: { keepBodies?: boolean } = {}): this {
+    this.s3.addBucket(name, options);
     return this;
   }
 

@@ -6,7 +6,9 @@ import { okMetadata, page, type Caller } from './simulated-account-state';
 import { simulatedError, simulatedServiceError } from './simulated-errors';
 
 interface StoredObject {
+  /** Empty in a bucket that keeps sizes only. */
   body: Buffer;
+  size: number;
   contentType: string | undefined;
   lastModified: Date;
 }
@@ -41,6 +43,8 @@ function objectBody(bytes: Buffer): Readable {
 
 export class SimulatedS3 {
   private readonly buckets = new Map<string, Map<string, StoredObject>>();
+  /** Buckets that keep each object's size but not its bytes (a benchmark's hundreds of MB of reports). */
+  private readonly sizeOnlyBuckets = new Set<string>();
   private readonly multipartUploads = new Map<string, MultipartUploadState>();
   private multipartUploadCounter = 0;
 
@@ -50,8 +54,14 @@ export class SimulatedS3 {
     private readonly etagStamp: () => number,
   ) {}
 
-  addBucket(name: string): void {
+  /** `keepBodies: false`: objects are counted and sized but their bytes dropped, and reading one back fails. */
+  addBucket(name: string, options: { keepBodies?: boolean } = {}): void {
     if (!this.buckets.has(name)) this.buckets.set(name, new Map());
+    if (options.keepBodies === false) this.sizeOnlyBuckets.add(name);
+  }
+
+  private stored(bucketName: string, body: Buffer, contentType: string | undefined): StoredObject {
+    return { body: this.sizeOnlyBuckets.has(bucketName) ? Buffer.alloc(0) : body, size: body.length, contentType, lastModified: this.now() };
   }
 
   object(bucket: string, key: string): { body: Buffer; contentType: string | undefined } | undefined {
@@ -88,11 +98,12 @@ export class SimulatedS3 {
     };
     switch (operation) {
       case 'PutObject':
-        bucket.set(key, { body, contentType, lastModified: this.now() });
+        bucket.set(key, this.stored(String(input.Bucket), body, contentType));
         return { $metadata: okMetadata(), ETag: etag(body) };
       case 'GetObject': {
         const stored = bucket.get(key);
         if (!stored) throw simulatedError('NoSuchKey', { service: 's3', action: 's3:GetObject', callerArn: caller.arn });
+        if (stored.body.length !== stored.size) throw new Error(`The simulated bucket ${String(input.Bucket)} keeps sizes only and cannot answer GetObject for ${key}`);
         return { $metadata: okMetadata(), Body: objectBody(stored.body), ContentType: stored.contentType, ContentLength: stored.body.length };
       }
       case 'ListObjectsV2': {
@@ -100,7 +111,7 @@ export class SimulatedS3 {
         const keys = [...bucket.keys()].filter((candidate) => candidate.startsWith(prefix)).sort();
         const size = typeof input.MaxKeys === 'number' && input.MaxKeys > 0 ? Math.min(input.MaxKeys, 1000) : 1000;
         const { items, next } = page('s3', keys, input.ContinuationToken, size);
-        const contents = items.map((item) => ({ Key: item, Size: bucket.get(item)?.body.length, LastModified: bucket.get(item)?.lastModified }));
+        const contents = items.map((item) => ({ Key: item, Size: bucket.get(item)?.size, LastModified: bucket.get(item)?.lastModified }));
         return { $metadata: okMetadata(), Contents: contents, KeyCount: contents.length, IsTruncated: next !== undefined, NextContinuationToken: next };
       }
       case 'CreateMultipartUpload': {
@@ -120,7 +131,7 @@ export class SimulatedS3 {
         const missing = listed.filter((number) => !state.parts.has(number));
         if (listed.length === 0 || missing.length > 0) throw simulatedServiceError('s3', 'InvalidPart', `One or more of the specified parts could not be found: ${missing.join(', ')}`);
         const whole = Buffer.concat([...listed].sort((a, b) => a - b).map((number) => state.parts.get(number) as Buffer));
-        bucket.set(state.key, { body: whole, contentType: state.contentType, lastModified: this.now() });
+        bucket.set(state.key, this.stored(state.bucket, whole, state.contentType));
         this.multipartUploads.delete(String(input.UploadId));
         return { $metadata: okMetadata(), Bucket: state.bucket, Key: state.key, ETag: etag(whole) };
       }

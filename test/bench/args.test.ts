@@ -17,13 +17,14 @@ describe('bench flags', () => {
     assert.equal(options.latencyMs, 50);
     assert.equal(options.keepReports, null);
     assert.equal(options.maxHeapMb, null);
+    assert.equal(options.s3, false, 'reports to disk only unless --s3');
   });
 
   it('reads the organization, latency, throttling and strategy flags', () => {
     const options = parse([
       '--accounts', '1000', '--users', '50', '--key-fraction', '0.3', '--console-fraction', '1', '--virtual-mfa', '0.6',
       '--hardware-mfa', '.1', '--events', '0', '--latency-ms', '20', '--throttle-rate', '0.05', '--throttle-seed', '9',
-      '--concurrency', '32', '--strategy', 'seed', '--seed-sample', '10', '--keep-reports', '/tmp/reports', '--max-heap-mb', '768',
+      '--concurrency', '32', '--strategy', 'seed', '--seed-sample', '10', '--keep-reports', '/tmp/reports', '--max-heap-mb', '768', '--s3',
     ]);
     assert.deepEqual(options, {
       accounts: 1000,
@@ -41,6 +42,7 @@ describe('bench flags', () => {
       seedSample: 10,
       keepReports: '/tmp/reports',
       maxHeapMb: 768,
+      s3: true,
     });
   });
 

@@ -23,6 +23,7 @@ function result(overrides: Partial<StrategyResult>): StrategyResult {
     outcome: { complete: 10, partial: 0, notAudited: 0, users: 500, keys: 300, expectedUsers: 500, expectedKeys: 300 },
     exitCode: null,
     reportBytes: null,
+    phases: null,
     ...overrides,
   };
 }
