@@ -25,6 +25,7 @@ const SEVERITY: Readonly<Record<Severity, { severity_id: number; severity: strin
 const AWS_ACCOUNT = { type_id: 10, type: 'AWS Account' } as const;
 const RESOURCE_TYPE: Readonly<Record<FindingResource['kind'], string>> = { 'iam-user': 'AwsIamUser', 'iam-role': 'AwsIamRole', 'access-key': 'AwsIamAccessKey', account: 'AwsAccount' };
 
+/** One event, as the file's readers parse it (ocsfEventJson writes exactly these keys, in this order). */
 export interface OcsfDetectionFinding {
   class_uid: 2004;
   class_name: string;
@@ -63,55 +64,86 @@ function resourceName(resource: FindingResource): string {
   }
 }
 
-export function ocsfDetectionFinding(finding: Finding, run: AuditRun, users: RunUsers): OcsfDetectionFinding {
-  // What the run observed: the time of this run. Across runs, the Security Hub import keeps when a finding was first seen.
-  const observed = Date.parse(run.startedAt);
-  const account = { uid: finding.accountId, name: finding.accountName, ...AWS_ACCOUNT };
-  const event: OcsfDetectionFinding = {
-    ...DETECTION_FINDING,
-    ...CREATE,
-    type_uid: DETECTION_FINDING.class_uid * 100 + CREATE.activity_id,
-    type_name: `${DETECTION_FINDING.class_name}: ${CREATE.activity_name}`,
-    ...SEVERITY[finding.severity],
-    ...(finding.muted === undefined ? { status_id: 1, status: 'New' } : { status_id: 3, status: 'Suppressed', status_detail: `muted by an exemption until ${finding.muted.expires}: ${finding.muted.reason}` }),
-    time: observed,
-    time_dt: new Date(observed).toISOString(),
-    message: `${finding.title}: ${finding.evidence}`,
-    metadata: { version: OCSF_VERSION, product: PRODUCT, event_code: finding.ruleId, uid: finding.key },
-    finding_info: { uid: finding.key, title: finding.title, desc: finding.evidence, types: findingTypes(finding), created_time: observed, first_seen_time: observed, last_seen_time: observed },
-    resources: findingResources(finding, run.partition, users).map((resource) => ({ uid: resource.uid, type: RESOURCE_TYPE[resource.kind], name: resourceName(resource), cloud_partition: run.partition, account })),
-    cloud: { provider: 'AWS', account },
-    remediation: { desc: finding.remediation },
-    unmapped: {
-      compliance: {
-        [CIS_BENCHMARKS.cisV7]: finding.controls.cisV7,
-        [CIS_BENCHMARKS.cisV5]: finding.controls.cisV5,
-        'AWS Security Hub': finding.controls.securityHub,
-        'AWS Security Maturity Model': finding.controls.smm,
-      },
-      resource_type: finding.resourceType,
-      resource: finding.resource,
-    },
-  };
-  if (finding.muted !== undefined) event.unmapped.muted = { reason: finding.muted.reason, expires: finding.muted.expires };
-  return event;
+/** `JSON.stringify` of one string or array of strings. */
+const q = JSON.stringify;
+
+/**
+ * What every event of one run shares, serialised once: the class and activity, the product, each
+ * severity, the time the run observed, the partition.
+ */
+class OcsfRunText {
+  readonly head = `{"class_uid":${DETECTION_FINDING.class_uid},"class_name":${q(DETECTION_FINDING.class_name)},"category_uid":${DETECTION_FINDING.category_uid},"category_name":${q(DETECTION_FINDING.category_name)},"activity_id":${CREATE.activity_id},"activity_name":${q(CREATE.activity_name)},"type_uid":${DETECTION_FINDING.class_uid * 100 + CREATE.activity_id},"type_name":${q(`${DETECTION_FINDING.class_name}: ${CREATE.activity_name}`)},`;
+  readonly severity: Readonly<Record<Severity, string>>;
+  /** What the run observed: the time of this run. Across runs, the Security Hub import keeps when a finding was first seen. */
+  readonly time: string;
+  readonly seen: string;
+  readonly metadataHead = `"metadata":{"version":${q(OCSF_VERSION)},"product":${q(PRODUCT)},"event_code":`;
+  readonly partition: string;
+  /** `{"uid":…,"name":…,"type_id":10,"type":"AWS Account"}` by account id and name. */
+  private readonly accounts = new Map<string, string>();
+
+  constructor(readonly run: AuditRun, readonly users: RunUsers) {
+    const observed = Date.parse(run.startedAt);
+    const observedText = q(observed);
+    this.time = `"time":${observedText},"time_dt":${q(new Date(observed).toISOString())},`;
+    this.seen = `"created_time":${observedText},"first_seen_time":${observedText},"last_seen_time":${observedText}`;
+    this.severity = Object.fromEntries(Object.entries(SEVERITY).map(([name, value]) => [name, `"severity_id":${value.severity_id},"severity":${q(value.severity)},`])) as Record<Severity, string>;
+    this.partition = q(run.partition);
+  }
+
+  account(uid: string, name: string): string {
+    const key = `${uid}|${name}`;
+    let text = this.accounts.get(key);
+    if (text === undefined) {
+      text = `{"uid":${q(uid)},"name":${q(name)},"type_id":${AWS_ACCOUNT.type_id},"type":${q(AWS_ACCOUNT.type)}}`;
+      this.accounts.set(key, text);
+    }
+    return text;
+  }
+}
+
+/**
+ * One finding's event as JSON, built as one string from the finding's own values and the run's
+ * shared pieces: exactly `JSON.stringify` of the OcsfDetectionFinding (same keys, same order), without
+ * building that tree of objects for every finding of a large organization.
+ */
+function ocsfEventJson(finding: Finding, text: OcsfRunText): string {
+  const account = text.account(finding.accountId, finding.accountName);
+  const status =
+    finding.muted === undefined
+      ? '"status_id":1,"status":"New",'
+      : `"status_id":3,"status":"Suppressed","status_detail":${q(`muted by an exemption until ${finding.muted.expires}: ${finding.muted.reason}`)},`;
+  const resources = findingResources(finding, text.run.partition, text.users)
+    .map((resource) => `{"uid":${q(resource.uid)},"type":${q(RESOURCE_TYPE[resource.kind])},"name":${q(resourceName(resource))},"cloud_partition":${text.partition},"account":${account}}`)
+    .join(',');
+  const { controls } = finding;
+  const muted = finding.muted === undefined ? '' : `,"muted":{"reason":${q(finding.muted.reason)},"expires":${q(finding.muted.expires)}}`;
+  return (
+    `${text.head}${text.severity[finding.severity]}${status}${text.time}` +
+    `"message":${q(`${finding.title}: ${finding.evidence}`)},` +
+    `${text.metadataHead}${q(finding.ruleId)},"uid":${q(finding.key)}},` +
+    `"finding_info":{"uid":${q(finding.key)},"title":${q(finding.title)},"desc":${q(finding.evidence)},"types":${q(findingTypes(finding))},${text.seen}},` +
+    `"resources":[${resources}],"cloud":{"provider":"AWS","account":${account}},"remediation":{"desc":${q(finding.remediation)}},` +
+    `"unmapped":{"compliance":{${q(CIS_BENCHMARKS.cisV7)}:${q(controls.cisV7)},${q(CIS_BENCHMARKS.cisV5)}:${q(controls.cisV5)},"AWS Security Hub":${q(controls.securityHub)},"AWS Security Maturity Model":${q(controls.smm)}},` +
+    `"resource_type":${q(finding.resourceType)},"resource":${q(finding.resource)}${muted}}}`
+  );
 }
 
 /** The file in pieces, a finding at a time; joined, a JSON array. */
 export function* ocsfFindingsChunks(run: AuditRun, findings: readonly Finding[]): Generator<string> {
-  const users = new RunUsers(run);
   if (findings.length === 0) {
     yield '[]\n';
     return;
   }
+  const text = new OcsfRunText(run, new RunUsers(run));
   yield '[\n';
-  for (const [index, finding] of findings.entries()) yield `${JSON.stringify(ocsfDetectionFinding(finding, run, users))}${index < findings.length - 1 ? ',' : ''}\n`;
+  for (const [index, finding] of findings.entries()) yield `${ocsfEventJson(finding, text)}${index < findings.length - 1 ? ',' : ''}\n`;
   yield ']\n';
 }
 
 /** The whole file at once; what the pieces of `ocsfFindingsChunks` join to. */
 export function ocsfFindingsJson(run: AuditRun, findings: readonly Finding[]): string {
-  const users = new RunUsers(run);
-  const events = findings.map((finding) => JSON.stringify(ocsfDetectionFinding(finding, run, users)));
+  const text = new OcsfRunText(run, new RunUsers(run));
+  const events = findings.map((finding) => ocsfEventJson(finding, text));
   return events.length === 0 ? '[]\n' : `[\n${events.join(',\n')}\n]\n`;
 }

@@ -88,6 +88,28 @@ describe('OCSF findings file', () => {
     assert.deepEqual(alice?.unmapped.muted, { reason: 'break-glass', expires: '2027-06-30' });
   });
 
+  it('writes each event as JSON.stringify would, keys in the class\'s order, hostile text escaped', () => {
+    const hostile = 'a "quoted"\\ name\n\u2028 <script>';
+    const findings = evaluateFindings(sampleRun(), DEFAULT_THRESHOLDS).map((finding) =>
+      finding.resource === 'alice' ? { ...finding, accountName: hostile, evidence: hostile, muted: { reason: hostile, expires: '2027-06-30' } } : finding,
+    );
+    const lines = ocsfFindingsJson(sampleRun(), findings).split('\n').slice(1, -2).map((line) => line.replace(/,$/, ''));
+    assert.equal(lines.length, findings.length);
+    for (const line of lines) assert.equal(JSON.stringify(JSON.parse(line)), line, 'compact, no key twice, nothing JSON.stringify would write differently');
+    const alice = JSON.parse(lines.find((line) => line.includes('"resource":"alice"')) ?? '{}') as OcsfDetectionFinding;
+    assert.deepEqual(Object.keys(alice), [
+      'class_uid', 'class_name', 'category_uid', 'category_name', 'activity_id', 'activity_name', 'type_uid', 'type_name', 'severity_id', 'severity',
+      'status_id', 'status', 'status_detail', 'time', 'time_dt', 'message', 'metadata', 'finding_info', 'resources', 'cloud', 'remediation', 'unmapped',
+    ]);
+    assert.deepEqual(Object.keys(alice.metadata), ['version', 'product', 'event_code', 'uid']);
+    assert.deepEqual(Object.keys(alice.finding_info), ['uid', 'title', 'desc', 'types', 'created_time', 'first_seen_time', 'last_seen_time']);
+    assert.deepEqual(Object.keys(alice.unmapped), ['compliance', 'resource_type', 'resource', 'muted']);
+    assert.equal(alice.cloud.account.name, hostile);
+    assert.equal(alice.finding_info.desc, hostile);
+    assert.equal(alice.unmapped.muted?.reason, hostile);
+    assert.equal(alice.time_dt, '2024-06-30T12:00:00.000Z');
+  });
+
   it('is written in pieces, a finding at a time, named iam_audit_findings_<ts>.ocsf.json with the other reports', () => {
     const audit = sampleRun();
     const findings = evaluateFindings(audit, DEFAULT_THRESHOLDS);
