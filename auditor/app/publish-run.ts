@@ -3,6 +3,7 @@
 // the history are written to the local directory and S3, the summary and analysis are printed,
 // the notification is published, and the exit code is decided. One path for both, so a merged run
 // is reported exactly as a single run would be.
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { AwsClientFactory } from '../aws/clients';
 import { comparisonCounts, PreviousReportError } from '../analysis/comparison';
@@ -111,13 +112,27 @@ export async function uploadReports(files: readonly ReportFile[], runTimestamp: 
   }
 }
 
+/**
+ * What S3 is sent of each file: the bytes the local directory holds when the file was written
+ * there, so every report is built once for both sinks; a file the directory could not take is
+ * built again for the upload.
+ */
+function uploadSources(files: readonly ReportFile[], local: SinkOutcome): ReportFile[] {
+  const writtenAt = new Map(local.written.map((written) => [written.fileName, written.location]));
+  return files.map((file) => {
+    const location = writtenAt.get(file.fileName);
+    return location === undefined ? file : { fileName: file.fileName, contentType: file.contentType, stream: () => createReadStream(location) };
+  });
+}
+
 /** Writes the files to the local directory and then, when given, under the run's prefix in S3. */
 export async function writeReports(files: readonly ReportFile[], runTimestamp: string, destinations: ReportDestinations, clients: AwsClientFactory, deadline?: AbortSignal): Promise<WrittenReports> {
-  const outcomes: SinkOutcome[] = [await writeReportsToDirectory(destinations.outDir, files)];
+  const local = await writeReportsToDirectory(destinations.outDir, files);
+  const outcomes: SinkOutcome[] = [local];
   const locations = [path.resolve(destinations.outDir)];
   const { s3 } = destinations;
   if (s3 !== undefined) {
-    outcomes.push(await uploadReports(files, runTimestamp, s3, clients, deadline));
+    outcomes.push(await uploadReports(uploadSources(files, local), runTimestamp, s3, clients, deadline));
     locations.push(s3Uri(s3.bucket, s3RunPrefix(s3, runTimestamp)));
   }
   return { outcomes, locations };
@@ -218,7 +233,7 @@ export async function publishRun(run: AuditRun, context: PublishContext): Promis
   }
   const network = clientsWithin(clients, context.deadline);
   if (context.s3 !== undefined) {
-    outcomes.push(await uploadReports(files, run.runTimestamp, context.s3, clients, context.deadline));
+    outcomes.push(await uploadReports(uploadSources(files, outcomes[0]), run.runTimestamp, context.s3, clients, context.deadline));
     locations.push(s3Uri(context.s3.bucket, s3RunPrefix(context.s3, run.runTimestamp)));
     if (earlier.bucketHistory !== undefined && earlier.bucketHistory !== null) {
       const merged = mergeHistories(earlier.bucketHistory, analysis.history);
