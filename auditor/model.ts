@@ -280,6 +280,13 @@ export interface AuditRun {
   schemaVersion: number;
   /** One timestamp for the whole run; the reports' file names carry it (`20240131T120000Z`). */
   runTimestamp: string;
+  /**
+   * Six hex digits drawn when the run starts (or when `merge` puts the shards together): with the
+   * timestamp, the run's name in its file names, S3 folder and history entry (reports/file-names.ts),
+   * so two runs started in the same second never overwrite each other. Absent in a shard's part
+   * (its shards share one name) and in reports of older auditors.
+   */
+  runId?: string;
   startedAt: string;
   finishedAt: string;
   partition: string;
@@ -302,6 +309,7 @@ export function auditRunWith(run: AuditRun, accounts: AccountAudit[]): AuditRun 
   return {
     schemaVersion: run.schemaVersion,
     runTimestamp: run.runTimestamp,
+    ...(run.runId === undefined ? {} : { runId: run.runId }),
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     partition: run.partition,

@@ -13,6 +13,8 @@ export const MAX_HISTORY_ENTRIES = 100;
 
 export interface HistoryEntry {
   runTimestamp: string;
+  /** The run's id (AuditRun.runId): with the timestamp, one entry per run even for runs of one second. Absent in entries of older auditors. */
+  runId?: string;
   startedAt: string;
   accountsInScope: number;
   accountsAudited: number;
@@ -33,6 +35,7 @@ export function historyEntry(run: AuditRun, findings: readonly Finding[], maturi
   const { indicators } = maturity.organization;
   return {
     runTimestamp: run.runTimestamp,
+    ...(run.runId === undefined ? {} : { runId: run.runId }),
     startedAt: run.startedAt,
     accountsInScope: coverage.inScope,
     accountsAudited: coverage.audited,
@@ -44,11 +47,16 @@ export function historyEntry(run: AuditRun, findings: readonly Finding[], maturi
   };
 }
 
-/** Adds (or replaces, for a re-run with the same timestamp) the entry, oldest first, keeping the newest `cap`. */
+/** True when `entry` is the entry of `run`: the same timestamp and the same id (or neither has one). */
+export function isEntryOf(entry: Pick<HistoryEntry, 'runTimestamp' | 'runId'>, run: Pick<HistoryEntry, 'runTimestamp' | 'runId'>): boolean {
+  return entry.runTimestamp === run.runTimestamp && entry.runId === run.runId;
+}
+
+/** Adds (or replaces, for the same run written again) the entry, oldest first, keeping the newest `cap`. */
 export function appendToHistory(history: RunHistory, entry: HistoryEntry, cap: number = MAX_HISTORY_ENTRIES): RunHistory {
-  const entries = history.entries.filter((existing) => existing.runTimestamp !== entry.runTimestamp);
+  const entries = history.entries.filter((existing) => !isEntryOf(existing, entry));
   entries.push(entry);
-  entries.sort((a, b) => a.runTimestamp.localeCompare(b.runTimestamp));
+  entries.sort((a, b) => a.runTimestamp.localeCompare(b.runTimestamp) || (a.runId ?? '').localeCompare(b.runId ?? ''));
   return { version: HISTORY_VERSION, entries: entries.slice(-cap) };
 }
 
@@ -77,6 +85,7 @@ function isEntry(value: unknown): value is HistoryEntry {
   const findings = entry.findings as Record<string, unknown> | null | undefined;
   return (
     typeof entry.runTimestamp === 'string' &&
+    (entry.runId === undefined || (typeof entry.runId === 'string' && /^[0-9a-f]{6}$/.test(entry.runId))) &&
     typeof entry.startedAt === 'string' &&
     ['accountsInScope', 'accountsAudited', 'consoleUsers', 'consoleUsersWithoutMfa', 'activeAccessKeys', 'keysOlderThanMaxAge'].every((field) => isCount(entry[field])) &&
     typeof findings === 'object' && findings !== null &&

@@ -4,7 +4,7 @@ import { applyExemptions, openFindings, type ExemptionsOutcome } from './apply-e
 import { compareRuns, formatComparison, type RunComparison } from './comparison';
 import { describeExemption, type ExemptionList } from './exemptions';
 import { countBySeverity, evaluateFindings, isAtOrAbove, SEVERITIES, type Finding, type FindingThresholds, type Severity } from './findings';
-import { appendToHistory, emptyHistory, historyEntry, type RunHistory } from './history';
+import { appendToHistory, emptyHistory, historyEntry, isEntryOf, type RunHistory } from './history';
 import { assessMaturity, formatMaturity, type MaturitySummary } from './maturity';
 import type { AuditRun } from '../model';
 import { plural } from '../values/plural';
@@ -28,7 +28,7 @@ export function analyseRun(run: AuditRun, thresholds: FindingThresholds, previou
   const maturity = assessMaturity(run, thresholds.keyMaxAgeDays);
   let runs = history;
   // Without a history the previous report still gives the trend its first point.
-  if (previous !== undefined && !runs.entries.some((entry) => entry.runTimestamp === previous.runTimestamp)) {
+  if (previous !== undefined && !runs.entries.some((entry) => isEntryOf(entry, previous))) {
     runs = appendToHistory(runs, historyEntry(previous, evaluateFindings(previous, thresholds), assessMaturity(previous, thresholds.keyMaxAgeDays)));
   }
   runs = appendToHistory(runs, historyEntry(run, openFindings(findings), maturity));

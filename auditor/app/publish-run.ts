@@ -13,20 +13,21 @@ import { openFindings } from '../analysis/apply-exemptions';
 import { describeExemption, ExemptionsError, type ExemptionList } from '../analysis/exemptions';
 import { checkExemptionHorizon } from '../analysis/exemption-horizon';
 import { countBySeverity } from '../analysis/findings';
-import { HISTORY_FILE_NAME, mergeHistories, serializeHistory } from '../analysis/history';
+import { HISTORY_FILE_NAME, mergeHistories } from '../analysis/history';
 import { withAbortSignal } from '../aws/clients';
 import type { AuditRun } from '../model';
 import { describeExemptionsSource, readExemptions } from '../publish/exemptions-source';
 import { setupAbortMessage } from '../run/setup-deadline';
 import { buildNotification, publishNotification, s3ConsoleObjectUrl, type NotificationReports } from '../publish/notify';
 import { sendFindingsToSecurityHub } from '../publish/security-hub/security-hub-sink';
-import { loadEarlierRuns, readPreviousRunFile, saveHistoryToS3, type EarlierRuns, type PreviousRun } from '../publish/previous-run';
+import { loadEarlierRuns, loadHistoryFromS3, localHistoryPath, readPreviousRunFile, saveHistoryToDirectory, saveHistoryToS3, type EarlierRuns, type PreviousRun } from '../publish/previous-run';
 import { terminalSafe } from '../values/terminal-text';
 import type { RunOutput } from './run-output';
 import { coverageGaps, formatResultLine, RUN_RESULT_SCHEMA_VERSION, type RunResult } from './run-result';
 import type { ReportConfig } from './report-options';
 import { buildReportFiles } from '../reports';
 import type { ReportFile } from '../reports/report-file';
+import { runName } from '../reports/file-names';
 import { analyseRun, formatAnalysis, reachesFailOn } from '../analysis/run-analysis';
 import { prepareOutputDirectory, removeLeftoverTemporaryFiles, writeReportsToDirectory } from '../publish/sinks/local';
 import { s3RunPrefix, s3Uri, uploadReportsToS3 } from '../publish/sinks/s3';
@@ -100,12 +101,12 @@ export interface WrittenReports {
 }
 
 /**
- * Uploads the files under the run's prefix in S3; never throws. `deadline` (a stopped run's time
+ * Uploads the files under the run's prefix in S3 (from `name`, the run's name); never throws. `deadline` (a stopped run's time
  * before the task is killed) ends every upload still going and fails the files not yet sent.
  */
-export async function uploadReports(files: readonly ReportFile[], runTimestamp: string, s3: S3Location, clients: AwsClientFactory, deadline?: AbortSignal): Promise<SinkOutcome> {
+export async function uploadReports(files: readonly ReportFile[], name: string, s3: S3Location, clients: AwsClientFactory, deadline?: AbortSignal): Promise<SinkOutcome> {
   try {
-    return await uploadReportsToS3(clients.s3(), s3, runTimestamp, files, deadline === undefined ? {} : { deadline });
+    return await uploadReportsToS3(clients.s3(), s3, name, files, deadline === undefined ? {} : { deadline });
   } catch (error) {
     const reason = errorMessage(error);
     return { written: [], failed: files.map((file) => ({ fileName: file.fileName, location: `s3://${s3.bucket}/`, reason })) };
@@ -126,14 +127,14 @@ function uploadSources(files: readonly ReportFile[], local: SinkOutcome): Report
 }
 
 /** Writes the files to the local directory and then, when given, under the run's prefix in S3. */
-export async function writeReports(files: readonly ReportFile[], runTimestamp: string, destinations: ReportDestinations, clients: AwsClientFactory, deadline?: AbortSignal): Promise<WrittenReports> {
+export async function writeReports(files: readonly ReportFile[], name: string, destinations: ReportDestinations, clients: AwsClientFactory, deadline?: AbortSignal): Promise<WrittenReports> {
   const local = await writeReportsToDirectory(destinations.outDir, files);
   const outcomes: SinkOutcome[] = [local];
   const locations = [path.resolve(destinations.outDir)];
   const { s3 } = destinations;
   if (s3 !== undefined) {
-    outcomes.push(await uploadReports(uploadSources(files, local), runTimestamp, s3, clients, deadline));
-    locations.push(s3Uri(s3.bucket, s3RunPrefix(s3, runTimestamp)));
+    outcomes.push(await uploadReports(uploadSources(files, local), name, s3, clients, deadline));
+    locations.push(s3Uri(s3.bucket, s3RunPrefix(s3, name)));
   }
   return { outcomes, locations };
 }
@@ -203,7 +204,7 @@ const DASHBOARD_FILE = /^iam_audit_.*\.html$/;
 async function notificationReports(run: AuditRun, context: PublishContext, outcomes: readonly SinkOutcome[]): Promise<NotificationReports> {
   const { s3 } = context;
   if (s3 === undefined) return { localDirectory: path.resolve(context.outDir) };
-  const prefix = s3RunPrefix(s3, run.runTimestamp);
+  const prefix = s3RunPrefix(s3, runName(run));
   const reports: NotificationReports = { s3RunPrefix: s3Uri(s3.bucket, prefix) };
   const uploadedDashboard = outcomes.slice(1).flatMap((outcome) => outcome.written).find((file) => DASHBOARD_FILE.test(file.fileName));
   if (uploadedDashboard !== undefined) {
@@ -227,21 +228,27 @@ export async function publishRun(run: AuditRun, context: PublishContext): Promis
   const locations = [path.resolve(context.outDir)];
   const notes = [...(run.setupNotes ?? []), ...earlier.notes];
   if (earlier.localHistoryWritable) {
-    const history = { fileName: HISTORY_FILE_NAME, contentType: 'application/json; charset=utf-8', body: serializeHistory(analysis.history) };
-    const local = await writeReportsToDirectory(context.outDir, [history]);
-    for (const failure of local.failed) warn(`run history not saved to ${failure.location}: ${failure.reason}`);
+    await saveHistoryToDirectory(context.outDir, analysis.history).catch((error: unknown) => {
+      warn(`run history not saved to ${localHistoryPath(context.outDir)}: ${errorMessage(error)}`);
+      notes.push(`run history: not saved to ${localHistoryPath(context.outDir)} (${errorMessage(error)})`);
+    });
   }
   const network = clientsWithin(clients, context.deadline);
   if (context.s3 !== undefined) {
-    outcomes.push(await uploadReports(uploadSources(files, outcomes[0]), run.runTimestamp, context.s3, clients, context.deadline));
-    locations.push(s3Uri(context.s3.bucket, s3RunPrefix(context.s3, run.runTimestamp)));
+    outcomes.push(await uploadReports(uploadSources(files, outcomes[0]), runName(run), context.s3, clients, context.deadline));
+    locations.push(s3Uri(context.s3.bucket, s3RunPrefix(context.s3, runName(run))));
     if (earlier.bucketHistory !== undefined && earlier.bucketHistory !== null) {
-      const merged = mergeHistories(earlier.bucketHistory, analysis.history);
-      await saveHistoryToS3(network.s3(), context.s3, merged).catch((error: unknown) => {
-        const reason = context.deadline?.aborted === true ? errorMessage(context.deadline.reason, { withName: false }) : errorMessage(error);
-        warn(`run history not saved to S3: ${reason}`);
-        notes.push(`run history: not saved to S3 (${reason}); this run's entry is in the local ${HISTORY_FILE_NAME}`);
-      });
+      const read = earlier.bucketHistory;
+      const s3 = context.s3;
+      // Read again just before it is replaced: a run that saved its entry meanwhile keeps it.
+      await loadHistoryFromS3(network.s3(), s3)
+        .catch(() => read)
+        .then((latest) => saveHistoryToS3(network.s3(), s3, mergeHistories(mergeHistories(read, latest), analysis.history)))
+        .catch((error: unknown) => {
+          const reason = context.deadline?.aborted === true ? errorMessage(context.deadline.reason, { withName: false }) : errorMessage(error);
+          warn(`run history not saved to S3: ${reason}`);
+          notes.push(`run history: not saved to S3 (${reason}); this run's entry is in the local ${HISTORY_FILE_NAME}`);
+        });
     }
   }
 
@@ -270,7 +277,7 @@ export async function publishRun(run: AuditRun, context: PublishContext): Promis
       failedOn: failOnReached ? reportConfig.failOn : undefined,
     });
     try {
-      await publishNotification(network.sns(), reportConfig.snsTopicArn, notification, run.runTimestamp);
+      await publishNotification(network.sns(), reportConfig.snsTopicArn, notification, runName(run));
       output.info(`summary published to ${reportConfig.snsTopicArn}\n`);
     } catch (error) {
       notificationFailed = true;
@@ -290,6 +297,7 @@ export async function publishRun(run: AuditRun, context: PublishContext): Promis
   const result: RunResult = {
     schemaVersion: RUN_RESULT_SCHEMA_VERSION,
     runTimestamp: run.runTimestamp,
+    runId: run.runId ?? null,
     exitCode,
     complete,
     summary: counts,

@@ -22,6 +22,8 @@ export interface AccountNotAudited {
 export interface RunResult {
   schemaVersion: number;
   runTimestamp: string;
+  /** With the timestamp, the run's name in its file names (`<runTimestamp>-<runId>`); null for a run without one. */
+  runId: string | null;
   exitCode: number;
   /** Every account not deliberately skipped was audited completely. */
   complete: boolean;
@@ -74,5 +76,5 @@ export function formatResultLine(result: RunResult): string {
   if (result.comparison !== null) parts.push(`since ${result.comparison.previousRunTimestamp}: ${result.comparison.newFindings} new, ${result.comparison.resolvedFindings} resolved`);
   if (result.reports.dashboard !== null) parts.push(`dashboard ${result.reports.dashboard}`);
   else if (result.reports.locations.length > 0) parts.push(`reports ${result.reports.locations.join(', ')}`);
-  return `iam-audit ${result.runTimestamp}: ${outcomeWord(result)}; ${parts.join('; ')}`;
+  return `iam-audit ${result.runId === null ? result.runTimestamp : `${result.runTimestamp}-${result.runId}`}: ${outcomeWord(result)}; ${parts.join('; ')}`;
 }

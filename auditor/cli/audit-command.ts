@@ -33,6 +33,8 @@ export interface CliIo {
   now?: () => Date;
   /** Aborted by SIGTERM or SIGINT (run-as-process.ts): the run stops, writes its reports and exits 1. */
   stop?: AbortSignal;
+  /** The run's id (six hex digits, part of every file name); default: drawn at random. Tests fix it. */
+  runId?: () => string;
   /** After a stop, how long uploads and the other calls may still go on (default STOP_NETWORK_BUDGET_MS). */
   stopNetworkBudgetMs?: number;
 }
@@ -134,16 +136,17 @@ async function checkProfile(profile: string | undefined, env: Environment): Prom
 async function writeShardPart(run: AuditRun, config: AuditConfig, clients: AwsClientFactory, output: CommandOutput, deadline: AbortSignal): Promise<number> {
   const shard = run.shard;
   if (shard === undefined) throw new Error('a shard run without its shard tag');
-  const [{ JSON_CONTENT_TYPE, reportFileInPieces }, { jsonReportChunks }, { formatShard, shardReportFileName }, { reportWriteFailures, writeReports }, { formatSummary, summarizeRun }] = await Promise.all([
+  const [{ JSON_CONTENT_TYPE, reportFileInPieces }, { jsonReportChunks }, { formatShard, shardReportFileName }, { reportWriteFailures, writeReports }, { formatSummary, summarizeRun }, { runName }] = await Promise.all([
     import('../reports/report-file'),
     import('../reports/json-report'),
     import('../shard/shard'),
     import('../app/publish-run'),
     import('../analysis/summary'),
+    import('../reports/file-names'),
   ]);
   // In pieces, as the reports are: a large shard's part never has to be one string either.
   const part = reportFileInPieces(shardReportFileName(run.runTimestamp, shard), JSON_CONTENT_TYPE, () => jsonReportChunks(run));
-  const { outcomes, locations } = await writeReports([part], run.runTimestamp, { outDir: config.outDir, s3: config.s3 }, clients, deadline);
+  const { outcomes, locations } = await writeReports([part], runName(run), { outDir: config.outDir, s3: config.s3 }, clients, deadline);
   // A shard takes no report flags (they go to merge), so its figures are judged by the defaults.
   const summary = summarizeRun(run, DEFAULT_THRESHOLDS.keyMaxAgeDays);
   output.info(`shard ${formatShard(shard)}: ${run.accounts.length} of the ${shard.accountIds.length} accounts listed; merge the parts of all ${shard.count} shards for the reports\n`);
@@ -189,7 +192,7 @@ async function auditAndPublish(config: AuditConfig, reportConfig: ReportConfig, 
     const progress = runProgress(output, config);
     let run: AuditRun;
     try {
-      run = await runAudit({ ...config, setup: setup.signal, ...(io.stop === undefined ? {} : { stop: io.stop }) }, clients, progress, io.now);
+      run = await runAudit({ ...config, setup: setup.signal, ...(io.stop === undefined ? {} : { stop: io.stop }), ...(io.runId === undefined ? {} : { runId: io.runId() }) }, clients, progress, io.now);
     } catch (error) {
       if (error instanceof AuditSetupError) return fail(error.message);
       return fail(`the audit could not run: ${errorMessage(error)}`);
@@ -253,7 +256,7 @@ export async function main(argv: string[], io: CliIo = {}): Promise<number> {
     const misplaced = flagsGivenOnTheCommandLine(command, command.options);
     if (misplaced.length > 0) return fail(`${misplaced.join(', ')}: give merge's flags after "merge" (the flags before it are the audit's)`);
     const { runMerge } = await import('./merge-command');
-    return runMerge(invoked, { env, output, clients: (profile) => buildClients(profile, io) });
+    return runMerge(invoked, { env, output, clients: (profile) => buildClients(profile, io), ...(io.runId === undefined ? {} : { runId: io.runId }) });
   }
 
   let config: AuditConfig;

@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import type { AwsClientFactory } from '../aws/clients';
 import { ConfigError, flagOrEnvironment, parseS3Uri, parseRunTime, type Environment, type S3Location } from '../values/parsers';
-import { formatRunTimestamp } from '../run/run-audit';
+import { formatRunTimestamp, newRunId } from '../run/run-audit';
+import { auditRunWith } from '../model';
 import { EXIT_USAGE_OR_SETUP } from '../values/exit-codes';
 import { loadExemptions, prepareReporting, publishRun } from '../app/publish-run';
 import { readReportConfig } from './report-config';
@@ -54,6 +55,8 @@ export interface MergeIo {
   output: CommandOutput;
   /** Builds the AWS clients (S3 for parts and reports, SNS); throws when it cannot. */
   clients(profile: string | undefined): Promise<AwsClientFactory>;
+  /** The merged run's id; default: drawn at random, as a single run's is. */
+  runId?: () => string;
 }
 
 async function readParts(config: MergeConfig, clients: AwsClientFactory): Promise<ShardPart[]> {
@@ -106,7 +109,9 @@ export async function runMerge(command: Command, io: MergeIo): Promise<number> {
   let run;
   try {
     parts = await readParts(config, clients);
-    run = mergeShardParts(parts);
+    // The merged run is a run of its own: its name gets an id, as a single run's does.
+    const merged = mergeShardParts(parts);
+    run = auditRunWith({ ...merged, runId: io.runId?.() ?? newRunId() }, merged.accounts);
   } catch (error) {
     if (error instanceof ShardMergeError) return fail(`merge: ${error.message}`);
     throw error;

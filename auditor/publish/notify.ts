@@ -102,14 +102,14 @@ export function buildNotification(input: NotificationInput): RunNotification {
 }
 
 /** Publishes the notification; FIFO topics get a group and a per-run deduplication id. */
-export async function publishNotification(sns: SNSClient, topicArn: string, notification: RunNotification, runTimestamp: string): Promise<string | undefined> {
+export async function publishNotification(sns: SNSClient, topicArn: string, notification: RunNotification, runName: string): Promise<string | undefined> {
   const fifo = topicArn.endsWith('.fifo');
   const { PublishCommand } = await import('@aws-sdk/client-sns');
   const response = await sns.send(new PublishCommand({
     TopicArn: topicArn,
     Subject: notification.subject,
     Message: notification.message,
-    ...(fifo ? { MessageGroupId: 'iam-audit', MessageDeduplicationId: runTimestamp } : {}),
+    ...(fifo ? { MessageGroupId: 'iam-audit', MessageDeduplicationId: runName } : {}),
   }));
   return response.MessageId;
 }

@@ -12,12 +12,16 @@ import { withAbortSignal } from '../aws/clients';
 import { parseJsonStream, type JsonPath } from '../values/json-text';
 import type { AuditRun } from '../model';
 import { readS3ObjectStream, readS3ObjectText, s3Uri } from './sinks/s3';
+import { withFileLock } from './sinks/file-lock';
+import { writeReportsToDirectory } from './sinks/local';
+import { RUN_NAME_PATTERN } from '../reports/file-names';
 import { errorMessage } from '../values/error-text';
 
 /** What the task role needs on the reports prefix for this (on top of PutObject for the reports). */
 export const PREVIOUS_RUN_S3_ACTIONS = ['s3:ListBucket', 's3:GetObject'] as const;
 
-const JSON_REPORT_KEY = /(?:^|\/)iam_audit_(\d{8}T\d{6}Z)\.json$/;
+// `iam_audit_<timestamp>[-<id>].json`; the group is the timestamp. A shard's part never matches.
+const JSON_REPORT_KEY = new RegExp(`(?:^|/)iam_audit_${RUN_NAME_PATTERN}\\.json$`);
 
 // What the comparison never reads, left out while the report is parsed: the sections the analysis
 // of that run added, and every account's CloudTrail events.
@@ -143,6 +147,22 @@ export async function loadHistoryFromDirectory(outDir: string): Promise<RunHisto
     if (isMissing(error)) return emptyHistory();
     throw error;
   }
+}
+
+/**
+ * Writes `history` into the directory's history.json, merged with what the file holds now (another
+ * run into the same directory may have added its entry since this run read it), under the file's
+ * lock (sinks/file-lock.ts), atomically. A damaged file is left as it is (an error). Returns the path.
+ */
+export async function saveHistoryToDirectory(outDir: string, history: RunHistory): Promise<string> {
+  const file = localHistoryPath(outDir);
+  return withFileLock(file, async () => {
+    const merged = mergeHistories(await loadHistoryFromDirectory(outDir), history);
+    const outcome = await writeReportsToDirectory(outDir, [{ fileName: HISTORY_FILE_NAME, contentType: 'application/json; charset=utf-8', body: serializeHistory(merged) }]);
+    const [failure] = outcome.failed;
+    if (failure !== undefined) throw new Error(failure.reason);
+    return file;
+  });
 }
 
 export interface EarlierRuns {

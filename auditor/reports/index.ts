@@ -11,7 +11,7 @@ import { COVERAGE_REPORT } from './coverage-report';
 import { csvReportChunks, workbookSheetsOf, type CsvReport } from './csv-report';
 import { HTML_CONTENT_TYPE, renderDashboardChunks } from './dashboard/dashboard';
 import { FINDINGS_REPORT } from './findings-csv';
-import { reportFileName } from './file-names';
+import { reportFileName, runName } from './file-names';
 import { IAM_USERS_REPORT } from './iam-users-report';
 import { jsonReportChunks } from './json-report';
 import { OCSF_CONTENT_TYPE, ocsfFindingsChunks } from './ocsf-findings';
@@ -19,7 +19,7 @@ import { ROOT_REPORT } from './root-report';
 import { workbookStream, XLSX_CONTENT_TYPE, type WorkbookSheet } from './workbook';
 
 interface ReportBuilderBase {
-  /** The file is `<stem>_<runTimestamp>.<extension>`. */
+  /** The file is `<stem>_<run name>.<extension>` (file-names.ts). */
   stem: string;
   extension: 'json' | 'html' | 'ocsf.json' | 'xlsx';
   contentType: string;
@@ -82,8 +82,8 @@ export function workbookSheets(run: AuditRun, analysis: RunAnalysis): WorkbookSh
  */
 export function buildReportFiles(run: AuditRun, analysis?: RunAnalysis): ReportFile[] {
   return REPORTS.filter((builder) => analysis !== undefined || builder.needsAnalysis !== true).map((builder): ReportFile => {
-    if (isCsvReport(builder)) return reportFileInPieces(reportFileName(builder.stem, run.runTimestamp, 'csv'), CSV_CONTENT_TYPE, () => csvReportChunks(builder, run, analysis));
-    const fileName = reportFileName(builder.stem, run.runTimestamp, builder.extension);
+    if (isCsvReport(builder)) return reportFileInPieces(reportFileName(builder.stem, runName(run), 'csv'), CSV_CONTENT_TYPE, () => csvReportChunks(builder, run, analysis));
+    const fileName = reportFileName(builder.stem, runName(run), builder.extension);
     if ('stream' in builder) return { fileName, contentType: builder.contentType, stream: () => builder.stream(run, analysis) };
     return reportFileInPieces(fileName, builder.contentType, () => builder.chunks(run, analysis));
   });

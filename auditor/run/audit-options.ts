@@ -34,6 +34,8 @@ export interface AuditOptions {
    * stopped`. The run still returns, with every listed account, for its reports to be written.
    */
   stop?: AbortSignal;
+  /** The run's id (AuditRun.runId), drawn at random when absent; tests fix it. */
+  runId?: string;
   /** `--stop-grace` (default DEFAULT_STOP_GRACE_SECONDS). */
   stopGraceSeconds?: number;
   /**

@@ -2,6 +2,7 @@
 // a bounded number at a time. Whatever goes wrong in one account is recorded in its coverage and
 // never stops the others; only problems that prevent the whole run (credentials, Organizations
 // access) throw.
+import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -31,6 +32,11 @@ export interface AuditHooks {
 /** `20240131T120000Z`: the run's timestamp, as the report file names carry it. */
 export function formatRunTimestamp(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+/** A run's id: six random hex digits, enough to keep apart the runs of one second. */
+export function newRunId(): string {
+  return randomBytes(3).toString('hex');
 }
 
 /** Ids given in `--accounts` that the organization does not list. */
@@ -155,6 +161,8 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
   const run: AuditRun = {
     schemaVersion: SCHEMA_VERSION,
     runTimestamp,
+    // A shard's part has none: the shards of one run share its name, and merge draws the run's id.
+    ...(options.shard ? {} : { runId: options.runId ?? newRunId() }),
     startedAt: now.toISOString(),
     finishedAt: new Date(now.getTime() + (Date.now() - startedMs)).toISOString(),
     partition,

@@ -1,6 +1,6 @@
 // Reports uploaded to S3 under a dated folder per run:
-// s3://<bucket>/<prefix>/<YYYY>/<MM>/<DD>/<runTimestamp>/<file>. The date comes from the run's
-// timestamp, not the clock at upload time, so a run that crosses midnight stays in one folder.
+// s3://<bucket>/<prefix>/<YYYY>/<MM>/<DD>/<run name>/<file> (the run's timestamp and id,
+// reports/file-names.ts). The date comes from the run's timestamp, not the clock at upload time, so a run that crosses midnight stays in one folder.
 // Also how earlier files (a previous report, the history, shard parts) are read back.
 import { Readable } from 'node:stream';
 import { AbortMultipartUploadCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -17,12 +17,12 @@ import { errorMessage } from '../../values/error-text';
  */
 export const S3_UPLOAD_ACTIONS = ['s3:PutObject', 's3:AbortMultipartUpload'] as const;
 
-/** The key prefix (ending in `/`) of one run's reports. */
-export function s3RunPrefix(location: S3Location, runTimestamp: string): string {
-  const match = /^(\d{4})(\d{2})(\d{2})T/.exec(runTimestamp);
-  if (!match) throw new Error(`run timestamp ${JSON.stringify(runTimestamp)} does not start with YYYYMMDDT`);
+/** The key prefix (ending in `/`) of one run's reports, from its name (`<timestamp>[-<id>]`). */
+export function s3RunPrefix(location: S3Location, runName: string): string {
+  const match = /^(\d{4})(\d{2})(\d{2})T/.exec(runName);
+  if (!match) throw new Error(`run name ${JSON.stringify(runName)} does not start with YYYYMMDDT`);
   const [, year, month, day] = match;
-  const segments = [location.prefix, year, month, day, runTimestamp].filter((segment) => segment !== '');
+  const segments = [location.prefix, year, month, day, runName].filter((segment) => segment !== '');
   return `${segments.join('/')}/`;
 }
 
@@ -135,8 +135,8 @@ async function uploadFile(s3: S3Client, bucket: string, key: string, file: Repor
 }
 
 /** Uploads every file; a failed upload is reported, the others still go. */
-export async function uploadReportsToS3(s3: S3Client, location: S3Location, runTimestamp: string, files: readonly ReportFile[], options: S3UploadOptions = {}): Promise<SinkOutcome> {
-  const prefix = s3RunPrefix(location, runTimestamp);
+export async function uploadReportsToS3(s3: S3Client, location: S3Location, runName: string, files: readonly ReportFile[], options: S3UploadOptions = {}): Promise<SinkOutcome> {
+  const prefix = s3RunPrefix(location, runName);
   const settings: UploadSettings = { partBytes: options.partBytes ?? UPLOAD_PART_BYTES, stallTimeoutMs: options.stallTimeoutMs ?? UPLOAD_STALL_TIMEOUT_MS, deadline: options.deadline };
   const outcome: SinkOutcome = { written: [], failed: [] };
   // One file at a time: files built all at once would hold every report in memory together.

@@ -1,6 +1,7 @@
 // The figures the HTML dashboard shows, computed from the run, its findings and maturity, and
 // optionally the comparison with the previous run and the run history. Pure: the HTML writer only
 // formats what this returns, so the numbers can be tested without a browser.
+import { runName } from '../file-names';
 import { openFindings, type ExemptionsOutcome } from '../../analysis/apply-exemptions';
 import type { RunComparison } from '../../analysis/comparison';
 import { countBySeverity, type Finding, type FindingCounts, type FindingThresholds } from '../../analysis/findings';
@@ -76,6 +77,8 @@ export interface RootStatus {
 
 export interface DashboardData {
   runTimestamp: string;
+  /** The run's name in its file names (`<timestamp>-<id>`), for the dashboard's links to them. */
+  runName: string;
   startedAt: string;
   thresholds: FindingThresholds;
   kpis: DashboardKpis;
@@ -197,6 +200,7 @@ export function buildDashboardData(input: DashboardInput): DashboardData {
   const { indicators } = maturity.organization;
   return {
     runTimestamp: run.runTimestamp,
+    runName: runName(run),
     startedAt: run.startedAt,
     thresholds: { ...thresholds },
     kpis: {

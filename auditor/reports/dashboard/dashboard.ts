@@ -305,9 +305,9 @@ function findingsSection(data: DashboardData): SafeHtml {
     <table id="findings-table"><thead><tr>${column('severity', 'severity')}${column('account', 'account')}${column('rule', 'finding')}${column('resource', 'resource')}${column('evidence', 'evidence')}<th>controls</th><th>remediation</th></tr></thead>
     <tbody id="findings-body"></tbody></table>
     ${data.findingsTotal > data.findings.length
-    ? html`<p class="muted" id="findings-limited">The table holds the ${data.findings.length.toLocaleString('en-US')} most severe of ${data.findingsTotal.toLocaleString('en-US')} findings; every finding is in findings_${data.runTimestamp}.csv.</p>`
+    ? html`<p class="muted" id="findings-limited">The table holds the ${data.findings.length.toLocaleString('en-US')} most severe of ${data.findingsTotal.toLocaleString('en-US')} findings; every finding is in findings_${data.runName}.csv.</p>`
     : ''}
-    <noscript><p>The findings table needs JavaScript; the same rows are in findings_${data.runTimestamp}.csv.</p></noscript>
+    <noscript><p>The findings table needs JavaScript; the same rows are in findings_${data.runName}.csv.</p></noscript>
   </section>`;
 }
 
@@ -319,7 +319,7 @@ function mutedSection(data: DashboardData): SafeHtml | null {
     ? html`<p class="empty">No finding of this run is muted.</p>`
     : html`<table id="muted-table"><thead><tr><th>severity</th><th>account</th><th>finding</th><th>resource</th><th>why muted</th><th>until</th></tr></thead><tbody>${rows}</tbody></table>`;
   const more = data.kpis.mutedFindings > data.mutedFindings.length
-    ? html`<p class="muted">The table holds ${data.mutedFindings.length.toLocaleString('en-US')} of ${data.kpis.mutedFindings.toLocaleString('en-US')} muted findings; every one is in findings_${data.runTimestamp}.csv.</p>`
+    ? html`<p class="muted">The table holds ${data.mutedFindings.length.toLocaleString('en-US')} of ${data.kpis.mutedFindings.toLocaleString('en-US')} muted findings; every one is in findings_${data.runName}.csv.</p>`
     : null;
   const unused = exemptions.unused.length === 0
     ? null

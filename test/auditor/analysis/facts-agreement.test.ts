@@ -86,12 +86,13 @@ describe('key age: every file of a run agrees (the command against the simulated
     const code = await main(['--role', 'IamAudit', '--out-dir', outDir, '--no-cloudtrail', '--key-max-age-days', String(maxAgeDays)], {
       env: {},
       now: () => RUN_CLOCK,
+      runId: () => 'a1b2c3',
       stdout: () => undefined,
       stderr: (text) => (stderr += text),
       clientFactory: () => simulatedClientFactory(org, { maxAttempts: 2 }),
     });
     assert.equal(code, 0, stderr);
-    const report = JSON.parse(await readFile(path.join(outDir, 'iam_audit_20240301T120000Z.json'), 'utf8')) as JsonReport;
+    const report = JSON.parse(await readFile(path.join(outDir, 'iam_audit_20240301T120000Z-a1b2c3.json'), 'utf8')) as JsonReport;
     const history = JSON.parse(await readFile(path.join(outDir, 'history.json'), 'utf8')) as RunHistory;
     const tooOld = [`svc-${maxAgeDays + 1}/${keyId(maxAgeDays + 1)}`];
 

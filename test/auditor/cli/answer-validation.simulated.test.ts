@@ -16,6 +16,9 @@ const MANAGEMENT = '111111111111';
 const MEMBER = '222222222222';
 const RUN_CLOCK = new Date('2024-03-01T12:00:00.000Z');
 const RUN_TIMESTAMP = '20240301T120000Z';
+const RUN_ID = 'a1b2c3';
+/** The run's name in its file names: its timestamp and its id, which the tests fix. */
+const RUN_NAME = `${RUN_TIMESTAMP}-${RUN_ID}`;
 
 function organization(credentialReportContent?: string): SimulatedOrganization {
   return new SimulatedOrganization({ managementAccountId: MANAGEMENT, auditRoleName: 'IamAudit' })
@@ -34,6 +37,7 @@ async function runAudit(org: SimulatedOrganization, outDir: string): Promise<{ c
   const code = await main(['--role', 'IamAudit', '--out-dir', outDir], {
     env: {},
     now: () => RUN_CLOCK,
+    runId: () => RUN_ID,
     stdout: () => undefined,
     stderr: (text) => (stderr += text),
     clientFactory: () => simulatedClientFactory(org, { maxAttempts: 2 }),
@@ -42,7 +46,7 @@ async function runAudit(org: SimulatedOrganization, outDir: string): Promise<{ c
 }
 
 async function coverage(outDir: string): Promise<Record<string, string>[]> {
-  return parse(await readFile(path.join(outDir, `coverage_${RUN_TIMESTAMP}.csv`), 'utf8'), { columns: true }) as Record<string, string>[];
+  return parse(await readFile(path.join(outDir, `coverage_${RUN_NAME}.csv`), 'utf8'), { columns: true }) as Record<string, string>[];
 }
 
 describe('answers checked before they count', () => {

@@ -24,6 +24,9 @@ const NO_ROLE = '333333333333';
 const SUSPENDED = '444444444444';
 const RUN_CLOCK = new Date('2024-03-01T12:00:00.000Z');
 const RUN_TIMESTAMP = '20240301T120000Z';
+const RUN_ID = 'a1b2c3';
+/** The run's name in its file names: its timestamp and its id, which the tests fix. */
+const RUN_NAME = `${RUN_TIMESTAMP}-${RUN_ID}`;
 
 const MEMBER_USERS: SimulatedUserSpec[] = [
   {
@@ -88,6 +91,7 @@ async function runAuditCommand(org: SimulatedOrganization, argv: string[], optio
   const code = await main(argv, {
     env: options.env ?? {},
     now: () => options.now ?? RUN_CLOCK,
+    runId: () => RUN_ID,
     stdout: (text) => (stdout += text),
     stderr: options.terminalColumns === undefined ? writeErr : { isTTY: true, columns: options.terminalColumns, write: writeErr },
     clientFactory: () => simulatedClientFactory(org, { maxAttempts: 2, ...options.clients }),
@@ -149,23 +153,23 @@ describe('audit command against a simulated organization', () => {
     assert.equal(result.code, 0, result.stderr);
 
     assert.deepEqual((await readdir(outDir)).sort(), [
-      `cloudtrail_events_${RUN_TIMESTAMP}.csv`,
-      `coverage_${RUN_TIMESTAMP}.csv`,
-      `findings_${RUN_TIMESTAMP}.csv`,
+      `cloudtrail_events_${RUN_NAME}.csv`,
+      `coverage_${RUN_NAME}.csv`,
+      `findings_${RUN_NAME}.csv`,
       'history.json',
-      `iam_audit_${RUN_TIMESTAMP}.html`,
-      `iam_audit_${RUN_TIMESTAMP}.json`,
-      `iam_audit_${RUN_TIMESTAMP}.xlsx`,
-      `iam_audit_findings_${RUN_TIMESTAMP}.ocsf.json`,
-      `iam_audit_report_${RUN_TIMESTAMP}.csv`,
-      `root_audit_report_${RUN_TIMESTAMP}.csv`,
+      `iam_audit_${RUN_NAME}.html`,
+      `iam_audit_${RUN_NAME}.json`,
+      `iam_audit_${RUN_NAME}.xlsx`,
+      `iam_audit_findings_${RUN_NAME}.ocsf.json`,
+      `iam_audit_report_${RUN_NAME}.csv`,
+      `root_audit_report_${RUN_NAME}.csv`,
     ]);
 
-    const rows = await readCsv(outDir, `iam_audit_report_${RUN_TIMESTAMP}.csv`);
+    const rows = await readCsv(outDir, `iam_audit_report_${RUN_NAME}.csv`);
     const expected = [...expectedUserRows(MANAGEMENT, 'Management', MANAGEMENT_USERS), ...expectedUserRows(MEMBER, 'Prod, "EU"', MEMBER_USERS)];
     assert.deepEqual([...rows].sort(byUserAndKey), [...expected].sort(byUserAndKey));
 
-    const coverage = await readCsv(outDir, `coverage_${RUN_TIMESTAMP}.csv`);
+    const coverage = await readCsv(outDir, `coverage_${RUN_NAME}.csv`);
     assert.deepEqual(
       coverage.map((row) => [row.account_id, row.state, row.audited]),
       [
@@ -176,20 +180,20 @@ describe('audit command against a simulated organization', () => {
     );
     assert.match(coverage[2].error, /SUSPENDED/);
 
-    const root = await readCsv(outDir, `root_audit_report_${RUN_TIMESTAMP}.csv`);
+    const root = await readCsv(outDir, `root_audit_report_${RUN_NAME}.csv`);
     assert.deepEqual(root, [
       { account_id: MANAGEMENT, account_name: 'Management', mfa_enabled: 'true', mfa_type: 'Hardware', access_key_active: 'false', password_last_used: '2024-01-15T00:00:00.000Z', credentials: 'password' },
       { account_id: MEMBER, account_name: 'Prod, "EU"', mfa_enabled: 'false', mfa_type: 'None', access_key_active: 'true', password_last_used: 'Never', credentials: 'password, access key' },
     ]);
 
-    const events = await readCsv(outDir, `cloudtrail_events_${RUN_TIMESTAMP}.csv`);
+    const events = await readCsv(outDir, `cloudtrail_events_${RUN_NAME}.csv`);
     assert.deepEqual(
       events.map((event) => [event.eventName, event.account_id, event.account_name, event.username, event.eventSource]),
       [['DeleteAccessKey', MEMBER, 'Prod, "EU"', 'admin', 'iam.amazonaws.com']],
     );
     assert.match(events[0].resources, /AKIAOLDKEY0000000001/);
 
-    const json = JSON.parse(await readFile(path.join(outDir, `iam_audit_${RUN_TIMESTAMP}.json`), 'utf8')) as JsonReport;
+    const json = JSON.parse(await readFile(path.join(outDir, `iam_audit_${RUN_NAME}.json`), 'utf8')) as JsonReport;
     assert.equal(json.runTimestamp, RUN_TIMESTAMP);
     assert.equal(json.summary.complete, true);
     assert.equal(json.summary.users, MANAGEMENT_USERS.length + MEMBER_USERS.length);
@@ -210,14 +214,14 @@ describe('audit command against a simulated organization', () => {
     const outDir = path.join(scratch, 'out');
     const result = await runAuditCommand(organization(true), ['--out-dir', outDir], { env: { AUDIT_ROLE_NAME: 'IamAudit' } });
     assert.equal(result.code, 2, result.stderr);
-    const coverage = await readCsv(outDir, `coverage_${RUN_TIMESTAMP}.csv`);
+    const coverage = await readCsv(outDir, `coverage_${RUN_NAME}.csv`);
     const sandbox = coverage.find((row) => row.account_id === NO_ROLE);
     assert.equal(sandbox?.audited, 'no');
     assert.match(sandbox?.error ?? '', /AccessDenied|not authorized|AssumeRole/i);
     assert.equal(coverage.filter((row) => row.audited === 'yes').length, 2);
     assert.match(result.stderr, new RegExp(`${NO_ROLE} Sandbox: not audited: `));
     // The other accounts are still fully reported.
-    const rows = await readCsv(outDir, `iam_audit_report_${RUN_TIMESTAMP}.csv`);
+    const rows = await readCsv(outDir, `iam_audit_report_${RUN_NAME}.csv`);
     assert.equal(rows.filter((row) => row.account_id === MEMBER).length, expectedUserRows(MEMBER, '', MEMBER_USERS).length);
     assert.equal(rows.filter((row) => row.account_id === NO_ROLE).length, 0);
   });
@@ -229,7 +233,7 @@ describe('audit command against a simulated organization', () => {
     const outDir = path.join(scratch, 'out');
     const result = await runAuditCommand(org, ['--out-dir', outDir, '--no-cloudtrail']);
     assert.equal(result.code, 0, result.stderr);
-    const coverage = await readCsv(outDir, `coverage_${RUN_TIMESTAMP}.csv`);
+    const coverage = await readCsv(outDir, `coverage_${RUN_NAME}.csv`);
     assert.deepEqual(coverage.map((row) => row.audited), ['yes', 'yes']);
     // Another name, as a README copied before the names were one would give, is refused by every account.
     const other = await runAuditCommand(org, ['--out-dir', path.join(scratch, 'other'), '--no-cloudtrail'], { env: { AUDIT_ROLE_NAME: 'IamAudit' } });
@@ -267,9 +271,9 @@ describe('audit command against a simulated organization', () => {
     assert.equal(summary.complete, false);
     assert.deepEqual(summary.summary.accounts, { listed: 4, audited: 2, partial: 0, notAudited: 1, skipped: 1 });
     assert.deepEqual(summary.coverageGaps.map((gap) => [gap.accountId, gap.audited]), [[NO_ROLE, 'no']]);
-    const json = JSON.parse(await readFile(path.join(outDir, `iam_audit_${RUN_TIMESTAMP}.json`), 'utf8')) as JsonReport;
+    const json = JSON.parse(await readFile(path.join(outDir, `iam_audit_${RUN_NAME}.json`), 'utf8')) as JsonReport;
     assert.deepEqual(summary.findings, countBySeverity(json.findings ?? []));
-    assert.equal(summary.reports.dashboard, path.resolve(outDir, `iam_audit_${RUN_TIMESTAMP}.html`));
+    assert.equal(summary.reports.dashboard, path.resolve(outDir, `iam_audit_${RUN_NAME}.html`));
     assert.deepEqual(summary.reports.locations, [path.resolve(outDir)]);
     assert.equal(summary.comparison, null);
     assert.match(result.stderr, /Audit summary/);
@@ -287,11 +291,11 @@ describe('audit command against a simulated organization', () => {
     const second = await runAuditCommand(changed, ['--role', 'IamAudit', '--out-dir', outDir, '--format', 'json'], { now: later });
     const summary = JSON.parse(second.stdout) as RunResult;
     assert.ok(summary.comparison !== null);
-    assert.equal(summary.comparison.previousRun, path.join(outDir, `iam_audit_${RUN_TIMESTAMP}.json`));
+    assert.equal(summary.comparison.previousRun, path.join(outDir, `iam_audit_${RUN_NAME}.json`));
     assert.equal(summary.comparison.previousRunTimestamp, RUN_TIMESTAMP);
     assert.equal(summary.comparison.newAccessKeys, 1);
     assert.ok(summary.comparison.resolvedFindings >= 1, 'the root access key finding is resolved');
-    assert.match(second.stderr, new RegExp(`compared with .*iam_audit_${RUN_TIMESTAMP}\\.json`));
+    assert.match(second.stderr, new RegExp(`compared with .*iam_audit_${RUN_NAME}\\.json`));
 
     const third = await runAuditCommand(changed, ['--role', 'IamAudit', '--out-dir', outDir, '--format', 'json', '--no-compare'], { now: new Date(later.getTime() + 3600_000) });
     assert.equal((JSON.parse(third.stdout) as RunResult).comparison, null);
@@ -304,7 +308,7 @@ describe('audit command against a simulated organization', () => {
     assert.equal(result.code, 2);
     const lines = result.stderr.trimEnd().split('\n');
     assert.equal(lines.length, 1, result.stderr);
-    assert.match(lines[0], new RegExp(`^iam-audit ${RUN_TIMESTAMP}: incomplete; 2 of 3 accounts audited \\(0 partial, 1 not audited\\); findings \\d+ critical, \\d+ high, \\d+ medium, \\d+ low; dashboard .*iam_audit_${RUN_TIMESTAMP}\\.html$`));
+    assert.match(lines[0], new RegExp(`^iam-audit ${RUN_NAME}: incomplete; 2 of 3 accounts audited \\(0 partial, 1 not audited\\); findings \\d+ critical, \\d+ high, \\d+ medium, \\d+ low; dashboard .*iam_audit_${RUN_NAME}\\.html$`));
     assert.equal(result.stdout, '');
 
     const failed = await runAuditCommand(organization(false).injectFault({ operation: 'ListAccounts', error: 'AccessDenied' }), ['--role', 'IamAudit', '--out-dir', outDir, '-q']);
@@ -354,7 +358,7 @@ describe('audit command against a simulated organization', () => {
     const outDir = path.join(scratch, 'out');
     const result = await runAuditCommand(organization(true), ['--role', 'IamAudit', '--out-dir', outDir, '--accounts', MEMBER, '--no-cloudtrail']);
     assert.equal(result.code, 0, result.stderr);
-    const coverage = await readCsv(outDir, `coverage_${RUN_TIMESTAMP}.csv`);
+    const coverage = await readCsv(outDir, `coverage_${RUN_NAME}.csv`);
     assert.deepEqual(
       coverage.map((row) => [row.account_id, row.audited]),
       [
@@ -365,7 +369,7 @@ describe('audit command against a simulated organization', () => {
       ],
     );
     assert.ok(coverage.filter((row) => row.account_id !== MEMBER).every((row) => row.error.startsWith('skipped')));
-    assert.deepEqual(await readCsv(outDir, `cloudtrail_events_${RUN_TIMESTAMP}.csv`), []);
+    assert.deepEqual(await readCsv(outDir, `cloudtrail_events_${RUN_NAME}.csv`), []);
   });
 
   describe('with --s3-uri', () => {
@@ -390,8 +394,8 @@ describe('audit command against a simulated organization', () => {
         const [publish] = snsMock.commandCalls(PublishCommand).map((call) => call.args[0].input);
         assert.equal(publish.TopicArn, topic);
         const message = publish.Message ?? '';
-        assert.match(message, new RegExp(`^Reports: s3://audit-reports/iam/2024/03/01/${RUN_TIMESTAMP}/$`, 'm'));
-        const key = encodeURIComponent(`iam/2024/03/01/${RUN_TIMESTAMP}/iam_audit_${RUN_TIMESTAMP}.html`);
+        assert.match(message, new RegExp(`^Reports: s3://audit-reports/iam/2024/03/01/${RUN_NAME}/$`, 'm'));
+        const key = encodeURIComponent(`iam/2024/03/01/${RUN_NAME}/iam_audit_${RUN_NAME}.html`);
         assert.ok(message.includes(`Dashboard: https://us-east-1.console.aws.amazon.com/s3/object/audit-reports?region=us-east-1&bucketType=general&prefix=${key}\n`), message);
         assert.ok(!message.includes(outDir), message);
       } finally {
@@ -407,7 +411,7 @@ describe('audit command against a simulated organization', () => {
       const uploaded = s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input as PutObjectCommandInput);
       // The history is kept locally even when the bucket's copy cannot be read (here ListObjectsV2 answers nothing).
       const local = (await readdir(outDir)).filter((name) => name !== 'history.json').sort();
-      assert.deepEqual(uploaded.map((input) => input.Key).sort(), local.map((name) => `iam/2024/03/01/${RUN_TIMESTAMP}/${name}`));
+      assert.deepEqual(uploaded.map((input) => input.Key).sort(), local.map((name) => `iam/2024/03/01/${RUN_NAME}/${name}`));
       for (const input of uploaded) {
         assert.equal(input.Bucket, 'audit-reports');
         const name = path.basename(input.Key ?? '');
@@ -417,7 +421,7 @@ describe('audit command against a simulated organization', () => {
           assert.deepEqual(sent.worksheets.map((sheet) => [sheet.name, sheet.rowCount]), kept.worksheets.map((sheet) => [sheet.name, sheet.rowCount]));
         } else assert.equal(String(input.Body), await readFile(path.join(outDir, name), 'utf8'));
       }
-      assert.ok(result.stderr.includes(`s3://audit-reports/iam/2024/03/01/${RUN_TIMESTAMP}/`));
+      assert.ok(result.stderr.includes(`s3://audit-reports/iam/2024/03/01/${RUN_NAME}/`));
     });
 
     it('keeps the local reports and exits 1 naming each file when the upload fails', async () => {
@@ -428,7 +432,7 @@ describe('audit command against a simulated organization', () => {
       // The nine reports and the local history (the bucket's copy, which cannot be read here, is left alone).
       assert.equal((await readdir(outDir)).length, 10);
       assert.ok((await readdir(outDir)).includes('history.json'));
-      assert.match(result.stderr, new RegExp(`error: could not write s3://missing-bucket/2024/03/01/${RUN_TIMESTAMP}/coverage_${RUN_TIMESTAMP}.csv: NoSuchBucket: The specified bucket does not exist`));
+      assert.match(result.stderr, new RegExp(`error: could not write s3://missing-bucket/2024/03/01/${RUN_NAME}/coverage_${RUN_NAME}.csv: NoSuchBucket: The specified bucket does not exist`));
       assert.match(result.stderr, /the other reports were written: .*coverage_/);
     });
   });

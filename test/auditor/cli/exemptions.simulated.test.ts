@@ -16,6 +16,9 @@ const MANAGEMENT = '011111111111';
 const MEMBER = '015197090613';
 const RUN_CLOCK = new Date('2024-03-01T12:00:00.000Z');
 const RUN_TIMESTAMP = '20240301T120000Z';
+const RUN_ID = 'a1b2c3';
+/** The run's name in its file names: its timestamp and its id, which the tests fix. */
+const RUN_NAME = `${RUN_TIMESTAMP}-${RUN_ID}`;
 
 function organization(): SimulatedOrganization {
   return new SimulatedOrganization({ managementAccountId: MANAGEMENT, auditRoleName: 'IamAudit' })
@@ -60,6 +63,7 @@ async function runAudit(org: SimulatedOrganization, argv: string[], env: Environ
   const code = await main(argv, {
     env,
     now: () => RUN_CLOCK,
+    runId: () => RUN_ID,
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
     clientFactory: () => simulatedClientFactory(org, { maxAttempts: 2 }),
@@ -88,7 +92,7 @@ describe('audit command with an exemptions file', () => {
     // erin signed in 2 days ago without MFA: critical, muted through the end of 2024-03-01 (the run's day).
     assert.equal(result.code, 0, result.stderr);
 
-    const rows = parse(await readFile(path.join(outDir, `findings_${RUN_TIMESTAMP}.csv`), 'utf8'), { columns: true }) as Record<string, string>[];
+    const rows = parse(await readFile(path.join(outDir, `findings_${RUN_NAME}.csv`), 'utf8'), { columns: true }) as Record<string, string>[];
     const byResource = (resource: string) => rows.find((row) => row.resource === resource);
     assert.deepEqual(
       [byResource('break-glass-admin/AKIABREAKGLASS000001')?.muted, byResource('break-glass-admin/AKIABREAKGLASS000001')?.muted_reason, byResource('break-glass-admin/AKIABREAKGLASS000001')?.muted_expires],
@@ -99,14 +103,14 @@ describe('audit command with an exemptions file', () => {
     assert.deepEqual(expired.map((row) => [row.severity, row.account_id, row.muted]), [['low', MANAGEMENT, 'no']]);
     assert.match(expired[0].evidence, /exemptions\.yaml line 17: the exemption for account \*, user ops-\*, rule \* expired on 2024-02-29/);
 
-    const json = JSON.parse(await readFile(path.join(outDir, `iam_audit_${RUN_TIMESTAMP}.json`), 'utf8')) as JsonReport;
+    const json = JSON.parse(await readFile(path.join(outDir, `iam_audit_${RUN_NAME}.json`), 'utf8')) as JsonReport;
     assert.deepEqual(json.findings?.find((finding) => finding.resource === 'erin')?.muted, { reason: 'Hardware key in the post', expires: '2024-03-01' });
     assert.equal(json.exemptions?.source, file);
     assert.equal(json.exemptions?.mutedFindings, 2);
     assert.deepEqual(json.exemptions?.unused.map((entry) => [entry.declaredAt, entry.user]), [['line 12', 'breakglass']]);
     assert.deepEqual(json.exemptions?.expired.map((entry) => [entry.declaredAt, entry.user]), [['line 17', 'ops-*']]);
 
-    const html = await readFile(path.join(outDir, `iam_audit_${RUN_TIMESTAMP}.html`), 'utf8');
+    const html = await readFile(path.join(outDir, `iam_audit_${RUN_NAME}.html`), 'utf8');
     assert.match(html, /data-kpi="muted"><span class="kpi-value">2</);
     assert.match(html, /data-kpi="critical-high"><span class="kpi-value">0</);
 

@@ -44,6 +44,56 @@ function runAndStop(outDir: string, signals: NodeJS.Signals[], extraArgs: string
   });
 }
 
+/** Starts the command and waits for its end, without a signal. */
+function runToEnd(outDir: string, extraArgs: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register', SCRIPT, '--role', 'Audit', '--out-dir', outDir, '--concurrency', '16', '--no-cloudtrail', ...extraArgs], {
+    cwd: REPO,
+    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: path.join(REPO, 'tsconfig.json') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('two runs into one directory started together', function () {
+  this.timeout(120_000);
+  let outDir: string;
+  before(async () => {
+    outDir = await mkdtemp(path.join(os.tmpdir(), 'iam-audit-together-'));
+  });
+  after(async () => {
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('keeps the reports of both, each under its own name, and both runs in history.json', async () => {
+    // Both processes take the same clock (12:00:00 on 1 March 2024): the same second, the same timestamp.
+    const [first, second] = await Promise.all([0, 1].map(() => runToEnd(outDir, ['--exclude-accounts', STUCK_ACCOUNT])));
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(second.code, 0, second.stderr);
+    const files = await readdir(outDir);
+    const names = [...new Set(files.map((name) => /^coverage_(20240301T120000Z-[0-9a-f]{6})\.csv$/.exec(name)?.[1]).filter((name): name is string => name !== undefined))];
+    assert.equal(names.length, 2, files.join(', '));
+    for (const name of names) {
+      for (const file of [`iam_audit_report_${name}.csv`, `root_audit_report_${name}.csv`, `cloudtrail_events_${name}.csv`, `findings_${name}.csv`, `iam_audit_findings_${name}.ocsf.json`, `iam_audit_${name}.html`, `iam_audit_${name}.json`, `iam_audit_${name}.xlsx`]) {
+        assert.ok(files.includes(file), `${file} kept`);
+      }
+    }
+    // Each run names its own dashboard.
+    const dashboards = [first, second].map((run) => /dashboard (\S+\.html)/.exec(run.stderr)?.[1]);
+    assert.ok(dashboards.every((dashboard) => dashboard !== undefined), first.stderr);
+    assert.notEqual(dashboards[0], dashboards[1]);
+    const history = JSON.parse(await readFile(path.join(outDir, 'history.json'), 'utf8')) as { entries: { runTimestamp: string; runId?: string }[] };
+    assert.deepEqual(history.entries.map((entry) => `${entry.runTimestamp}-${entry.runId}`).sort(), [...names].sort());
+    assert.deepEqual(files.filter((name) => name.endsWith('.tmp') || name.endsWith('.lock')), []);
+  });
+});
+
 describe('the command stopped by a signal', function () {
   this.timeout(120_000);
   let outDir: string;

@@ -19,6 +19,9 @@ const MANAGEMENT = '111111111111';
 const MEMBER = '222222222222';
 const RUN_CLOCK = new Date('2024-03-01T12:00:00.000Z');
 const RUN_TIMESTAMP = '20240301T120000Z';
+const RUN_ID = 'a1b2c3';
+/** The run's name in its file names: its timestamp and its id, which the tests fix. */
+const RUN_NAME = `${RUN_TIMESTAMP}-${RUN_ID}`;
 const TOPIC = 'arn:aws:sns:us-east-1:111111111111:iam-audit';
 
 function organization(): SimulatedOrganization {
@@ -45,6 +48,7 @@ async function runAuditCommand(argv: string[], env: Environment = {}): Promise<C
   const code = await main(argv, {
     env,
     now: () => RUN_CLOCK,
+    runId: () => RUN_ID,
     stdout: () => undefined,
     stderr: (text) => (stderr += text),
     clientFactory: () => simulatedClientFactory(organization(), { maxAttempts: 2 }),
@@ -69,16 +73,16 @@ describe('audit command reports: findings, dashboard, comparison, notification',
     const outDir = path.join(scratch, 'out');
     const result = await runAuditCommand(['--role', 'IamAudit', '--out-dir', outDir, '--no-cloudtrail']);
     assert.equal(result.code, 0, result.stderr);
-    const findings = parse(await readFile(path.join(outDir, `findings_${RUN_TIMESTAMP}.csv`), 'utf8'), { columns: true }) as Record<string, string>[];
+    const findings = parse(await readFile(path.join(outDir, `findings_${RUN_NAME}.csv`), 'utf8'), { columns: true }) as Record<string, string>[];
     assert.deepEqual(findings.map((row) => [row.severity, row.rule_id, row.resource]), [
       ['critical', 'console-user-without-mfa', 'erin'],
       ['high', 'access-key-very-old', 'alice/AKIAALICEKEY00000001'],
     ]);
-    const report = await readJson<JsonReport>(outDir, `iam_audit_${RUN_TIMESTAMP}.json`);
+    const report = await readJson<JsonReport>(outDir, `iam_audit_${RUN_NAME}.json`);
     assert.equal(report.findings?.length, 2);
     assert.equal(report.maturity?.organization.mfa.level, 'In Progress');
     assert.equal(report.thresholds?.keyMaxAgeDays, 90);
-    const page = await readFile(path.join(outDir, `iam_audit_${RUN_TIMESTAMP}.html`), 'utf8');
+    const page = await readFile(path.join(outDir, `iam_audit_${RUN_NAME}.html`), 'utf8');
     assert.ok(page.includes('Prod &lt;EU&gt;') && !page.includes('Prod <EU>'));
     assert.match(result.stderr, /Findings: 1 critical, 1 high, 0 medium, 0 low/);
     assert.match(result.stderr, /Phase 1 MFA: In Progress \(1 of 3 console users have no MFA\)/);
@@ -114,7 +118,7 @@ describe('audit command reports: findings, dashboard, comparison, notification',
   it('compares with --compare and refuses a file that is not a report of this auditor', async () => {
     const first = path.join(scratch, 'first');
     assert.equal((await runAuditCommand(['--role', 'IamAudit', '--out-dir', first, '--no-cloudtrail'])).code, 0);
-    const previous = await readJson<JsonReport>(first, `iam_audit_${RUN_TIMESTAMP}.json`);
+    const previous = await readJson<JsonReport>(first, `iam_audit_${RUN_NAME}.json`);
     // Before: alice had no MFA and a key that is gone now; the run was a month earlier.
     previous.runTimestamp = '20240201T120000Z';
     previous.startedAt = '2024-02-01T12:00:00.000Z';
@@ -130,12 +134,12 @@ describe('audit command reports: findings, dashboard, comparison, notification',
     const second = path.join(scratch, 'second');
     const result = await runAuditCommand(['--role', 'IamAudit', '--out-dir', second, '--no-cloudtrail', '--compare', previousFile]);
     assert.equal(result.code, 0, result.stderr);
-    const report = await readJson<JsonReport>(second, `iam_audit_${RUN_TIMESTAMP}.json`);
+    const report = await readJson<JsonReport>(second, `iam_audit_${RUN_NAME}.json`);
     assert.deepEqual(report.comparison?.removedAccessKeys.map((key) => key.accessKeyId), ['AKIAALICEOLD00000002']);
     assert.deepEqual(report.comparison?.usersWhoGainedMfa.map((user) => user.userName), ['alice']);
     assert.ok(report.comparison?.resolvedFindings.some((finding) => finding.key === `console-user-without-mfa|${MEMBER}|alice`));
     assert.match(result.stderr, /Changes since 20240201T120000Z/);
-    const page = await readFile(path.join(second, `iam_audit_${RUN_TIMESTAMP}.html`), 'utf8');
+    const page = await readFile(path.join(second, `iam_audit_${RUN_NAME}.html`), 'utf8');
     assert.match(page, /id="comparison"/);
 
     await writeFile(previousFile, JSON.stringify({ ...previous, schemaVersion: 0 }));
@@ -172,7 +176,7 @@ describe('audit command reports: findings, dashboard, comparison, notification',
     it('compares with the newest earlier run in the bucket, keeps the history there and publishes a summary', async () => {
       const first = path.join(scratch, 'first');
       assert.equal((await runAuditCommand(['--role', 'IamAudit', '--out-dir', first, '--no-cloudtrail'])).code, 0);
-      const previous = await readJson<JsonReport>(first, `iam_audit_${RUN_TIMESTAMP}.json`);
+      const previous = await readJson<JsonReport>(first, `iam_audit_${RUN_NAME}.json`);
       previous.runTimestamp = '20240201T120000Z';
       previous.startedAt = '2024-02-01T12:00:00.000Z';
 
@@ -204,14 +208,14 @@ describe('audit command reports: findings, dashboard, comparison, notification',
       const history = puts.find((input) => input.Key === 'iam/history.json');
       assert.ok(history);
       assert.deepEqual((JSON.parse(String(history.Body)) as RunHistory).entries.map((entry) => entry.runTimestamp), ['20240101T120000Z', '20240201T120000Z', RUN_TIMESTAMP]);
-      const page = await readFile(path.join(outDir, `iam_audit_${RUN_TIMESTAMP}.html`), 'utf8');
+      const page = await readFile(path.join(outDir, `iam_audit_${RUN_NAME}.html`), 'utf8');
       assert.equal(page.match(/<tr data-run="/g)?.length, 3);
-      assert.ok(puts.some((input) => input.Key === `iam/2024/03/01/${RUN_TIMESTAMP}/iam_audit_${RUN_TIMESTAMP}.html`));
+      assert.ok(puts.some((input) => input.Key === `iam/2024/03/01/${RUN_NAME}/iam_audit_${RUN_NAME}.html`));
 
       const [publish] = snsMock.commandCalls(PublishCommand).map((call) => call.args[0].input);
       assert.equal(publish.TopicArn, TOPIC);
       assert.match(publish.Message ?? '', /Findings: 1 critical, 1 high, 0 medium, 0 low\./);
-      assert.match(publish.Message ?? '', /s3:\/\/audit-reports\/iam\/2024\/03\/01\/20240301T120000Z\//);
+      assert.match(publish.Message ?? '', /s3:\/\/audit-reports\/iam\/2024\/03\/01\/20240301T120000Z-a1b2c3\//);
     });
 
     it('merges the local history with the bucket\'s copy, in both places: neither replaces the other', async () => {
@@ -240,7 +244,7 @@ describe('audit command reports: findings, dashboard, comparison, notification',
       const result = await runAuditCommand(['--role', 'IamAudit', '--out-dir', outDir, '--no-cloudtrail'], { AUDIT_SNS_TOPIC_ARN: TOPIC, AUDIT_S3_URI: 's3://audit-reports/iam/' });
       assert.equal(result.code, 1);
       assert.match(result.stderr, /could not publish to arn:aws:sns:us-east-1:111111111111:iam-audit: AuthorizationErrorException/);
-      await readFile(path.join(outDir, `findings_${RUN_TIMESTAMP}.csv`), 'utf8');
+      await readFile(path.join(outDir, `findings_${RUN_NAME}.csv`), 'utf8');
       assert.equal(s3Mock.commandCalls(GetObjectCommand).length, 0);
       const history = s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input as PutObjectCommandInput).find((put) => put.Key === 'iam/history.json');
       assert.deepEqual((JSON.parse(String(history?.Body)) as RunHistory).entries.map((entry) => entry.runTimestamp), [RUN_TIMESTAMP]);

@@ -16,6 +16,9 @@ import { SimulatedOrganization, simulatedClientFactory, type SimulatedUserSpec }
 
 const RUN_TIME = '2024-03-01T12:00:00.000Z';
 const RUN_TIMESTAMP = '20240301T120000Z';
+const RUN_ID = 'a1b2c3';
+/** The run's name in its file names: its timestamp and its id, which the tests fix. */
+const RUN_NAME = `${RUN_TIMESTAMP}-${RUN_ID}`;
 const SHARDS = 3;
 
 const MANAGEMENT = '111111111111';
@@ -86,6 +89,7 @@ async function run(argv: string[], env: Environment = {}): Promise<CliRun> {
     env,
     // The clock of a single run; shards take --run-time instead.
     now: () => new Date(RUN_TIME),
+    runId: () => RUN_ID,
     stdout: () => undefined,
     stderr: (text) => (stderr += text),
     clientFactory: () => simulatedClientFactory(organization(), { maxAttempts: 2 }),
@@ -242,7 +246,7 @@ describe('sharding against a simulated organization', () => {
       assert.equal(merged.code, 2, merged.stderr);
       const expected = await filesOf(single.dir);
       for (const [name, body] of expected) {
-        const key = name === 'history.json' ? 'reports/history.json' : `reports/2024/03/01/${RUN_TIMESTAMP}/${name}`;
+        const key = name === 'history.json' ? 'reports/history.json' : `reports/2024/03/01/${RUN_NAME}/${name}`;
         // The workbook's sheets are compared by the local merge above; here it only has to be there.
         if (name.endsWith('.xlsx')) {
           assert.ok(bucket.has(key), `${key} uploaded`);
@@ -323,7 +327,7 @@ describe('sharding against a simulated organization', () => {
 
     it('a whole run\'s report passed off as a part', async () => {
       const dir = await partsDir('not-a-part', []);
-      const whole = await readFile(path.join(single.dir, `iam_audit_${RUN_TIMESTAMP}.json`), 'utf8');
+      const whole = await readFile(path.join(single.dir, `iam_audit_${RUN_NAME}.json`), 'utf8');
       await writeFile(path.join(dir, `iam_audit_${RUN_TIMESTAMP}_shard-1-of-1.json`), whole);
       await refused(['--from', dir], /not a shard's part \(it has no "shard" field\)/);
     });
