@@ -48,7 +48,7 @@ async function sheetLines(file: string, name: string): Promise<string[]> {
       row.eachCell({ includeEmpty: true }, (cell) => cells.push([cell.type, cell.value instanceof Date ? cell.value.toISOString() : cell.value, cell.numFmt ?? null]));
       rows.push(cells);
     });
-    return `sheet ${name.replace(/\d{8}T\d{6}Z/, '<ts>')} ${sheet.name} ${sheet.rowCount} ${sha256(JSON.stringify(rows))}`;
+    return `sheet ${name.replace(/\d{8}T\d{6}Z-000000/, '<ts>')} ${sheet.name} ${sheet.rowCount} ${sha256(JSON.stringify(rows))}`;
   });
 }
 
@@ -63,6 +63,8 @@ async function reportLines(outDir: string): Promise<string[]> {
     stdout: () => undefined,
     stderr: () => undefined,
     now: () => new Date(RUN_TIME),
+    // A fixed run id: the file names and the reports that name them stay the same from run to run.
+    runId: () => '000000',
     clientFactory: () => simulatedClientFactory(org),
   });
   const lines = [`exit ${code}`];

@@ -3,6 +3,7 @@
 // run against the simulated demo organization, so the whole product can be seen without an AWS
 // account. Nothing leaves the machine: the simulator answers inside the SDK clients. Extra flags
 // are passed on (`npm run demo -- --format json`).
+import { RUN_NAME_PATTERN } from '../auditor/reports/file-names';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,8 +25,11 @@ export function demoEnvironment(env: Environment): Environment {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !/^(AWS_|AUDIT_)/.test(name)));
 }
 
+/** `iam_audit_<timestamp>-<run id>.html`, or the timestamp alone (reports of older versions). */
+const DASHBOARD_NAME = new RegExp(`^iam_audit_${RUN_NAME_PATTERN}\\.html$`);
+
 async function newestDashboard(outDir: string): Promise<string | null> {
-  const names = (await readdir(outDir).catch(() => [] as string[])).filter((name) => /^iam_audit_\d{8}T\d{6}Z\.html$/.test(name)).sort();
+  const names = (await readdir(outDir).catch(() => [] as string[])).filter((name) => DASHBOARD_NAME.test(name)).sort();
   const newest = names[names.length - 1];
   return newest === undefined ? null : path.resolve(outDir, newest);
 }

@@ -40,7 +40,7 @@ describe('npm run demo', () => {
   it('writes every report and the history, and says where the dashboard is', async () => {
     assert.equal(code, 0, stderr);
     const files = await readdir(outDir);
-    for (const pattern of [/^iam_audit_report_.*\.csv$/, /^root_audit_report_.*\.csv$/, /^cloudtrail_events_.*\.csv$/, /^coverage_.*\.csv$/, /^findings_.*\.csv$/, /^iam_audit_\d{8}T\d{6}Z\.html$/, /^iam_audit_\d{8}T\d{6}Z\.json$/, /^history\.json$/]) {
+    for (const pattern of [/^iam_audit_report_.*\.csv$/, /^root_audit_report_.*\.csv$/, /^cloudtrail_events_.*\.csv$/, /^coverage_.*\.csv$/, /^findings_.*\.csv$/, /^iam_audit_\d{8}T\d{6}Z-[0-9a-f]{6}\.html$/, /^iam_audit_\d{8}T\d{6}Z-[0-9a-f]{6}\.json$/, /^history\.json$/]) {
       assert.ok(files.some((file) => pattern.test(file)), `${pattern} among ${files.join(', ')}`);
     }
     const result = JSON.parse(stdout) as RunResult;
