@@ -17,7 +17,8 @@ interface MultipartUploadState {
   bucket: string;
   key: string;
   contentType: string | undefined;
-  parts: Map<number, Buffer>;
+  /** A part's bytes (none in a bucket that keeps sizes only) and its size. */
+  parts: Map<number, { body: Buffer; size: number }>;
 }
 
 /** A request body as bytes, whatever form the SDK gives it in. */
@@ -60,8 +61,8 @@ export class SimulatedS3 {
     if (options.keepBodies === false) this.sizeOnlyBuckets.add(name);
   }
 
-  private stored(bucketName: string, body: Buffer, contentType: string | undefined): StoredObject {
-    return { body: this.sizeOnlyBuckets.has(bucketName) ? Buffer.alloc(0) : body, size: body.length, contentType, lastModified: this.now() };
+  private stored(bucketName: string, body: Buffer, contentType: string | undefined, size = body.length): StoredObject {
+    return { body: this.sizeOnlyBuckets.has(bucketName) ? Buffer.alloc(0) : body, size, contentType, lastModified: this.now() };
   }
 
   object(bucket: string, key: string): { body: Buffer; contentType: string | undefined } | undefined {
@@ -122,7 +123,7 @@ export class SimulatedS3 {
       }
       case 'UploadPart': {
         const state = upload();
-        state.parts.set(Number(input.PartNumber), body);
+        state.parts.set(Number(input.PartNumber), { body: this.sizeOnlyBuckets.has(state.bucket) ? Buffer.alloc(0) : body, size: body.length });
         return { $metadata: okMetadata(), ETag: etag(body) };
       }
       case 'CompleteMultipartUpload': {
@@ -130,8 +131,9 @@ export class SimulatedS3 {
         const listed = ((input.MultipartUpload as { Parts?: { PartNumber?: number }[] } | undefined)?.Parts ?? []).map((part) => Number(part.PartNumber));
         const missing = listed.filter((number) => !state.parts.has(number));
         if (listed.length === 0 || missing.length > 0) throw simulatedServiceError('s3', 'InvalidPart', `One or more of the specified parts could not be found: ${missing.join(', ')}`);
-        const whole = Buffer.concat([...listed].sort((a, b) => a - b).map((number) => state.parts.get(number) as Buffer));
-        bucket.set(state.key, this.stored(state.bucket, whole, state.contentType));
+        const parts = [...listed].sort((a, b) => a - b).map((number) => state.parts.get(number) as { body: Buffer; size: number });
+        const whole = Buffer.concat(parts.map((part) => part.body));
+        bucket.set(state.key, this.stored(state.bucket, whole, state.contentType, parts.reduce((total, part) => total + part.size, 0)));
         this.multipartUploads.delete(String(input.UploadId));
         return { $metadata: okMetadata(), Bucket: state.bucket, Key: state.key, ETag: etag(whole) };
       }

@@ -1,5 +1,7 @@
 import { strict as assert } from 'assert';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { uploadReportsToS3 } from '../../auditor/publish/sinks/s3';
+import { reportFileInPieces } from '../../auditor/reports/report-file';
 import { simulatedClientFactory, SimulatedOrganization } from '../../simulator/simulated-aws';
 
 const MANAGEMENT = '111111111111';
@@ -17,5 +19,19 @@ describe('simulated S3: a bucket that keeps sizes only', () => {
     await assert.rejects(s3.send(new GetObjectCommand({ Bucket: 'sized', Key: 'a.csv' })), /keeps sizes only/);
     const kept = await s3.send(new GetObjectCommand({ Bucket: 'kept', Key: 'a.csv' }));
     assert.equal((await kept.Body?.transformToString())?.length, 1000);
+  });
+
+  it('sizes a multipart upload by its parts without keeping them', async () => {
+    const org = new SimulatedOrganization({ managementAccountId: MANAGEMENT }).addAccount({ id: MANAGEMENT, name: 'management' }).addBucket('sized', { keepBodies: false });
+    const s3 = simulatedClientFactory(org).s3();
+    const megabytes = 11;
+    const report = reportFileInPieces('big.csv', 'text/csv', function* () {
+      for (let index = 0; index < megabytes; index += 1) yield 'x'.repeat(1024 * 1024);
+    });
+    const outcome = await uploadReportsToS3(s3, { bucket: 'sized', prefix: '' }, '20240131T120000Z', [report], { partBytes: 5 * 1024 * 1024 });
+    assert.deepEqual(outcome.failed, []);
+    assert.equal(org.calls('UploadPart'), 3);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'sized' }));
+    assert.deepEqual(listed.Contents?.map((item) => item.Size), [megabytes * 1024 * 1024]);
   });
 });
