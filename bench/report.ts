@@ -6,6 +6,10 @@ import type { StrategyResult } from './measure';
 export const TARGET_WALL_MS = 120_000;
 export const TARGET_SPEEDUP = 50;
 export const TARGET_PEAK_RSS_MB = 1024;
+/** CPU of the whole run at 1,000 x 50, every report written (and uploaded with --s3). */
+export const TARGET_CPU_MS = 15_000;
+/** Peak RSS at 1,000 x 50. */
+export const TARGET_SMALL_PEAK_RSS_MB = 400;
 
 export interface SeedEstimate {
   /** Wall time for every account: the listing, plus the measured accounts' time scaled up. */
@@ -76,6 +80,18 @@ export function checkTargets(options: BenchOptions, auditor: StrategyResult | un
       pass: auditor.wallMs < TARGET_WALL_MS,
       applies: isScenario(options, 1000, 50, 50) && options.throttleRate === 0,
       detail: formatDuration(auditor.wallMs),
+    });
+    checks.push({
+      target: `CPU of the run at most ${TARGET_CPU_MS / 1000} s (the target is for 1,000 x 50, with or without --s3)`,
+      pass: auditor.cpuMs <= TARGET_CPU_MS,
+      applies: isScenario(options, 1000, 50) && options.throttleRate === 0,
+      detail: `${formatDuration(auditor.cpuMs)}${auditor.phases === null ? '' : ` (collection ${formatDuration(auditor.phases.collectionCpuMs)}, analysis and reports ${formatDuration(auditor.phases.reportsCpuMs)})`}`,
+    });
+    checks.push({
+      target: `peak RSS at most ${TARGET_SMALL_PEAK_RSS_MB} MB (the target is for 1,000 x 50)`,
+      pass: auditor.memory.peakRssMb <= TARGET_SMALL_PEAK_RSS_MB,
+      applies: isScenario(options, 1000, 50),
+      detail: `peak RSS ${auditor.memory.peakRssMb} MB`,
     });
     checks.push({
       target: 'peak memory under 1 GB (the target is for 10,000 x 20)',

@@ -13,8 +13,8 @@ import { parseIntegerInRange } from '../auditor/values/parsers';
 import { singleValueParser } from '../auditor/cli/flag-parsers';
 
 const REPO = path.resolve(__dirname, '..');
-/** The target of issue 13: `--help` of the command users run answers within half a second. */
-export const HELP_TARGET_MS = 500;
+/** `--help` of the command users run answers within 150 ms (it was half a second before the writers were kept out of it). */
+export const HELP_TARGET_MS = 150;
 export const DEFAULT_RUNS = 10;
 
 export interface StartupVariant {

@@ -54,6 +54,11 @@ describe('bench: figures and targets', () => {
     // 1,000 x 50 is the time target's scenario, not the memory target's.
     assert.deepEqual(all.filter((check) => !check.applies).map((check) => check.target.split(' ')[0]), ['peak']);
     assert.equal(checks.get('every account audited'), true);
+    assert.equal(checks.get('CPU of the'), true, '5 s of CPU is under 15 s');
+    assert.equal(checks.get('peak RSS at'), true, '200 MB is under 400 MB');
+    const heavy = new Map(checkTargets(options, { ...auditor, cpuMs: 15_001, memory: { ...auditor.memory, peakRssMb: 401 } }, undefined).map((check) => [check.target.split(' ').slice(0, 3).join(' '), check.pass]));
+    assert.equal(heavy.get('CPU of the'), false);
+    assert.equal(heavy.get('peak RSS at'), false);
     // 2,001 s for the seed against 130 s: about 15 times.
     assert.equal(checks.get('at least 50x'), false);
   });
