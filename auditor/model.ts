@@ -144,6 +144,49 @@ export interface AccountInventory {
   passwordPolicy: PasswordPolicyRecord | 'none' | 'unknown';
 }
 
+/**
+ * What a principal can do, decided with the policy evaluator over its identity policies (for a user:
+ * its own and its groups') within its permissions boundary: `admin` (every action, or it can
+ * rewrite IAM permissions), `can-escalate` (one of the known escalation sets), `write`,
+ * `read-only`, `none`.
+ */
+export type PrivilegeLevel = 'admin' | 'can-escalate' | 'write' | 'read-only' | 'none';
+
+export interface PrincipalPrivilege {
+  principalType: 'user' | 'role';
+  name: string;
+  arn: string;
+  privilege: PrivilegeLevel;
+  /** The evaluated request that decided the level, in a few words (`iam:AttachUserPolicy on *`). */
+  reason: string;
+  /** The policies that allow it, with the group they come through (`AdministratorAccess (group admins)`). */
+  grantedBy: string[];
+  /** Policies attached but not listed with a document: left out of the evaluation, and said. */
+  unreadPolicies: string[];
+}
+
+/** The privilege of every user and role of the account; computed from its inventory before the analysis. */
+export interface AccountAccess {
+  principals: PrincipalPrivilege[];
+}
+
+/**
+ * A way for a principal of one account to act in another: the roles it assumes, one after the
+ * other, each admitted by its trust policy and allowed by the caller's identity policy.
+ */
+export interface AccessPath {
+  fromAccountId: string;
+  fromPrincipalType: 'user' | 'role';
+  fromPrincipalName: string;
+  fromArn: string;
+  /** The account the path ends in (the last role's). */
+  toAccountId: string;
+  /** The roles assumed, in order, by ARN. */
+  roles: string[];
+  /** The privilege of the last role. */
+  privilege: PrivilegeLevel;
+}
+
 export interface CloudTrailEventRecord {
   eventId: string;
   eventTime: string;
@@ -258,6 +301,8 @@ export interface AccountAudit {
   inventory?: AccountInventory | null;
   /** The SCPs in effect and what they prove; absent when they were not read (reports written before them). */
   guardrails?: AccountGuardrails;
+  /** The privilege of every principal, decided from the inventory; absent before it is assessed (or without an inventory). */
+  access?: AccountAccess;
 }
 
 /**

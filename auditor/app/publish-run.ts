@@ -29,6 +29,7 @@ import { buildReportFiles } from '../reports';
 import type { ReportFile } from '../reports/report-file';
 import { runName } from '../reports/file-names';
 import { analyseRun, formatAnalysis, reachesFailOn } from '../analysis/run-analysis';
+import { assessAccess } from '../analysis/access/assess-access';
 import { prepareOutputDirectory, removeLeftoverTemporaryFiles, writeReportsToDirectory } from '../publish/sinks/local';
 import { s3RunPrefix, s3Uri, uploadReportsToS3 } from '../publish/sinks/s3';
 import { type SinkOutcome } from '../publish/sinks/sink-outcome';
@@ -217,11 +218,14 @@ async function notificationReports(run: AuditRun, context: PublishContext, outco
 }
 
 /** Reports a whole run (single or merged) and returns the command's exit code. */
-export async function publishRun(run: AuditRun, context: PublishContext): Promise<number> {
+export async function publishRun(audited: AuditRun, context: PublishContext): Promise<number> {
   const { clients, reportConfig, output } = context;
+  // The privilege of every principal is evaluated (asynchronously) before the analysis reads it.
+  const run = await assessAccess(audited);
   const warn = (message: string) => output.warn(message);
   const earlier = await (context.earlier ?? readEarlierRuns(run.runTimestamp, context, context.stop));
-  const analysis = analyseRun(run, reportConfig.thresholds, earlier.previous?.run, earlier.history, context.exemptions);
+  const previous = earlier.previous === undefined ? undefined : await assessAccess(earlier.previous.run);
+  const analysis = analyseRun(run, reportConfig.thresholds, previous, earlier.history, context.exemptions);
   const files = buildReportFiles(run, analysis);
   // Everything local first, the history included: neither waits on S3, whatever S3 is doing.
   const outcomes: SinkOutcome[] = [await writeReportsToDirectory(context.outDir, files)];

@@ -17,6 +17,7 @@ export const RULE_IDS = [
   'root-virtual-mfa-only',
   'root-signing-certificate-active',
   'access-key-quarantined',
+  'privileged-user-access-key',
   'user-policy-attached-directly',
   'password-policy-weak',
   'admin-policy-attached',
@@ -48,7 +49,7 @@ export const RULE_CATALOGUE: Readonly<Record<RuleId, RuleDescription>> = {
   'console-user-without-mfa': {
     id: 'console-user-without-mfa',
     title: () => 'Console user without MFA',
-    severity: 'critical when the password was used within --recent-login-days, else high',
+    severity: 'critical when the password was used within --recent-login-days or the user is admin or can-escalate, else high',
     controls: { cisV7: ['2.10'], cisV5: ['1.9'], securityHub: ['IAM.5', 'IAM.19'], smm: [SMM_MFA] },
     remediation: 'Enable MFA for the user (a FIDO security key where possible) or remove the console password; enforce MFA with a deny on aws:MultiFactorAuthPresent.',
   },
@@ -121,6 +122,13 @@ export const RULE_CATALOGUE: Readonly<Record<RuleId, RuleDescription>> = {
     severity: 'critical',
     controls: { cisV7: [], cisV5: [], securityHub: [], smm: [SMM_TEMPORARY_CREDENTIALS] },
     remediation: 'AWS found a key of this user exposed (a code repository, a public post): deactivate and delete the key, review CloudTrail for its use since it leaked, then detach the AWSCompromisedKeyQuarantine policy; move the caller to a role.',
+  },
+  'privileged-user-access-key': {
+    id: 'privileged-user-access-key',
+    title: () => 'Administrator or escalation-capable user with an active access key',
+    severity: 'critical when the key is older than --key-critical-age-days, else high',
+    controls: { cisV7: ['2.12', '2.14'], cisV5: ['1.13', '1.15'], securityHub: ['IAM.1', 'IAM.3'], smm: [SMM_TEMPORARY_CREDENTIALS] },
+    remediation: 'Give the administrator work to a role assumed with MFA (or IAM Identity Center) and delete the key; if the key must stay, take the administrator permissions off the user and leave it only what the caller of the key needs.',
   },
   'user-policy-attached-directly': {
     id: 'user-policy-attached-directly',

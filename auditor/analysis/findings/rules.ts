@@ -7,6 +7,7 @@ import { RULE_CATALOGUE, type RuleId } from './rule-catalogue';
 import { DEFAULT_THRESHOLDS, validateThresholds, type FindingThresholds } from './thresholds';
 import { accessRules } from './access-rules';
 import { plural } from '../../values/plural';
+import { describePrivilege, isPrivileged, principalPrivilege } from '../access/privileges';
 import {
   ageInDays,
   hasMfa,
@@ -77,7 +78,11 @@ function consoleUserWithoutMfa(context: RuleContext, user: IamUserRecord): Findi
   const daysSinceLogin = user.passwordLastUsed === null ? null : ageInDays(context.reference, user.passwordLastUsed);
   const recent = daysSinceLogin !== null && isWithin(daysSinceLogin, recentLoginDays);
   const lastUse = daysSinceLogin === null ? 'the password was never used' : `password last used ${user.passwordLastUsed} (${plural(daysSinceLogin, 'day')} ago)`;
-  return [finding(context, 'console-user-without-mfa', recent ? 'critical' : 'high', 'iam-user', user.userName, `console password enabled, no MFA device; ${lastUse}`)];
+  // A privileged password without MFA is one phished password away from the account, signed in lately or not.
+  const privilege = principalPrivilege(context.account, 'user', user.userName);
+  const privileged = privilege !== undefined && isPrivileged(privilege.privilege);
+  const privilegeText = privileged ? `; ${describePrivilege(privilege)}` : '';
+  return [finding(context, 'console-user-without-mfa', recent || privileged ? 'critical' : 'high', 'iam-user', user.userName, `console password enabled, no MFA device; ${lastUse}${privilegeText}`)];
 }
 
 function accessKeyRules(context: RuleContext, user: IamUserRecord): Finding[] {
@@ -101,6 +106,14 @@ function accessKeyRules(context: RuleContext, user: IamUserRecord): Finding[] {
       if (isUnusedFor(idle, unusedDays)) {
         findings.push(finding(context, 'credentials-unused', 'medium', 'access-key', resource, `active key last used ${key.lastUsedDate}, ${plural(idle, 'day')} ago (limit ${unusedDays})`));
       }
+    }
+  }
+  const privilege = principalPrivilege(context.account, 'user', user.userName);
+  if (privilege !== undefined && isPrivileged(privilege.privilege)) {
+    for (const key of activeKeys) {
+      const age = keyAgeDays(key, context.reference);
+      const lastUse = key.lastUsedDate === null ? 'never used' : `last used ${key.lastUsedDate}`;
+      findings.push(finding(context, 'privileged-user-access-key', isOlderThan(age, keyCriticalAgeDays) ? 'critical' : 'high', 'access-key', keyResource(user, key), `user is ${describePrivilege(privilege)}; active key created ${key.createdDate}, ${plural(age, 'day')} old, ${lastUse}`));
     }
   }
   if (activeKeys.length >= 2) {
