@@ -336,6 +336,8 @@ export interface AuditRun {
   finishedAt: string;
   partition: string;
   managementAccountId: string | null;
+  /** The organization's id (`o-...`), from `DescribeOrganization`; null when it could not be read, absent in reports written before it. */
+  organizationId?: string | null;
   roleName: string;
   cloudTrail: { enabled: boolean; region: string; sinceDays: number };
   /** Every account Organizations listed, audited or not, in the order listed; a shard's part has only its own. */
@@ -344,6 +346,8 @@ export interface AuditRun {
   shard?: ShardTag;
   /** What the set-up could not establish and what that costs (the management account unknown), for the summary. */
   setupNotes?: string[];
+  /** Roles of one account that principals of another can assume, alone or through a chain; absent before they are assessed. */
+  accessPaths?: AccessPath[];
 }
 
 /**
@@ -359,6 +363,7 @@ export function auditRunWith(run: AuditRun, accounts: AccountAudit[]): AuditRun 
     finishedAt: run.finishedAt,
     partition: run.partition,
     managementAccountId: run.managementAccountId,
+    ...(run.organizationId === undefined ? {} : { organizationId: run.organizationId }),
     roleName: run.roleName,
     cloudTrail: run.cloudTrail,
     accounts,

@@ -52,15 +52,16 @@ export function demoOrganization(now: Date = new Date()): SimulatedOrganization 
   });
 
   const management: SimulatedUserSpec[] = [
-    { name: 'ana.admin', created: ago(900), password: { lastUsed: ago(1) }, mfa: [{ type: 'security-key' }] },
+    // May assume the operations role of every account: admin in data-lake from the management account.
+    { name: 'ana.admin', created: ago(900), password: { lastUsed: ago(1) }, mfa: [{ type: 'security-key' }], groups: ['operators'] },
     { name: 'break-glass', created: ago(1200), password: { lastUsed: null }, mfa: [{ type: 'hardware' }] },
   ];
   const paymentsProd: SimulatedUserSpec[] = [
     // Console users: one with an authenticator app, one without MFA who signed in yesterday (critical).
     { name: 'bruno', created: ago(700), password: { lastUsed: ago(2) }, mfa: [{ type: 'virtual' }] },
     { name: 'carla', created: ago(400), password: { lastUsed: ago(1) }, attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
-    // Service users with keys: far past rotation, past rotation, two active keys (one never used).
-    { name: 'svc-payments-batch', created: ago(1500), accessKeys: [{ created: ago(1400), lastUsed: used(0, 's3') }] },
+    // Service users with keys: far past rotation (and made administrator), past rotation, two active keys (one never used).
+    { name: 'svc-payments-batch', created: ago(1500), accessKeys: [{ created: ago(1400), lastUsed: used(0, 's3') }], attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
     // AWS saw this key in a public repository and quarantined its user.
     { name: 'svc-deploy', created: ago(300), accessKeys: [{ created: ago(200), lastUsed: used(1, 'cloudformation') }], attachedPolicies: ['arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3'] },
     { name: 'svc-reporting', created: ago(500), accessKeys: [{ created: ago(150), lastUsed: used(3, 'athena') }, { created: ago(20), lastUsed: null }] },
@@ -84,6 +85,7 @@ export function demoOrganization(now: Date = new Date()): SimulatedOrganization 
       id: DEMO_ACCOUNTS.management,
       name: 'management',
       users: management,
+      groups: [{ name: 'operators', inlinePolicies: [{ name: 'assume-operations', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/operations' }] } }] }],
       root: { mfa: 'hardware', passwordLastUsed: ago(40) },
       events: [
         { eventName: 'ConsoleLogin', eventSource: 'signin.amazonaws.com', eventTime: ago(40), username: 'root', consoleLogin: 'Success', sourceIPAddress: '203.0.113.10' },
@@ -119,7 +121,14 @@ export function demoOrganization(now: Date = new Date()): SimulatedOrganization 
       passwordPolicy: { MinimumPasswordLength: 8, PasswordReusePrevention: 24 },
       events: [iamEvent('DeactivateMFADevice', 50, 'elena', { type: 'AWS::IAM::User', name: 'elena' })],
     })
-    .addAccount({ id: DEMO_ACCOUNTS.dataLake, name: 'data-lake', users: dataLake, root: { mfa: 'hardware', passwordLastUsed: null } })
+    .addAccount({
+      id: DEMO_ACCOUNTS.dataLake,
+      name: 'data-lake',
+      users: dataLake,
+      root: { mfa: 'hardware', passwordLastUsed: null },
+      // Administrators of the management account may assume it.
+      roles: [{ name: 'operations', created: ago(300), lastUsed: ago(2), trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${DEMO_ACCOUNTS.management}:root` }, Action: 'sts:AssumeRole' }] }, attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] }],
+    })
     .addAccount({ id: DEMO_ACCOUNTS.sandbox, name: 'sandbox-ana', auditRole: 'missing', users: [{ name: 'ghost', password: { lastUsed: ago(1) } }] })
     .addAccount({ id: DEMO_ACCOUNTS.legacy, name: 'legacy-erp', state: 'SUSPENDED' })
     // The audit role of data-lake may not read CloudTrail: the account is audited only in part.

@@ -68,11 +68,35 @@ export function parseStatements(document: string): Statement[] {
   }
 }
 
-/** The principals outside `organizationAccountIds` that the role's trust policy admits. */
-export function outsideTrusts(role: Pick<RoleRecord, 'trustPolicy'>, organizationAccountIds: ReadonlySet<string>): OutsideTrust[] {
+const ORGANIZATION_ID_KEY = 'aws:principalorgid';
+
+/**
+ * The statement admits only principals of `organizationId`: a `StringEquals` (or `StringLike`
+ * without wildcards) on `aws:PrincipalOrgID` whose every value is this organization's id.
+ */
+export function limitedToOrganization(statement: Statement, organizationId: string | null): boolean {
+  if (organizationId === null || typeof statement.Condition !== 'object' || statement.Condition === null) return false;
+  for (const [operator, operands] of Object.entries(statement.Condition as Record<string, unknown>)) {
+    if (!/^(ForAnyValue:|ForAllValues:)?String(Equals|Like)$/i.test(operator) || typeof operands !== 'object' || operands === null) continue;
+    for (const [key, value] of Object.entries(operands as Record<string, unknown>)) {
+      if (key.toLowerCase() !== ORGANIZATION_ID_KEY) continue;
+      const values = list(value);
+      if (values.length > 0 && values.every((entry) => entry === organizationId)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The principals outside `organizationAccountIds` that the role's trust policy admits. A
+ * statement limited to this organization by `aws:PrincipalOrgID` (`organizationId`) admits
+ * nobody outside it, whatever its principal.
+ */
+export function outsideTrusts(role: Pick<RoleRecord, 'trustPolicy'>, organizationAccountIds: ReadonlySet<string>, organizationId: string | null = null): OutsideTrust[] {
   const trusts: OutsideTrust[] = [];
   for (const statement of parseStatements(role.trustPolicy)) {
     if (statement.Effect !== 'Allow' || !allowsAssumeRole(statement)) continue;
+    if (limitedToOrganization(statement, organizationId)) continue;
     const keys = conditionKeys(statement.Condition);
     const lowered = keys.map((key) => key.toLowerCase());
     for (const principal of awsPrincipals(statement.Principal)) {

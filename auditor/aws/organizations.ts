@@ -45,7 +45,13 @@ export async function listOrganizationAccounts(client: OrganizationsClient, mana
   return accounts;
 }
 
-export async function describeManagementAccountId(client: OrganizationsClient): Promise<string | null> {
+/** What the run needs of the organization: its management account and its id (for `aws:PrincipalOrgID` conditions). */
+export interface OrganizationIdentity {
+  managementAccountId: string | null;
+  organizationId: string | null;
+}
+
+export async function describeOrganization(client: OrganizationsClient): Promise<OrganizationIdentity> {
   const answer = await client.send(new DescribeOrganizationCommand({}));
-  return answer.Organization?.MasterAccountId ?? null;
+  return { managementAccountId: answer.Organization?.MasterAccountId ?? null, organizationId: answer.Organization?.Id ?? null };
 }

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { CSV_CONTENT_TYPE, JSON_CONTENT_TYPE, reportFileInPieces, type ReportFile } from './report-file';
 import type { AuditRun } from '../model';
 import type { RunAnalysis } from '../analysis/run-analysis';
+import { ACCESS_REPORT } from './access-report';
 import { CLOUDTRAIL_EVENTS_REPORT } from './cloudtrail-events-report';
 import { COVERAGE_REPORT } from './coverage-report';
 import { csvReportChunks, workbookSheetsOf, type CsvReport } from './csv-report';
@@ -43,6 +44,7 @@ function isCsvReport(report: CsvReport | ReportBuilder): report is CsvReport {
 const REPORTS: readonly (CsvReport | ReportBuilder)[] = [
   IAM_USERS_REPORT,
   ROOT_REPORT,
+  ACCESS_REPORT,
   CLOUDTRAIL_EVENTS_REPORT,
   COVERAGE_REPORT,
   { stem: 'iam_audit', extension: 'json', contentType: JSON_CONTENT_TYPE, chunks: jsonReportChunks },

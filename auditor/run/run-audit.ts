@@ -9,7 +9,7 @@ import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { withAbortSignal, type AwsClientFactory } from '../aws/clients';
 import { describeError } from '../aws/aws-error';
 import { auditSessionName, callerIdentity } from '../aws/credentials';
-import { describeManagementAccountId, listOrganizationAccounts } from '../aws/organizations';
+import { describeOrganization, listOrganizationAccounts } from '../aws/organizations';
 import { AuditSetupError, callerIdentitySetupError, isNotInOrganization, organizationsSetupError } from '../aws/setup-errors';
 import { SCHEMA_VERSION, type AccountAudit, type AuditRun, type OrgAccount } from '../model';
 import { accountsOfShard } from '../shard/shard';
@@ -50,8 +50,8 @@ export function managementAccountUnknownNote(error: unknown): string {
   return `management account unknown (DescribeOrganization failed: ${describeError(error)}): no account is marked as it, so the guardrails and maturity judge it as a member account, though SCPs never apply to it`;
 }
 
-async function listAccounts(organizations: OrganizationsClient, setup: AbortSignal | undefined): Promise<{ accounts: OrgAccount[]; managementAccountId: string | null; notes: string[] }> {
-  const [listed, described] = await Promise.allSettled([listOrganizationAccounts(organizations, null), describeManagementAccountId(organizations)]);
+async function listAccounts(organizations: OrganizationsClient, setup: AbortSignal | undefined): Promise<{ accounts: OrgAccount[]; managementAccountId: string | null; organizationId: string | null; notes: string[] }> {
+  const [listed, described] = await Promise.allSettled([listOrganizationAccounts(organizations, null), describeOrganization(organizations)]);
   const unfinished = [listed.status === 'rejected' ? 'ListAccounts' : null, described.status === 'rejected' ? 'DescribeOrganization' : null].filter((name): name is string => name !== null);
   const cut = unfinished.length === 0 ? null : setupAbortMessage(setup, unfinished.join(', '));
   if (cut !== null) throw new AuditSetupError(cut);
@@ -61,9 +61,10 @@ async function listAccounts(organizations: OrganizationsClient, setup: AbortSign
   }
   // Credentials allowed ListAccounts but not DescribeOrganization can still audit everything;
   // only the management account is then not marked as such, which the summary says.
-  const managementAccountId = described.status === 'fulfilled' ? described.value : null;
+  const managementAccountId = described.status === 'fulfilled' ? described.value.managementAccountId : null;
   return {
     managementAccountId,
+    organizationId: described.status === 'fulfilled' ? described.value.organizationId : null,
     accounts: listed.value.map((account) => ({ ...account, isManagementAccount: account.id === managementAccountId })),
     notes: described.status === 'rejected' ? [managementAccountUnknownNote(described.reason)] : [],
   };
@@ -91,7 +92,7 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
     if (cut !== null) throw new AuditSetupError(cut, { cause: error });
     throw callerIdentitySetupError(error);
   }
-  const { accounts, managementAccountId, notes } = await listAccounts(withinSetup(clients.organizations()), setup);
+  const { accounts, managementAccountId, organizationId, notes } = await listAccounts(withinSetup(clients.organizations()), setup);
   const unknown = unknownAccountIds(options.includeAccounts, accounts);
   if (unknown.length > 0) {
     throw new AuditSetupError(`--accounts names ${unknown.length === 1 ? 'an account' : 'accounts'} the organization does not list: ${unknown.join(', ')}`);
@@ -167,6 +168,7 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
     finishedAt: new Date(now.getTime() + (Date.now() - startedMs)).toISOString(),
     partition,
     managementAccountId,
+    organizationId,
     roleName: options.roleName,
     cloudTrail: { ...options.cloudTrail },
     accounts: results,

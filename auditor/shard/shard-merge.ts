@@ -107,6 +107,7 @@ const SHARED_FIELDS: ReadonlyArray<{ name: string; value(part: ShardPart): unkno
   { name: 'run timestamp', value: (part) => part.run.runTimestamp },
   { name: 'partition', value: (part) => part.run.partition },
   { name: 'management account', value: (part) => part.run.managementAccountId },
+  { name: 'organization id', value: (part) => part.run.organizationId ?? null },
   { name: 'audit role', value: (part) => part.run.roleName },
   { name: 'CloudTrail settings', value: (part) => part.run.cloudTrail },
   { name: '--accounts', value: (part) => part.shard.includeAccounts },

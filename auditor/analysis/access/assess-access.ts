@@ -3,6 +3,7 @@
 // synchronous and reads the result from the run's records; a run read back from its JSON report
 // already carries it.
 import type { AccountAccess, AccountAudit, AccountInventory, AuditRun } from '../../model';
+import { assessAccessPaths } from './access-paths';
 import { rolePolicySet, userPolicySet } from './policy-set';
 import { PrivilegeEvaluator } from './privilege';
 
@@ -20,10 +21,10 @@ export async function assessAccountAccess(inventory: AccountInventory, evaluator
 }
 
 /**
- * The run with the privilege of every principal in each account that has an inventory; accounts
- * already assessed (a report read back) are kept as they are.
+ * The run with the privilege of every principal in each account that has an inventory, and the
+ * access paths across its accounts; what a report read back already has is kept as it is.
  */
-export async function assessAccess(run: AuditRun, evaluator = new PrivilegeEvaluator(run.partition, run.startedAt)): Promise<AuditRun> {
+export async function assessAccess(run: AuditRun, evaluator = new PrivilegeEvaluator(run.partition, run.startedAt, run.organizationId ?? null)): Promise<AuditRun> {
   const accounts: AccountAudit[] = [];
   for (const account of run.accounts) {
     if (account.access !== undefined || account.inventory === undefined || account.inventory === null) {
@@ -32,5 +33,6 @@ export async function assessAccess(run: AuditRun, evaluator = new PrivilegeEvalu
     }
     accounts.push({ ...account, access: await assessAccountAccess(account.inventory, evaluator) });
   }
-  return { ...run, accounts };
+  const assessed: AuditRun = { ...run, accounts };
+  return run.accessPaths === undefined ? { ...assessed, accessPaths: await assessAccessPaths(assessed, evaluator) } : assessed;
 }

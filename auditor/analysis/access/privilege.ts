@@ -133,6 +133,12 @@ function cacheKey(set: PrincipalPolicySet): string {
   ]);
 }
 
+/** The resource's side of a request to another account (or with a resource policy): a role's trust policy. */
+export interface ResourceSide {
+  accountId: string;
+  resourcePolicy: unknown;
+}
+
 interface Allowed {
   allowed: boolean;
   grantedBy: string[];
@@ -143,7 +149,7 @@ class PrincipalEvaluation {
   private boundary: LabelledPolicy | null;
   readonly unread: string[];
 
-  constructor(private readonly set: PrincipalPolicySet, private readonly partition: string, private readonly at: string) {
+  constructor(private readonly set: PrincipalPolicySet, private readonly partition: string, private readonly at: string, private readonly organizationId: string | null) {
     this.identityPolicies = [...set.identityPolicies];
     this.boundary = set.boundary;
     this.unread = [...set.unreadPolicies];
@@ -175,7 +181,7 @@ class PrincipalEvaluation {
   }
 
   /** Drops the policies the evaluator refuses (saying so) and tells whether anything is left to ask. */
-  private async simulate(action: string, resource: string): Promise<RequestAnalysis[] | 'denied'> {
+  private async simulate(action: string, resource: string, target?: ResourceSide): Promise<RequestAnalysis[] | 'denied'> {
     for (;;) {
       if (this.identityPolicies.length === 0) return 'denied';
       const result = await runSimulation({
@@ -183,11 +189,13 @@ class PrincipalEvaluation {
         serviceControlPolicies: [],
         resourceControlPolicies: [],
         ...(this.boundary === null ? {} : { permissionBoundaryPolicies: [{ name: this.boundary.label, policy: this.boundary.document }] }),
+        ...(target === undefined ? {} : { resourcePolicy: target.resourcePolicy }),
         request: {
           principal: this.principal(),
           action,
-          resource: { resource, accountId: this.set.accountId },
+          resource: { resource, accountId: target?.accountId ?? this.set.accountId },
           contextVariables: {
+            ...(this.organizationId === null ? {} : { 'aws:PrincipalOrgID': this.organizationId }),
             'aws:PrincipalArn': this.set.arn,
             'aws:PrincipalAccount': this.set.accountId,
             'aws:PrincipalType': this.set.principalType === 'user' ? 'User' : 'AssumedRole',
@@ -207,6 +215,10 @@ class PrincipalEvaluation {
       }
       const refused = new Set(Object.keys(result.errors.identityPolicyErrors ?? {}));
       const boundaryRefused = Object.keys(result.errors.permissionBoundaryErrors ?? {}).length > 0;
+      if (result.errors.resourcePolicyErrors !== undefined && result.errors.resourcePolicyErrors.length > 0) {
+        // A trust policy the evaluator cannot read admits nobody it can prove.
+        return 'denied';
+      }
       if (refused.size === 0 && !boundaryRefused) {
         // The request itself was refused (an action the service reference does not know): not allowed.
         return 'denied';
@@ -221,8 +233,8 @@ class PrincipalEvaluation {
     }
   }
 
-  async allowed(action: string, resource: string): Promise<Allowed> {
-    const analyses = await this.simulate(action, resource);
+  async allowed(action: string, resource: string, target?: ResourceSide): Promise<Allowed> {
+    const analyses = await this.simulate(action, resource, target);
     if (analyses === 'denied') return { allowed: false, grantedBy: [] };
     const grantedBy = new Set<string>();
     for (const analysis of analyses) {
@@ -268,22 +280,47 @@ class PrincipalEvaluation {
   }
 }
 
-/** Decides privileges, remembering verdicts by policy set. One per run: `at` is the run's start. */
+/**
+ * Decides privileges, remembering verdicts by policy set. One per run: `at` is the run's start,
+ * `organizationId` the organization's (`aws:PrincipalOrgID` of every principal; null when unknown).
+ */
 export class PrivilegeEvaluator {
   private readonly verdicts = new Map<string, Promise<PrivilegeVerdict>>();
+  private readonly mayAssume = new Map<string, Promise<boolean>>();
   /** Evaluations made (not answered from the cache): for the benchmark and tests. */
   evaluations = 0;
 
-  constructor(private readonly partition: string, private readonly at: string) {}
+  constructor(private readonly partition: string, private readonly at: string, private readonly organizationId: string | null = null) {}
+
+  private evaluation(set: PrincipalPolicySet): PrincipalEvaluation {
+    return new PrincipalEvaluation(set, this.partition, this.at, this.organizationId);
+  }
 
   privilegeOf(set: PrincipalPolicySet): Promise<PrivilegeVerdict> {
     const key = cacheKey(set);
     let verdict = this.verdicts.get(key);
     if (verdict === undefined) {
       this.evaluations += 1;
-      verdict = new PrincipalEvaluation(set, this.partition, this.at).verdict();
+      verdict = this.evaluation(set).verdict();
       this.verdicts.set(key, verdict);
     }
     return verdict;
+  }
+
+  /** The principal's policies allow `sts:AssumeRole` on some role: worth asking of each role that trusts it. */
+  assumesSomeRole(set: PrincipalPolicySet): Promise<boolean> {
+    const key = cacheKey(set);
+    let answer = this.mayAssume.get(key);
+    if (answer === undefined) {
+      answer = this.evaluation(set).allowed('sts:AssumeRole', '*').then((granted) => granted.allowed);
+      this.mayAssume.set(key, answer);
+    }
+    return answer;
+  }
+
+  /** The caller's identity policy allows `sts:AssumeRole` on the role and the role's trust policy admits the caller. */
+  async canAssume(caller: PrincipalPolicySet, role: { arn: string; accountId: string; trustPolicy: unknown }): Promise<boolean> {
+    const granted = await this.evaluation(caller).allowed('sts:AssumeRole', role.arn, { accountId: role.accountId, resourcePolicy: role.trustPolicy });
+    return granted.allowed;
   }
 }

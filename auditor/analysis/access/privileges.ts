@@ -18,3 +18,9 @@ export function describePrivilege(principal: Pick<PrincipalPrivilege, 'privilege
   const granted = principal.grantedBy.length === 0 ? '' : `; granted by ${principal.grantedBy.join(', ')}`;
   return `${principal.privilege} (${principal.reason}${granted})`;
 }
+
+/** `AdministratorAccess (group admins): every action on every resource (*:*)`, and the policies left out. */
+export function describePrivilegeGrant(principal: Pick<PrincipalPrivilege, 'reason' | 'grantedBy' | 'unreadPolicies'>): string {
+  const granted = principal.grantedBy.length === 0 ? principal.reason : `${principal.grantedBy.join(', ')}: ${principal.reason}`;
+  return principal.unreadPolicies.length === 0 ? granted : `${granted}; not evaluated: ${principal.unreadPolicies.join('; ')}`;
+}

@@ -1,7 +1,7 @@
 // The rules that read the account's inventory of principals and policies and need no policy
 // evaluator: quarantined keys, policies attached to users, the password policy, unused roles and
 // roles trusted from outside the organization.
-import type { AccountAudit, InventoryUserRecord, RoleRecord } from '../../model';
+import type { AccessPath, AccountAudit, InventoryUserRecord, RoleRecord } from '../../model';
 import { ageInDays, isUnusedFor } from '../facts';
 import { describeTrust, outsideTrusts, parseStatements } from '../trust';
 import type { Finding, FindingResourceType, Severity } from './finding';
@@ -24,6 +24,10 @@ export interface AccessRuleContext {
   thresholds: FindingThresholds;
   /** Every account Organizations listed: a principal of one of them is not outside. */
   organizationAccountIds: ReadonlySet<string>;
+  /** The organization's id (`o-...`): a trust limited to it by `aws:PrincipalOrgID` is not outside; null when unknown. */
+  organizationId: string | null;
+  /** The run's access paths that end in this account. */
+  pathsInto: readonly AccessPath[];
   finding: MakeFinding;
 }
 
@@ -83,7 +87,7 @@ function unusedRole(context: AccessRuleContext, role: RoleRecord): Finding[] {
 }
 
 function trustedFromOutside(context: AccessRuleContext, role: RoleRecord): Finding[] {
-  const trusts = outsideTrusts(role, context.organizationAccountIds);
+  const trusts = outsideTrusts(role, context.organizationAccountIds, context.organizationId);
   if (trusts.length === 0) return [];
   // `*` with nothing naming who may call: anyone with an AWS account. An external id is a shared
   // secret that keeps a vendor's other customers out (the confused deputy).
@@ -132,10 +136,27 @@ function adminPolicyAttached(context: AccessRuleContext): Finding[] {
   return findings;
 }
 
+/** One finding per admin role of the account that principals of other accounts can reach, all of them in the evidence. */
+function crossAccountAdminPaths(context: AccessRuleContext): Finding[] {
+  const byRole = new Map<string, AccessPath[]>();
+  for (const path of context.pathsInto) {
+    if (path.privilege !== 'admin') continue;
+    const roleArn = path.roles[path.roles.length - 1];
+    byRole.set(roleArn, [...(byRole.get(roleArn) ?? []), path]);
+  }
+  const findings: Finding[] = [];
+  for (const [roleArn, paths] of byRole) {
+    const roleName = context.account.inventory?.roles.find((role) => role.arn === roleArn)?.roleName ?? roleArn.slice(roleArn.lastIndexOf('/') + 1);
+    const described = paths.map((path) => `${path.fromArn} (${path.roles.length === 1 ? 'assumes it' : `assumes ${path.roles.slice(0, -1).join(', then ')}, then it`})`);
+    findings.push(context.finding('cross-account-admin-path', 'high', 'iam-role', roleName, `admin role reachable from other accounts of the organization by ${plural(paths.length, 'principal')}: ${described.join('; ')}`));
+  }
+  return findings;
+}
+
 export function accessRules(context: AccessRuleContext): Finding[] {
   const inventory = context.account.inventory;
   if (inventory === undefined || inventory === null) return [];
-  const findings: Finding[] = [...weakPasswordPolicy(context), ...adminPolicyAttached(context)];
+  const findings: Finding[] = [...weakPasswordPolicy(context), ...adminPolicyAttached(context), ...crossAccountAdminPaths(context)];
   for (const user of inventory.users) findings.push(...quarantinedKey(context, user), ...directlyAttached(context, user));
   for (const role of inventory.roles) findings.push(...unusedRole(context, role), ...trustedFromOutside(context, role));
   return findings;

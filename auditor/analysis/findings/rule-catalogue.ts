@@ -23,6 +23,7 @@ export const RULE_IDS = [
   'admin-policy-attached',
   'role-unused',
   'role-trusts-outside-organization',
+  'cross-account-admin-path',
   'account-not-audited',
   'account-partially-audited',
   'exemption-expired',
@@ -164,6 +165,13 @@ export const RULE_CATALOGUE: Readonly<Record<RuleId, RuleDescription>> = {
     severity: 'critical for "*" without a condition naming who may call; medium when sts:ExternalId is required; else high',
     controls: { cisV7: [], cisV5: [], securityHub: [], smm: [SMM_TEMPORARY_CREDENTIALS] },
     remediation: 'Check that every outside account in the trust policy is a known party; require sts:ExternalId for vendors, narrow "*" with aws:PrincipalOrgID or aws:PrincipalArn, and remove trusts nobody needs.',
+  },
+  'cross-account-admin-path': {
+    id: 'cross-account-admin-path',
+    title: () => 'Admin role reachable from another account of the organization',
+    severity: 'high',
+    controls: { cisV7: [], cisV5: [], securityHub: [], smm: [SMM_TEMPORARY_CREDENTIALS] },
+    remediation: 'Check that every principal in the evidence needs to administer this account; narrow the role\'s trust policy to them (aws:PrincipalArn, MFA), take sts:AssumeRole on it away from the others\' policies, or split the role so that the path ends in less than admin.',
   },
   'account-not-audited': {
     id: 'account-not-audited',

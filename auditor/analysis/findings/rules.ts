@@ -1,6 +1,6 @@
 // The rules: pure functions from the run's records to findings. Ages are measured from the run's
 // start, not the wall clock, so re-reading an old report gives the same findings.
-import type { AccessKeyRecord, AccountAudit, AuditRun, IamUserRecord } from '../../model';
+import type { AccessKeyRecord, AccessPath, AccountAudit, AuditRun, IamUserRecord } from '../../model';
 import { coverageReasonText } from '../../coverage-reasons';
 import { compareFindings, type Finding, type FindingResourceType, type Severity } from './finding';
 import { RULE_CATALOGUE, type RuleId } from './rule-catalogue';
@@ -164,10 +164,17 @@ function coverageRules(context: RuleContext): Finding[] {
 }
 
 /** `organizationAccountIds`: every account Organizations listed; principals of others are outside. */
-export function evaluateAccount(account: AccountAudit, reference: number, thresholds: FindingThresholds, organizationAccountIds: ReadonlySet<string> = new Set([account.account.id])): Finding[] {
+export function evaluateAccount(
+  account: AccountAudit,
+  reference: number,
+  thresholds: FindingThresholds,
+  organizationAccountIds: ReadonlySet<string> = new Set([account.account.id]),
+  organizationId: string | null = null,
+  pathsInto: readonly AccessPath[] = [],
+): Finding[] {
   const context: RuleContext = { account, reference, thresholds };
   const make = (ruleId: RuleId, severity: Severity, resourceType: FindingResourceType, resource: string, evidence: string) => finding(context, ruleId, severity, resourceType, resource, evidence);
-  const findings = [...coverageRules(context), ...rootRules(context), ...accessRules({ account, reference, thresholds, organizationAccountIds, finding: make })];
+  const findings = [...coverageRules(context), ...rootRules(context), ...accessRules({ account, reference, thresholds, organizationAccountIds, organizationId, pathsInto, finding: make })];
   for (const user of account.users) {
     findings.push(...consoleUserWithoutMfa(context, user), ...unusedPassword(context, user), ...accessKeyRules(context, user));
   }
@@ -179,5 +186,8 @@ export function evaluateFindings(run: AuditRun, thresholds: FindingThresholds = 
   validateThresholds(thresholds);
   const reference = runReference(run);
   const organizationAccountIds = new Set(run.accounts.map((account) => account.account.id));
-  return run.accounts.flatMap((account) => evaluateAccount(account, reference, thresholds, organizationAccountIds)).sort(compareFindings);
+  const paths = run.accessPaths ?? [];
+  return run.accounts
+    .flatMap((account) => evaluateAccount(account, reference, thresholds, organizationAccountIds, run.organizationId ?? null, paths.filter((path) => path.toAccountId === account.account.id)))
+    .sort(compareFindings);
 }

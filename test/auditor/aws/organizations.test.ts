@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { accountState, describeManagementAccountId, listOrganizationAccounts } from '../../../auditor/aws/organizations';
+import { accountState, describeOrganization, listOrganizationAccounts } from '../../../auditor/aws/organizations';
 import { SimulatedOrganization, simulatedClientFactory } from '../../../simulator/simulated-aws';
 import { distinctPages, RepeatedPageTokenError } from '../../../auditor/aws/pages';
 
@@ -26,7 +26,7 @@ describe('organization accounts', () => {
     assert.equal(accounts[6].state, 'ACTIVE');
     assert.deepEqual(accounts.filter((account) => account.isManagementAccount).map((account) => account.id), ['100000000000']);
     assert.equal(accounts[1].name, 'account-1');
-    assert.equal(await describeManagementAccountId(client), '100000000000');
+    assert.deepEqual(await describeOrganization(client), { managementAccountId: '100000000000', organizationId: 'o-simulated01' });
   });
 
   it('fails when ListAccounts lists no account at all: an organization always has its management account', async () => {

@@ -44,7 +44,7 @@ describe('audit command when an endpoint stops answering', () => {
     const files = (await readdir(scratch)).sort();
     assert.deepEqual(
       files.map((name) => name.replace(/_\d{8}T\d{6}Z-[0-9a-f]{6}/, '')),
-      ['cloudtrail_events.csv', 'coverage.csv', 'findings.csv', 'history.json', 'iam_audit.html', 'iam_audit.json', 'iam_audit.xlsx', 'iam_audit_findings.ocsf.json', 'iam_audit_report.csv', 'root_audit_report.csv'],
+      ['access.csv', 'cloudtrail_events.csv', 'coverage.csv', 'findings.csv', 'history.json', 'iam_audit.html', 'iam_audit.json', 'iam_audit.xlsx', 'iam_audit_findings.ocsf.json', 'iam_audit_report.csv', 'root_audit_report.csv'],
     );
     const coverage = parse(await readFile(path.join(scratch, files.find((name) => name.startsWith('coverage_')) ?? ''), 'utf8'), { columns: true }) as Record<string, string>[];
     const silent = coverage.find((row) => row.account_id === SILENT);

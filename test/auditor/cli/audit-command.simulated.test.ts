@@ -153,6 +153,7 @@ describe('audit command against a simulated organization', () => {
     assert.equal(result.code, 0, result.stderr);
 
     assert.deepEqual((await readdir(outDir)).sort(), [
+      `access_${RUN_NAME}.csv`,
       `cloudtrail_events_${RUN_NAME}.csv`,
       `coverage_${RUN_NAME}.csv`,
       `findings_${RUN_NAME}.csv`,
@@ -430,7 +431,7 @@ describe('audit command against a simulated organization', () => {
       const result = await runAuditCommand(organization(false), ['--role', 'IamAudit', '--out-dir', outDir, '--s3-uri', 's3://missing-bucket']);
       assert.equal(result.code, 1);
       // The nine reports and the local history (the bucket's copy, which cannot be read here, is left alone).
-      assert.equal((await readdir(outDir)).length, 10);
+      assert.equal((await readdir(outDir)).length, 11);
       assert.ok((await readdir(outDir)).includes('history.json'));
       assert.match(result.stderr, new RegExp(`error: could not write s3://missing-bucket/2024/03/01/${RUN_NAME}/coverage_${RUN_NAME}.csv: NoSuchBucket: The specified bucket does not exist`));
       assert.match(result.stderr, /the other reports were written: .*coverage_/);

@@ -35,6 +35,7 @@ describe('JSON report and the report set', () => {
       [
         [`iam_audit_report_${RUN_TIMESTAMP}.csv`, CSV_CONTENT_TYPE],
         [`root_audit_report_${RUN_TIMESTAMP}.csv`, CSV_CONTENT_TYPE],
+        [`access_${RUN_TIMESTAMP}.csv`, CSV_CONTENT_TYPE],
         [`cloudtrail_events_${RUN_TIMESTAMP}.csv`, CSV_CONTENT_TYPE],
         [`coverage_${RUN_TIMESTAMP}.csv`, CSV_CONTENT_TYPE],
         [`iam_audit_${RUN_TIMESTAMP}.json`, JSON_CONTENT_TYPE],

@@ -21,6 +21,7 @@ import { jsonReportChunks } from '../../../auditor/reports/json-report';
 import { ocsfFindingsJson } from '../../../auditor/reports/ocsf-findings';
 import { reportText } from '../../support/report-text';
 import { rootCsv } from '../../../auditor/reports/root-report';
+import { ACCESS_HEADER, accessRows } from '../../../auditor/reports/access-report';
 import { analyseRun } from '../../../auditor/analysis/run-analysis';
 import { writeReportsToDirectory } from '../../../auditor/publish/sinks/local';
 import { s3RunPrefix, uploadReportsToS3 } from '../../../auditor/publish/sinks/s3';
@@ -52,6 +53,7 @@ function expectedFiles(run: AuditRun): Map<string, string> {
   return new Map([
     [`iam_audit_report_${ts}.csv`, toCsv(IAM_USERS_HEADER, [...iamUsersRowStream(run)])],
     [`root_audit_report_${ts}.csv`, rootCsv(run)],
+    [`access_${ts}.csv`, toCsv(ACCESS_HEADER, [...accessRows(run)])],
     [`cloudtrail_events_${ts}.csv`, reportText(cloudTrailEventsCsvChunks(run))],
     [`coverage_${ts}.csv`, coverageCsv(run)],
     [`iam_audit_${ts}.json`, `${JSON.stringify(JSON.parse(reportText(jsonReportChunks(run, analysis))), null, 2)}\n`],

@@ -1,5 +1,7 @@
 // The workbook read back with exceljs's reader, as a spreadsheet program opens it: ids stay text,
 // dates are dates, the header is frozen and filtered, muted findings stand apart.
+import { ACCESS_HEADER, accessRows } from '../../../auditor/reports/access-report';
+import { toCsv } from '../../../auditor/reports/csv';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
@@ -125,6 +127,7 @@ describe('workbook', () => {
     const csvs: [string, string][] = [
       ['Users', reportText(iamUsersCsvChunks(run))],
       ['Root', rootCsv(run)],
+      ['Access', toCsv(ACCESS_HEADER, [...accessRows(run)])],
       ['CloudTrail events', reportText(cloudTrailEventsCsvChunks(run))],
       ['Coverage', coverageCsv(run)],
       ['Findings', reportText(findingsCsvChunks(findings))],
