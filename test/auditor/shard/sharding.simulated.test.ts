@@ -191,7 +191,7 @@ describe('sharding against a simulated organization', () => {
     const expected = await filesOf(single.dir);
     const actual = await filesOf(mergedDir);
     assert.deepEqual([...actual.keys()], [...expected.keys()]);
-    assert.equal(expected.size, 10, 'nine reports and the history');
+    assert.equal(expected.size, 11, 'ten reports and the history');
     for (const [name, body] of expected) {
       assert.equal(normalised(name, actual.get(name) ?? ''), normalised(name, body), `${name} differs`);
     }
