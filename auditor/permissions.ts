@@ -1,28 +1,36 @@
 // The permissions the auditor needs, declared once. The deployment (infra/) builds the audit role's
 // policy and the task role's policy from these lists, so the role can never drift from the code.
-// When a collector starts calling a new API, its action goes here in the same change.
+// A collector declares the actions it calls next to its code (collectors/account-collector.ts);
+// registering it (collectors/registry.ts) adds them here.
 
-import { CLOUDTRAIL_COLLECTOR_ACTIONS } from './collectors/cloudtrail';
-import { IAM_COLLECTOR_ACTIONS } from './collectors/iam';
-import { INVENTORY_ACTIONS } from './collectors/inventory';
+import type { ActionName } from './collectors/account-collector';
+import { ACCOUNT_COLLECTORS } from './collectors/registry';
 
 /** With `--security-hub`: the auditor's own credentials, in its own account and region. */
 export { SECURITY_HUB_ACTIONS, type SecurityHubAction } from './publish/security-hub/import-findings';
 
-/**
- * IAM and CloudTrail reads made inside each audited account, through the audit role. Each collector
- * declares the actions it calls next to its code; this is their union: the credential report,
- * then only what it lacks (key ids, MFA device types), the account summary for root, the per-user
- * fallback (ListUsers, GetLoginProfile, GetAccessKeyLastUsed), the inventory of principals and
- * policies (GetAccountAuthorizationDetails, GetAccountPasswordPolicy) and the CloudTrail event history.
- */
-export const AUDIT_ROLE_ACTIONS = [...IAM_COLLECTOR_ACTIONS, ...INVENTORY_ACTIONS, ...CLOUDTRAIL_COLLECTOR_ACTIONS] as const;
+function unique(actions: readonly ActionName[]): readonly ActionName[] {
+  return [...new Set(actions)];
+}
 
-/** Reads made in the management (or delegated administrator) account with the auditor's own credentials. */
-export const MANAGEMENT_ACTIONS = [
+/**
+ * Reads made inside each audited account, through the audit role: the union of the registered
+ * collectors' (the credential report, then only what it lacks (key ids, MFA device types), the
+ * account summary for root, the per-user fallback (ListUsers, GetLoginProfile, GetAccessKeyLastUsed),
+ * the inventory of principals and policies (GetAccountAuthorizationDetails, GetAccountPasswordPolicy)
+ * and the CloudTrail event history).
+ */
+export const AUDIT_ROLE_ACTIONS: readonly ActionName[] = unique(ACCOUNT_COLLECTORS.flatMap((collector) => collector.actions.auditRole));
+
+/**
+ * Reads made in the management (or delegated administrator) account with the auditor's own
+ * credentials: the account listing, then the registered collectors' management-side reads.
+ */
+export const MANAGEMENT_ACTIONS: readonly ActionName[] = unique([
   'organizations:ListAccounts',
   'organizations:DescribeOrganization',
-] as const;
+  ...ACCOUNT_COLLECTORS.flatMap((collector) => collector.actions.management),
+]);
 
 /** Made by the auditor's own credentials against `arn:<partition>:iam::<account>:role/<audit role>`. */
 export const ASSUME_ROLE_ACTION = 'sts:AssumeRole' as const;

@@ -8,6 +8,8 @@
 import { LookupEventsCommand, type CloudTrailClient, type Event, type LookupAttribute } from '@aws-sdk/client-cloudtrail';
 import type { CloudTrailEventRecord } from '../model';
 import { createCallPacer, type CallPacer, type Clock } from '../aws/rate-limit';
+import { daysBefore } from '../analysis/facts';
+import { defineAccountCollector } from './account-collector';
 
 export const CLOUDTRAIL_COLLECTOR_ACTIONS = ['cloudtrail:LookupEvents'] as const;
 
@@ -200,3 +202,23 @@ export async function collectRemediationEvents(
     (a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0),
   );
 }
+
+/** The registry's entry (registry.ts): with CloudTrail enabled, fills `events` from its region's event history. */
+export const cloudTrailCollector = defineAccountCollector({
+  name: 'CloudTrail',
+  collects: "the remediation timeline: IAM changes to users, keys, passwords and MFA, and the root user's console sign-ins, over the last --since-days",
+  actions: { auditRole: CLOUDTRAIL_COLLECTOR_ACTIONS, management: [] },
+  runsWhen: (settings) => settings.cloudTrail.enabled,
+  async collect({ account, clients, now, settings }) {
+    const events = await collectRemediationEvents(clients.cloudTrail(settings.cloudTrail.region), {
+      accountId: account.id,
+      accountName: account.name,
+      startTime: daysBefore(now, settings.cloudTrail.sinceDays),
+      endTime: now,
+    });
+    return { value: events, errors: [] };
+  },
+  fill: (events: CloudTrailEventRecord[]) => ({ events }),
+  unavailable: { events: [] },
+  failedStep: 'CloudTrail LookupEvents failed',
+});

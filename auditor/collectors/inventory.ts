@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { describeError, isNoSuchEntity } from '../aws/aws-error';
 import { collectionProblem } from './collection-errors';
+import { defineAccountCollector } from './account-collector';
 import type {
   CoverageReason,
   AccountInventory,
@@ -23,7 +24,7 @@ import type {
   RoleRecord,
 } from '../model';
 
-/** Every IAM action this collector calls. */
+/** Every IAM action this collector calls, through the audit role. */
 export const INVENTORY_ACTIONS = ['iam:GetAccountAuthorizationDetails', 'iam:GetAccountPasswordPolicy'] as const;
 
 const ALL_FILTERS = ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'] as const;
@@ -140,3 +141,17 @@ export async function collectInventory(iam: IAMClient): Promise<InventoryCollect
   }
   return { inventory: { ...details.value, passwordPolicy: passwordPolicy.status === 'fulfilled' ? passwordPolicy.value : 'unknown' }, errors };
 }
+
+/** The registry's entry (registry.ts): fills `inventory`, null when the authorization details could not be read. */
+export const inventoryCollector = defineAccountCollector({
+  name: 'inventory',
+  collects: 'every user, group and role with their policies, permissions boundaries and trust, the managed policies, and the password policy',
+  actions: { auditRole: INVENTORY_ACTIONS, management: [] },
+  async collect({ clients }) {
+    const collection = await collectInventory(clients.iam());
+    return { value: collection.inventory, errors: collection.errors };
+  },
+  fill: (inventory: AccountInventory) => ({ inventory }),
+  unavailable: { inventory: null },
+  failedStep: 'GetAccountAuthorizationDetails failed (privileges, roles and policies unknown)',
+});

@@ -66,6 +66,19 @@ export class AccountCallTracker {
     return this.lastStarted === null ? [] : [this.lastStarted];
   }
 
+  /**
+   * A view of a client shared with other accounts (the management side's Organizations client)
+   * whose calls are tracked here; the client's own middleware is left as it is.
+   */
+  sharedView<Client extends { send(command: never, ...rest: never[]): Promise<unknown> }>(client: Client): Client {
+    const send = client.send.bind(client) as (command: object, ...rest: unknown[]) => Promise<unknown>;
+    const view = Object.create(client) as Client;
+    Object.defineProperty(view, 'send', {
+      value: (command: object, ...rest: unknown[]) => this.during(command.constructor.name.replace(/Command$/, ''), () => send(command, ...rest)),
+    });
+    return view;
+  }
+
   /** Tracks every command `client` sends (a middleware of its own stack, so the client should be the account's own). */
   track<Input extends object, Output extends object>(client: { middlewareStack: MiddlewareStack<Input, Output> }): void {
     client.middlewareStack.add(

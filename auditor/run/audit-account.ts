@@ -1,16 +1,25 @@
-// The audit of one account: assume the audit role, then run the IAM, the inventory and the CloudTrail
-// collections side by side. Whatever goes wrong is recorded in the account's coverage: an account that could
+// The audit of one account: assume the audit role, then run the registered collectors
+// (collectors/registry.ts) side by side. Whatever goes wrong is recorded in the account's coverage: an account that could
 // only be read in part is `partial`, one that could not be read at all is `no`, never clean.
 import { withAbortSignal, type AwsClientFactory } from '../aws/clients';
 import { causedByAbort, describeError } from '../aws/aws-error';
 import { AssumeRoleError, assumedRoleCredentials } from '../aws/credentials';
-import { collectRemediationEvents } from '../collectors/cloudtrail';
-import { collectAccountIam, type AccountIamCollection } from '../collectors/iam';
-import { collectInventory, type InventoryCollection } from '../collectors/inventory';
-import type { AccountAudit, AccountCoverage, CloudTrailEventRecord, CoverageReason, OrgAccount } from '../model';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import {
+  RunCache,
+  type AccountClients,
+  type AccountCollectorContext,
+  type CollectedParts,
+  type CollectorOutcome,
+  type RegisteredCollector,
+} from '../collectors/account-collector';
+import { ACCOUNT_COLLECTORS } from '../collectors/registry';
+import type { AccountAudit, AccountCoverage, CoverageReason, OrgAccount } from '../model';
 import { AccountAbort, AccountCallTracker, runStopped, timedOutReason, UNWIND_AFTER_ABORT_MS } from './account-limits';
 import type { AuditOptions, SkipDecision } from './audit-options';
-import { daysBefore } from '../analysis/facts';
 
 function coverageFor(account: OrgAccount, fields: Pick<AccountCoverage, 'audited' | 'errors' | 'skipped' | 'userSource'>): AccountCoverage {
   return { accountId: account.id, accountName: account.name, state: account.state, ...fields };
@@ -63,31 +72,23 @@ function failureText(error: unknown): string {
 }
 
 /**
- * The account's audit from what its collectors gave. `cloudTrail` is null when CloudTrail was not
- * asked for, `inventory` when it was not collected. Complete only when everything asked for came back without errors; nothing at all
- * collected is `no`; anything between is `partial`.
+ * The account's audit from what its collectors gave, in the registry's order. Complete only when
+ * every collector that ran came back without errors; nothing at all collected is `no`; anything
+ * between is `partial`. A part no collector filled keeps its empty value (events without CloudTrail).
  */
-export function collectedAccountAudit(
-  account: OrgAccount,
-  iam: PromiseSettledResult<AccountIamCollection>,
-  cloudTrail: PromiseSettledResult<CloudTrailEventRecord[]> | null,
-  inventory: PromiseSettledResult<InventoryCollection> | null = null,
-): AccountAudit {
-  const errors: CoverageReason[] = [];
-  if (iam.status === 'fulfilled') errors.push(...iam.value.errors);
-  else errors.push(failureReason('IAM collection failed', iam.reason));
-  if (inventory?.status === 'fulfilled') errors.push(...inventory.value.errors);
-  else if (inventory?.status === 'rejected') errors.push(failureReason('GetAccountAuthorizationDetails failed (privileges, roles and policies unknown)', inventory.reason));
-  if (cloudTrail?.status === 'rejected') errors.push(failureReason('CloudTrail LookupEvents failed', cloudTrail.reason));
-  const somethingCollected = iam.status === 'fulfilled' || cloudTrail?.status === 'fulfilled' || inventory?.status === 'fulfilled';
+export function collectedAccountAudit(account: OrgAccount, outcomes: readonly CollectorOutcome[]): AccountAudit {
+  const errors = outcomes.flatMap((outcome) => outcome.errors);
+  const somethingCollected = outcomes.some((outcome) => outcome.collected);
   const audited = errors.length === 0 ? 'yes' : somethingCollected ? 'partial' : 'no';
+  const parts: CollectedParts = Object.assign({ users: [], root: null, userSource: 'none', events: [] }, ...outcomes.map((outcome) => outcome.parts));
+  const { userSource, users, root, events, ...optional } = parts;
   return {
     account,
-    coverage: coverageFor(account, { audited, errors, skipped: null, userSource: iam.status === 'fulfilled' ? iam.value.source : 'none' }),
-    users: iam.status === 'fulfilled' ? iam.value.users : [],
-    root: iam.status === 'fulfilled' ? iam.value.root : null,
-    events: cloudTrail?.status === 'fulfilled' ? cloudTrail.value : [],
-    ...(inventory === null ? {} : { inventory: inventory.status === 'fulfilled' ? inventory.value.inventory : null }),
+    coverage: coverageFor(account, { audited, errors, skipped: null, userSource }),
+    users,
+    root,
+    events,
+    ...optional,
   };
 }
 
@@ -101,6 +102,10 @@ export interface AccountContext {
   signal?: AbortSignal;
   /** Where the account's calls in flight are kept track of. */
   tracker?: AccountCallTracker;
+  /** What the collectors keep for the whole run; one per run, shared by its accounts (a new one when absent). */
+  runCache?: RunCache;
+  /** The collectors to run, the registry's unless given. */
+  collectors?: readonly RegisteredCollector[];
 }
 
 /** Not audited because the run was stopped before the account was finished. */
@@ -190,20 +195,45 @@ export async function auditAccount(account: OrgAccount, context: AccountContext)
     const detail = error instanceof AssumeRoleError ? error.message : failureReason('AssumeRole failed', error).detail;
     return unreachableAccountAudit(account, { kind: causedByAbort(error) ? 'aborted' : 'unreachable', detail });
   }
-  const iamClient = clients.iam(credentials);
-  tracker.track(iamClient);
-  const iamWork = collectAccountIam(bound(iamClient), { now });
-  const cloudTrailClient = options.cloudTrail.enabled ? clients.cloudTrail(credentials, options.cloudTrail.region) : null;
-  if (cloudTrailClient !== null) tracker.track(cloudTrailClient);
-  const cloudTrailWork = cloudTrailClient !== null
-    ? collectRemediationEvents(bound(cloudTrailClient), {
-        accountId: account.id,
-        accountName: account.name,
-        startTime: daysBefore(now, options.cloudTrail.sinceDays),
-        endTime: now,
-      })
-    : null;
-  const inventoryWork = collectInventory(bound(iamClient));
-  const [iam, cloudTrail, inventory] = await Promise.allSettled([iamWork, cloudTrailWork ?? Promise.resolve([]), inventoryWork]);
-  return collectedAccountAudit(account, iam, cloudTrailWork ? cloudTrail : null, inventory);
+  const accountClients = trackedAccountClients(clients, credentials, tracker, bound);
+  const collection: AccountCollectorContext = { account, now, settings: options, clients: accountClients, run: context.runCache ?? new RunCache() };
+  const collectors = (context.collectors ?? ACCOUNT_COLLECTORS).filter((collector) => collector.runsWhen(options));
+  const outcomes = await Promise.all(collectors.map((collector) => collector.run(collection, failureReason)));
+  return collectedAccountAudit(account, outcomes);
+}
+
+/**
+ * The account's clients, each made on first use and once: its own (through the audit role) carry
+ * the tracker's middleware, the shared management-side ones a tracked view; all are bound to the
+ * account's signal.
+ */
+function trackedAccountClients(
+  clients: AwsClientFactory,
+  credentials: AwsCredentialIdentityProvider,
+  tracker: AccountCallTracker,
+  bound: <Client extends { send(command: never): Promise<unknown> }>(client: Client) => Client,
+): AccountClients {
+  let iam: IAMClient | undefined;
+  const cloudTrail = new Map<string, CloudTrailClient>();
+  let organizations: OrganizationsClient | undefined;
+  return {
+    iam: () => {
+      if (iam === undefined) {
+        iam = clients.iam(credentials);
+        tracker.track(iam);
+        iam = bound(iam);
+      }
+      return iam;
+    },
+    cloudTrail: (region) => {
+      const existing = cloudTrail.get(region);
+      if (existing !== undefined) return existing;
+      const made = clients.cloudTrail(credentials, region);
+      tracker.track(made);
+      const view = bound(made);
+      cloudTrail.set(region, view);
+      return view;
+    },
+    organizations: () => (organizations ??= tracker.sharedView(bound(clients.organizations()))),
+  };
 }

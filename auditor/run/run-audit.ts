@@ -11,6 +11,7 @@ import { describeError } from '../aws/aws-error';
 import { auditSessionName, callerIdentity } from '../aws/credentials';
 import { describeOrganization, listOrganizationAccounts } from '../aws/organizations';
 import { AuditSetupError, callerIdentitySetupError, isNotInOrganization, organizationsSetupError } from '../aws/setup-errors';
+import { RunCache } from '../collectors/account-collector';
 import { SCHEMA_VERSION, type AccountAudit, type AuditRun, type OrgAccount } from '../model';
 import { accountsOfShard } from '../shard/shard';
 import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS, DEFAULT_STOP_GRACE_SECONDS } from './account-limits';
@@ -114,7 +115,8 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
     }
   };
 
-  const context: AccountContext = { options, clients, partition, sessionName: auditSessionName(runTimestamp), now };
+  // One cache for the run: what a collector reads once for every account (an SCP) is kept there.
+  const context: AccountContext = { options, clients, partition, sessionName: auditSessionName(runTimestamp), now, runCache: new RunCache() };
   // A stop lets the accounts in flight run for the grace, then gives them up.
   const stopNow = new AbortController();
   // Every account in flight listens to it: that is no leak.

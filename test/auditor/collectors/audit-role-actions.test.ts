@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { collectRemediationEvents } from '../../../auditor/collectors/cloudtrail';
-import { collectAccountIam } from '../../../auditor/collectors/iam';
+import { collectUsersAndRoot } from '../../../auditor/collectors/users-and-root';
 import { AUDIT_ROLE_ACTIONS } from '../../../auditor/permissions';
 import { collectInventory } from '../../../auditor/collectors/inventory';
 
@@ -72,12 +72,12 @@ describe('audit role actions', () => {
     const now = new Date();
 
     serveTom();
-    await collectAccountIam(iam, { now, sleep: async () => undefined });
+    await collectUsersAndRoot(iam, { now, sleep: async () => undefined });
     iamMock.calls().forEach((call) => called.add(actionOf(call.args[0])));
 
     serveTom();
     iamMock.on(GenerateCredentialReportCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
-    await collectAccountIam(iam, { now, sleep: async () => undefined });
+    await collectUsersAndRoot(iam, { now, sleep: async () => undefined });
     iamMock.calls().forEach((call) => called.add(actionOf(call.args[0])));
 
     iamMock.reset();

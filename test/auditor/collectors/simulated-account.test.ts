@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { collectRemediationEvents } from '../../../auditor/collectors/cloudtrail';
-import { collectAccountIam } from '../../../auditor/collectors/iam';
+import { collectUsersAndRoot } from '../../../auditor/collectors/users-and-root';
 import { assumedRoleCredentials } from '../../../auditor/aws/credentials';
 import { SimulatedOrganization, simulatedClientFactory } from '../../../simulator/simulated-aws';
 import { coverageReasonText } from '../../../auditor/coverage-reasons';
@@ -67,7 +67,7 @@ describe('collectors against the simulated organization', () => {
     const org = organization({ iamPageSize: 2, credentialReportInProgressCalls: 1 });
     const iam = simulatedClientFactory(org).iam(memberCredentials(org));
 
-    const collection = await collectAccountIam(iam, { now: new Date(), sleep: noWait });
+    const collection = await collectUsersAndRoot(iam, { now: new Date(), sleep: noWait });
 
     assert.equal(collection.source, 'credential-report');
     assert.deepEqual(collection.errors, []);
@@ -117,7 +117,7 @@ describe('collectors against the simulated organization', () => {
     org.injectFault({ operation: 'GenerateCredentialReport', accountId: MEMBER, error: 'AccessDenied' });
     const iam = simulatedClientFactory(org).iam(memberCredentials(org));
 
-    const collection = await collectAccountIam(iam, { now: new Date(), sleep: noWait });
+    const collection = await collectUsersAndRoot(iam, { now: new Date(), sleep: noWait });
 
     assert.equal(collection.source, 'per-user');
     assert.match(collection.errors.map(coverageReasonText).join('\n'), /credential report could not be had/);

@@ -3,11 +3,13 @@ import { formatRunTimestamp, runAudit } from '../../../auditor/run/run-audit';
 import { coverageReasonText } from '../../../auditor/coverage-reasons';
 import { skipDecision, type AuditOptions } from '../../../auditor/run/audit-options';
 import { AuditSetupError } from '../../../auditor/aws/setup-errors';
-import { collectedAccountAudit, skippedAccountAudit } from '../../../auditor/run/audit-account';
+import { collectedAccountAudit, failureReason, skippedAccountAudit } from '../../../auditor/run/audit-account';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { RunCache, type AccountCollectorContext, type CollectorOutcome } from '../../../auditor/collectors/account-collector';
+import { cloudTrailCollector } from '../../../auditor/collectors/cloudtrail';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { ADAPTIVE_MIN_CALLS_PER_SECOND, DEFAULT_MAX_ATTEMPTS, defaultClientFactory, resolveRegion } from '../../../auditor/aws/clients';
-import type { AccountIamCollection } from '../../../auditor/collectors/iam';
-import type { AccountAudit, OrgAccount } from '../../../auditor/model';
+import type { AccountAudit, CoverageReason, OrgAccount } from '../../../auditor/model';
 import { SimulatedOrganization, simulatedClientFactory, type SimulatedOrganizationOptions, type SimulatedUserSpec } from '../../../simulator/simulated-aws';
 
 const MANAGEMENT = '111111111111';
@@ -306,7 +308,6 @@ describe('runAudit', () => {
 
 describe('account coverage', () => {
   const account: OrgAccount = { id: MEMBER, name: 'workloads', state: 'ACTIVE', isManagementAccount: false };
-  const collection: AccountIamCollection = { users: [], root: null, source: 'per-user', errors: [] };
 
   it('decides skips: filters before state', () => {
     assert.equal(skipDecision(account, {}), null);
@@ -321,24 +322,43 @@ describe('account coverage', () => {
   it('is yes, partial or no from what the collectors gave', () => {
     const denied = new Error('User: x is not authorized');
     denied.name = 'AccessDenied';
-    assert.equal(collectedAccountAudit(account, { status: 'fulfilled', value: collection }, { status: 'fulfilled', value: [] }).coverage.audited, 'yes');
-    assert.equal(collectedAccountAudit(account, { status: 'fulfilled', value: collection }, null).coverage.audited, 'yes');
-    const withErrors = collectedAccountAudit(account, { status: 'fulfilled', value: { ...collection, errors: [{ kind: 'incomplete' as const, detail: 'ListMFADevices failed for user a' }] } }, null);
+    const users = (errors: CoverageReason[] = []): CollectorOutcome => ({ parts: { users: [], root: null, userSource: 'per-user' }, errors, collected: true });
+    const events: CollectorOutcome = { parts: { events: [] }, errors: [], collected: true };
+    const failed = (step: string, parts: CollectorOutcome['parts']): CollectorOutcome => ({ parts, errors: [failureReason(step, denied)], collected: false });
+    const iamFailed = failed('IAM collection failed', { users: [], root: null, userSource: 'none' });
+    assert.equal(collectedAccountAudit(account, [users(), events]).coverage.audited, 'yes');
+    assert.equal(collectedAccountAudit(account, [users()]).coverage.audited, 'yes');
+    const withErrors = collectedAccountAudit(account, [users([{ kind: 'incomplete', detail: 'ListMFADevices failed for user a' }])]);
     assert.deepEqual([withErrors.coverage.audited, withErrors.coverage.errors, withErrors.coverage.userSource], ['partial', [{ kind: 'incomplete', detail: 'ListMFADevices failed for user a' }], 'per-user']);
-    const iamFailed = collectedAccountAudit(account, { status: 'rejected', reason: denied }, { status: 'fulfilled', value: [] });
-    assert.deepEqual([iamFailed.coverage.audited, iamFailed.coverage.errors, iamFailed.coverage.userSource], ['partial', [{ kind: 'failed', detail: 'IAM collection failed: AccessDenied: User: x is not authorized' }], 'none']);
-    assert.equal(collectedAccountAudit(account, { status: 'rejected', reason: denied }, null).coverage.audited, 'no');
-    assert.equal(collectedAccountAudit(account, { status: 'rejected', reason: denied }, { status: 'rejected', reason: denied }).coverage.audited, 'no');
+    const someFailed = collectedAccountAudit(account, [iamFailed, events]);
+    assert.deepEqual([someFailed.coverage.audited, someFailed.coverage.errors, someFailed.coverage.userSource], ['partial', [{ kind: 'failed', detail: 'IAM collection failed: AccessDenied: User: x is not authorized' }], 'none']);
+    assert.equal(collectedAccountAudit(account, [iamFailed]).coverage.audited, 'no');
+    const allFailed = collectedAccountAudit(account, [iamFailed, failed('CloudTrail LookupEvents failed', { events: [] })]);
+    assert.deepEqual([allFailed.coverage.audited, allFailed.coverage.errors.map((error) => error.detail.split(':')[0])], ['no', ['IAM collection failed', 'CloudTrail LookupEvents failed']]);
   });
 
-  it('says so plainly when the endpoint answers with something that is not an AWS response', () => {
+  it('says so plainly when the endpoint answers with something that is not an AWS response', async () => {
     const unreadable = Object.assign(new SyntaxError('Unexpected token \'<\', "<!doctype "... is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'), {
       $metadata: { httpStatusCode: 500 },
     });
-    const audit = collectedAccountAudit(account, { status: 'fulfilled', value: collection }, { status: 'rejected', reason: unreadable });
+    const answering = { send: () => Promise.reject(unreadable) };
+    const context: AccountCollectorContext = {
+      account,
+      now: new Date('2024-01-31T12:00:00Z'),
+      settings: { cloudTrail: { enabled: true, region: 'us-east-1', sinceDays: 90 } },
+      clients: {
+        iam: () => assert.fail('not called'),
+        cloudTrail: () => answering as unknown as CloudTrailClient,
+        organizations: () => assert.fail('not called'),
+      },
+      run: new RunCache(),
+    };
+    const outcome = await cloudTrailCollector.run(context, failureReason);
+    const audit = collectedAccountAudit(account, [{ parts: { users: [], root: null, userSource: 'per-user' }, errors: [], collected: true }, outcome]);
     assert.deepEqual(audit.coverage.errors, [
       { kind: 'failed', detail: 'CloudTrail LookupEvents failed: the endpoint answered HTTP 500 with a response that is not the API\'s (Unexpected token \'<\', "<!doctype "... is not valid JSON)' },
     ]);
+    assert.deepEqual([audit.coverage.audited, audit.events], ['partial', []]);
   });
 
   it('formats the run timestamp for file names', () => {

@@ -14,7 +14,7 @@ import {
   NoSuchEntityException,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { collectAccountIam, type AccountIamCollection } from '../../../auditor/collectors/iam';
+import { collectUsersAndRoot, type UsersAndRootCollection } from '../../../auditor/collectors/users-and-root';
 import type { IamUserRecord } from '../../../auditor/model';
 import { coverageReasonText } from '../../../auditor/coverage-reasons';
 
@@ -226,7 +226,7 @@ function serveAccount(spec: AccountSpec): void {
   });
 }
 
-function user(collection: AccountIamCollection, name: string): IamUserRecord {
+function user(collection: UsersAndRootCollection, name: string): IamUserRecord {
   const found = collection.users.find((candidate) => candidate.userName === name);
   assert.ok(found, `user ${name} is in the collection`);
   return found;
@@ -262,7 +262,7 @@ const dave: UserSpec = {
   devices: ['GAHT87654321', `arn:aws:iam::${ACCOUNT_ID}:u2f/user/dave/yubikey-ABC`],
 };
 
-describe('collectAccountIam', () => {
+describe('collectUsersAndRoot', () => {
   before(() => {
     iamMock = mockIam();
   });
@@ -272,7 +272,7 @@ describe('collectAccountIam', () => {
   it('reports every user from the credential report, with keys and MFA, in few calls', async () => {
     serveAccount({ users: [alice, bob, carol, dave], root: { mfa: 'virtual' } });
 
-    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+    const collection = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait });
 
     assert.equal(collection.source, 'credential-report');
     assert.deepEqual(collection.errors, []);
@@ -345,7 +345,7 @@ describe('collectAccountIam', () => {
     };
     serveAccount({ users: [...many, keyHolder], pageSize: 2 });
 
-    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+    const collection = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait });
 
     assert.equal(collection.users.length, 8);
     for (const record of collection.users.filter((candidate) => candidate.userName.startsWith('user'))) {
@@ -374,7 +374,7 @@ describe('collectAccountIam', () => {
       ],
     });
 
-    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+    const collection = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait });
 
     const keys = new Map(user(collection, 'erin').accessKeys.map((key) => [key.accessKeyId, key]));
     assert.equal(keys.get('AKIAERIN000000000001')?.lastUsedService, 'ec2', 'matched to the second');
@@ -390,7 +390,7 @@ describe('collectAccountIam', () => {
     serveAccount({ users: [alice, carol] });
     iamMock.on(ListMFADevicesCommand, { UserName: 'carol' }).rejects(denied('ListMFADevices'));
 
-    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+    const collection = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait });
 
     assert.equal(user(collection, 'carol').mfaType, 'Unknown');
     assert.equal(user(collection, 'carol').mfaActive, true);
@@ -404,7 +404,7 @@ describe('collectAccountIam', () => {
     serveAccount({ users: tokenUsers });
     iamMock.on(ListMFADevicesCommand).rejects(denied('ListMFADevices'));
 
-    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+    const collection = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait });
 
     assert.equal(collection.errors.length, 1);
     assert.match(
@@ -418,7 +418,7 @@ describe('collectAccountIam', () => {
     serveAccount({ users: [alice, bob, carol], root: { mfa: 'virtual' } });
     iamMock.on(ListVirtualMFADevicesCommand).rejects(denied('ListVirtualMFADevices'));
 
-    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+    const collection = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait });
 
     assert.equal(user(collection, 'bob').mfaType, 'Virtual');
     assert.equal(user(collection, 'carol').mfaType, 'Hardware');
@@ -433,7 +433,7 @@ describe('collectAccountIam', () => {
       root: { mfa: 'virtual', keys: [{ id: 'AKIAROOT000000000001', created: '2019-02-02T00:00:00Z' }] },
     });
 
-    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+    const collection = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait });
 
     assert.deepEqual(collection.root, {
       mfaEnabled: true,
@@ -449,7 +449,7 @@ describe('collectAccountIam', () => {
 
   it('reports root hardware MFA, no MFA, and the root password last use', async () => {
     serveAccount({ users: [], root: { mfa: 'hardware', passwordLastUsed: '2024-05-05T05:05:05Z' } });
-    const hardware = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+    const hardware = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait });
     assert.equal(hardware.root?.mfaType, 'Hardware');
     assert.equal(hardware.root?.mfaEnabled, true);
     assert.equal(hardware.root?.passwordLastUsed, '2024-05-05T05:05:05.000Z');
@@ -457,7 +457,7 @@ describe('collectAccountIam', () => {
 
     iamMock.reset();
     serveAccount({ users: [], root: { mfa: 'none' } });
-    const none = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+    const none = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait });
     assert.equal(none.root?.mfaType, 'None');
     assert.equal(none.root?.mfaEnabled, false);
   });
@@ -469,7 +469,7 @@ describe('collectAccountIam', () => {
     });
     iamMock.on(GetAccountSummaryCommand).rejects(denied('GetAccountSummary'));
 
-    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+    const collection = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait });
 
     assert.equal(collection.root?.mfaEnabled, true);
     assert.equal(collection.root?.mfaType, 'Hardware');
@@ -483,7 +483,7 @@ describe('collectAccountIam', () => {
     iamMock.on(GenerateCredentialReportCommand).resolvesOnce({ State: 'STARTED' }).resolves({ State: 'COMPLETE' });
     const sleeps: number[] = [];
 
-    const collection = await collectAccountIam(iam, { now: NOW, sleep: async (ms) => void sleeps.push(ms) });
+    const collection = await collectUsersAndRoot(iam, { now: NOW, sleep: async (ms) => void sleeps.push(ms) });
 
     assert.equal(sleeps.length, 1);
     assert.deepEqual(collection.users.map((record) => record.userName), ['alice']);
@@ -493,7 +493,7 @@ describe('collectAccountIam', () => {
     serveAccount({ users: [alice, bob, dave], root: { mfa: 'virtual' } });
     iamMock.on(GenerateCredentialReportCommand).rejects(denied('GenerateCredentialReport'));
 
-    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+    const collection = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait });
 
     assert.equal(collection.source, 'per-user');
     assert.equal(collection.errors.length, 1);
@@ -521,7 +521,7 @@ describe('collectAccountIam', () => {
     iamMock.on(ListMFADevicesCommand, { UserName: 'dave' }).rejects(denied('ListMFADevices'));
     iamMock.on(ListAccessKeysCommand, { UserName: 'alice' }).rejects(noSuchEntity('The user with name alice'));
 
-    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+    const collection = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait });
 
     assert.deepEqual(collection.users.map((record) => record.userName), ['bob', 'dave']);
     assert.equal(user(collection, 'dave').mfaType, 'Unknown');
@@ -535,7 +535,7 @@ describe('collectAccountIam', () => {
     serveAccount({ users: [alice] });
     iamMock.on(GenerateCredentialReportCommand).resolves({ State: 'INPROGRESS' });
 
-    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait, credentialReportMaxAttempts: 3 });
+    const collection = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait, credentialReportMaxAttempts: 3 });
 
     assert.equal(collection.source, 'per-user');
     assert.match(collection.errors[0].detail, /not ready after 3 attempts/);
@@ -547,7 +547,7 @@ describe('collectAccountIam', () => {
     iamMock.on(GenerateCredentialReportCommand).rejects(denied('GenerateCredentialReport'));
     iamMock.on(ListUsersCommand).rejects(denied('ListUsers'));
 
-    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+    const collection = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait });
 
     assert.deepEqual(collection.users, []);
     assert.equal(collection.root?.mfaType, 'Virtual');
@@ -560,7 +560,7 @@ describe('collectAccountIam', () => {
   it('throws when nothing at all can be read', async () => {
     iamMock.onAnyCommand().rejects(denied('*'));
 
-    await assert.rejects(collectAccountIam(iam, { now: NOW, sleep: noWait }), /no IAM data could be read \(credential report: AccessDenied.*ListUsers: AccessDenied/);
+    await assert.rejects(collectUsersAndRoot(iam, { now: NOW, sleep: noWait }), /no IAM data could be read \(credential report: AccessDenied.*ListUsers: AccessDenied/);
   });
 
   it('re-reads users and keys when the report is hours old', async () => {
@@ -573,7 +573,7 @@ describe('collectAccountIam', () => {
       GeneratedTime: new Date('2024-06-01T09:00:00Z'),
     });
 
-    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+    const collection = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait });
 
     assert.deepEqual(collection.users.map((record) => record.userName), ['alice', 'frank', 'gina']);
     assert.deepEqual(user(collection, 'gina').accessKeys.map((key) => key.accessKeyId), ['AKIAGINA000000000001']);
@@ -594,7 +594,7 @@ describe('collectAccountIam', () => {
     ].join('\n');
     iamMock.on(GetCredentialReportCommand).resolves({ Content: new TextEncoder().encode(shortReport) });
 
-    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+    const collection = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait });
 
     assert.deepEqual(collection.errors, []);
     assert.equal(user(collection, 'alice').passwordEnabled, true);
@@ -613,7 +613,7 @@ describe('collectAccountIam', () => {
     serveAccount({ users: [alice, bob] });
     iamMock.on(ListAccessKeysCommand, { UserName: 'bob' }).rejects(noSuchEntity('The user with name bob'));
 
-    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+    const collection = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait });
 
     assert.deepEqual(collection.users.map((record) => record.userName), ['alice']);
     assert.deepEqual(collection.errors, []);
@@ -623,7 +623,7 @@ describe('collectAccountIam', () => {
     serveAccount({ users: [bob] });
     iamMock.on(ListAccessKeysCommand).rejects(denied('ListAccessKeys'));
 
-    const collection = await collectAccountIam(iam, { now: NOW, sleep: noWait });
+    const collection = await collectUsersAndRoot(iam, { now: NOW, sleep: noWait });
 
     const keys = user(collection, 'bob').accessKeys;
     assert.deepEqual(keys.map((key) => [key.accessKeyId, key.status, key.createdDate]), [

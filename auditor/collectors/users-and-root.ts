@@ -31,9 +31,10 @@ import {
 } from './mfa-devices';
 import { collectUserOneByOne, hasLoginProfile, listUsers, PER_USER_ACTIONS, UserGoneError, type ListedUser } from './per-user-iam';
 import { buildRootRecord, getAccountSummaryFacts, ROOT_ACTIONS, type AccountSummaryFacts } from './root';
+import { defineAccountCollector } from './account-collector';
 
-/** Every IAM action this collector may call. */
-export const IAM_COLLECTOR_ACTIONS = [
+/** Every IAM action this collector may call, through the audit role. */
+export const USERS_AND_ROOT_ACTIONS = [
   ...CREDENTIAL_REPORT_ACTIONS,
   ...ACCESS_KEY_ACTIONS,
   ...MFA_DEVICE_ACTIONS,
@@ -41,7 +42,7 @@ export const IAM_COLLECTOR_ACTIONS = [
   ...PER_USER_ACTIONS,
 ] as const;
 
-export interface AccountIamCollection {
+export interface UsersAndRootCollection {
   users: IamUserRecord[];
   root: RootRecord | null;
   source: 'credential-report' | 'per-user';
@@ -49,7 +50,7 @@ export interface AccountIamCollection {
   errors: CoverageReason[];
 }
 
-export interface CollectAccountIamOptions {
+export interface CollectUsersAndRootOptions {
   /** The audit's reference time: a credential report older than a few minutes before it is stale. */
   now: Date;
   /** Waits while the credential report is generated; injected so tests do not wait. */
@@ -75,10 +76,10 @@ function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
   );
 }
 
-export async function collectAccountIam(
+export async function collectUsersAndRoot(
   iam: IAMClient,
-  options: CollectAccountIamOptions,
-): Promise<AccountIamCollection> {
+  options: CollectUsersAndRootOptions,
+): Promise<UsersAndRootCollection> {
   const errors = new CollectionErrors();
   const limit = pLimit(options.userConcurrency ?? 4);
   const [report, virtualDevices, summary] = await Promise.all([
@@ -105,7 +106,7 @@ export async function collectAccountIam(
   }
 
   let users: IamUserRecord[];
-  let source: AccountIamCollection['source'];
+  let source: UsersAndRootCollection['source'];
   let rootRow: CredentialReportRow | null = null;
   if (report.ok) {
     source = 'credential-report';
@@ -302,3 +303,17 @@ function laterDate(first: string | null, second: string | null): string | null {
   if (second === null) return first;
   return Date.parse(second) > Date.parse(first) ? second : first;
 }
+
+/** The registry's entry (registry.ts): users and root fill `users`, `root` and the coverage's `userSource`. */
+export const usersAndRootCollector = defineAccountCollector({
+  name: 'users and root',
+  collects: "every IAM user (console access, access keys and their last use, MFA devices and type) and the root user's credentials",
+  actions: { auditRole: USERS_AND_ROOT_ACTIONS, management: [] },
+  async collect({ clients, now }) {
+    const collection = await collectUsersAndRoot(clients.iam(), { now });
+    return { value: collection, errors: collection.errors };
+  },
+  fill: (collection: UsersAndRootCollection) => ({ users: collection.users, root: collection.root, userSource: collection.source }),
+  unavailable: { users: [], root: null, userSource: 'none' },
+  failedStep: 'IAM collection failed',
+});
