@@ -3,7 +3,7 @@
 // A type is part of each resource's URN, so changing one replaces what is under it.
 
 /** The parts of the deployment, one module each. */
-export type ComponentModule = 'auditRole' | 'reports' | 'notifications' | 'auditor';
+export type ComponentModule = 'auditRole' | 'reports' | 'notifications' | 'auditor' | 'guardrails' | 'alerts';
 
 export const COMPONENT_PACKAGE = 'iam-audit-kit';
 

@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { DEFAULT_AUDIT_ROLE_NAME } from '../auditor/values/audit-role';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_SHARD_COUNT } from '../auditor/values/run-limits';
 import { ACCOUNT_ID_PATTERN, ConfigError, IAM_NAME_CHARACTERS, parseIntegerInRange, parseRegion, parseRoleName, problemOf } from '../auditor/values/parsers';
+import { DEFAULT_EXEMPTIONS_S3_KEY, readDeploymentExemptions, type DeploymentExemptions } from './exemptions-file';
 import { scheduleExpressionProblem } from './schedule-expression';
 import { timeZoneProblem } from './time-zone';
 
@@ -40,14 +41,28 @@ export interface DeploymentConfig {
   shards: number;
   /**
    * Given: the key, in the reports bucket, of the audit's exemptions file; the task reads it
-   * (AUDIT_EXEMPTIONS) and its role may read that object.
+   * (AUDIT_EXEMPTIONS) and its role may read that object. With `exemptionsFile` and no key of its
+   * own, `config/exemptions.yaml`.
    */
   exemptionsS3Key: string | undefined;
+  /**
+   * Given: the exemptions file, read and checked at `pulumi up` (an expired entry is refused),
+   * uploaded to `exemptionsS3Key` and made the carve-outs of the access-key SCP.
+   */
+  exemptionsFile: DeploymentExemptions | undefined;
   /**
    * True: every run imports its findings into Security Hub in the deployment's account and region
    * (AUDIT_SECURITY_HUB=true), and the task role may.
    */
   securityHub: boolean;
+  /** The organization's guardrails, as SCPs attached to `enforcementTargetIds` (each off by default). */
+  enforceNoAccessKeys: boolean;
+  enforceConsoleMfa: boolean;
+  enforceNoRootUser: boolean;
+  /** IAM's centralized root access (RootCredentialsManagement, RootSessions), with its trusted access. */
+  centralizeRootAccess: boolean;
+  /** The root, OUs or accounts the SCPs attach to. Empty: the organization root. */
+  enforcementTargetIds: string[];
 }
 
 export const DEFAULT_SCHEDULE_EXPRESSION = 'cron(0 6 ? * MON *)';
@@ -110,11 +125,19 @@ export const SETTING_KEYS = [
   'shards',
   'exemptionsS3Key',
   'securityHub',
+  'enforceNoAccessKeys',
+  'enforceConsoleMfa',
+  'enforceNoRootUser',
+  'centralizeRootAccess',
+  'enforcementTargetIds',
+  'exemptionsFile',
 ] as const;
 
 export type DeploymentSettingKey = (typeof SETTING_KEYS)[number];
 
 const TARGET_ID = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
+// An SCP may also be attached to one account (a pilot before the OU or the root).
+const POLICY_TARGET_ID = new RegExp(`^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32}|${ACCOUNT_ID_PATTERN})$`);
 const IAM_PATH_AND_NAME = `(${IAM_NAME_CHARACTERS}+/)*${IAM_NAME_CHARACTERS}+`;
 const PRINCIPAL_ARN = new RegExp(
   `^arn:aws[a-z-]*:(iam::${ACCOUNT_ID_PATTERN}:(root|role/${IAM_PATH_AND_NAME}|user/${IAM_PATH_AND_NAME})` +
@@ -135,7 +158,7 @@ const IMAGE_URI = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._\/-]+(:[\w][\w.-]{0,127}|@sha25
  * here when a key is unset, as under the test mocks. The StackSet region defaults to the AWS
  * provider's region (`aws:region`, or the environment the provider reads it from).
  */
-export function loadDeploymentConfig(): DeploymentConfig {
+export function loadDeploymentConfig(now: number = Date.now()): DeploymentConfig {
   const config = new pulumi.Config(CONFIG_NAMESPACE);
   const prefix = `${CONFIG_NAMESPACE}:`;
   const known = new Set<string>(SETTING_KEYS);
@@ -205,11 +228,31 @@ export function loadDeploymentConfig(): DeploymentConfig {
 
   const securityHub = bool(config, 'securityHub') ?? false;
 
+  const enforceNoAccessKeys = bool(config, 'enforceNoAccessKeys') ?? false;
+  const enforceConsoleMfa = bool(config, 'enforceConsoleMfa') ?? false;
+  const enforceNoRootUser = bool(config, 'enforceNoRootUser') ?? false;
+  const centralizeRootAccess = bool(config, 'centralizeRootAccess') ?? false;
+  const enforcementTargetIds = unique('enforcementTargetIds',
+    stringList(config, 'enforcementTargetIds').map((id) =>
+      matching('enforcementTargetIds', id, POLICY_TARGET_ID, 'a root id (r-xxxx), an OU id (ou-xxxx-xxxxxxxx) or a 12-digit account id')));
+  const exemptionsFileText = text('exemptionsFile');
+  let exemptionsFile: DeploymentExemptions | undefined;
+  if (exemptionsFileText !== undefined) {
+    try {
+      exemptionsFile = readDeploymentExemptions(exemptionsFileText, now);
+    } catch (error) {
+      throw new DeploymentConfigError('exemptionsFile', error instanceof Error ? error.message : String(error));
+    }
+  }
+
   return {
     auditRoleName, targetOrganizationalUnitIds, stackSetRegion, callAs, extraTrustedPrincipalArns,
     scheduleExpression, scheduleTimezone, subnetIds, assignPublicIp, imageUri, reportRetentionDays,
     noncurrentReportRetentionDays, logRetentionDays, taskCpu, taskMemory, auditorConcurrency, notificationEmail, shards,
-    exemptionsS3Key, securityHub,
+    // The uploaded file is the one the task reads.
+    exemptionsS3Key: exemptionsS3Key ?? (exemptionsFile === undefined ? undefined : DEFAULT_EXEMPTIONS_S3_KEY),
+    exemptionsFile, securityHub, enforceNoAccessKeys, enforceConsoleMfa, enforceNoRootUser, centralizeRootAccess,
+    enforcementTargetIds,
   };
 }
 

@@ -3,6 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { AuditRoleRollout } from './audit-role-rollout';
 import { AuditorTask } from './auditor-task';
 import { DeploymentConfig } from './config';
+import { accessKeyCarveOuts, enabledGuardrails } from './guardrails';
+import { OrganizationGuardrails } from './organization-guardrails';
 import { NotificationTopic } from './notification-topic';
 import { ReportsBucket } from './reports-bucket';
 
@@ -49,16 +51,43 @@ function auditorNetwork(subnetIds: string[]): AuditorNetwork {
 }
 
 /** The whole IAM Audit Kit deployment for one validated configuration. */
-export function deployAuditKit(config: DeploymentConfig): AuditKitDeployment {
+export function deployAuditKit(config: DeploymentConfig, now: number = Date.now()): AuditKitDeployment {
+  // The carve-outs first: a refused exemptions file stops the run before anything is registered.
+  const carveOuts = config.exemptionsFile === undefined ? [] : accessKeyCarveOuts(config.exemptionsFile.list, now);
+  const guardrailsOn = enabledGuardrails(config).length > 0 || config.centralizeRootAccess;
+  if (config.enforceNoAccessKeys && config.exemptionsFile === undefined && config.exemptionsS3Key !== undefined) {
+    void pulumi.log.warn(`the access-key SCP has no carve-outs: they are read from exemptionsFile, which is not set; the exemptions at ${config.exemptionsS3Key} in the bucket mute findings only`);
+  }
   const partition = aws.getPartitionOutput().partition;
   const accountId = aws.getCallerIdentityOutput().accountId;
   const region = aws.getRegionOutput().region;
   const organization = aws.organizations.getOrganizationOutput();
+  const organizationRootId = organization.roots.apply((roots) => {
+    if (roots.length === 0) throw new Error('the organization has no root to deploy under');
+    return roots[0].id;
+  });
+  // First: a document over the SCP limit stops the run before any other resource is registered.
+  if (guardrailsOn) {
+    const enforcementTargets = config.enforcementTargetIds.length > 0 ? config.enforcementTargetIds : undefined;
+    new OrganizationGuardrails('guardrails', {
+      enforceNoAccessKeys: config.enforceNoAccessKeys,
+      enforceConsoleMfa: config.enforceConsoleMfa,
+      enforceNoRootUser: config.enforceNoRootUser,
+      carveOuts,
+      exemptionsSource: config.exemptionsFile?.source ?? 'the exemptions file',
+      targetIds: enforcementTargets ?? [organizationRootId],
+      targetNames: enforcementTargets ?? ['organization-root'],
+      centralizeRootAccess: config.centralizeRootAccess,
+      partition,
+    });
+  }
   const network = auditorNetwork(config.subnetIds);
 
   const reports = new ReportsBucket('reports', {
     reportRetentionDays: config.reportRetentionDays,
     noncurrentReportRetentionDays: config.noncurrentReportRetentionDays,
+    ...(config.exemptionsFile === undefined || config.exemptionsS3Key === undefined ? {}
+      : { exemptions: { key: config.exemptionsS3Key, text: config.exemptionsFile.text } }),
   });
 
   const notifications = new NotificationTopic('notifications', { notificationEmail: config.notificationEmail });
@@ -88,10 +117,7 @@ export function deployAuditKit(config: DeploymentConfig): AuditKitDeployment {
 
   const targetIds: pulumi.Input<string>[] = config.targetOrganizationalUnitIds.length > 0
     ? config.targetOrganizationalUnitIds
-    : [organization.roots.apply((roots) => {
-      if (roots.length === 0) throw new Error('the organization has no root to deploy the audit role under');
-      return roots[0].id;
-    })];
+    : [organizationRootId];
 
   const rollout = new AuditRoleRollout('audit-role', {
     auditRoleName: config.auditRoleName,

@@ -82,17 +82,26 @@ export function isAccessKeyRule(rule: string): boolean {
 const IAM_USER_PATTERN = /^[A-Za-z0-9+=,.@_*?-]+$/;
 
 /**
+ * Refuses the file once any of its entries has expired (at `pulumi up`, `now`), whichever rule it
+ * names: a deployment never uploads or enforces a file the audit would report as out of date.
+ */
+export function refuseExpiredExemptions(list: ExemptionList, now: number): void {
+  const expired = list.entries.find((entry) => !isInForce(entry, now));
+  if (expired !== undefined) {
+    throw new GuardrailError(`${list.source} ${expired.declaredAt}: the exemption (${describeExemption(expired)}) expired on ${expired.expires}; renew its expires or remove it before deploying`);
+  }
+}
+
+/**
  * The carve-outs of the access-key SCP, from the one exemptions file. Every entry is refused once
  * it has expired (at `pulumi up`, `now`), whichever rule it names: an expired entry has to be
  * renewed or removed. Entries for the root user are not carve-outs (the root user has its own
  * guardrail); the same user and account named twice keeps the later day.
  */
 export function accessKeyCarveOuts(list: ExemptionList, now: number): AccessKeyCarveOut[] {
+  refuseExpiredExemptions(list, now);
   const byTarget = new Map<string, AccessKeyCarveOut>();
   for (const entry of list.entries) {
-    if (!isInForce(entry, now)) {
-      throw new GuardrailError(`${list.source} ${entry.declaredAt}: the exemption (${describeExemption(entry)}) expired on ${entry.expires}; renew its expires or remove it before deploying`);
-    }
     if (!isAccessKeyRule(entry.rule) || entry.user === ROOT_USER) continue;
     if (!IAM_USER_PATTERN.test(entry.user)) {
       throw new GuardrailError(`${list.source} ${entry.declaredAt}: user ${JSON.stringify(entry.user)} cannot be carved out of the access-key SCP: an SCP names users by IAM name characters and the wildcards * and ? only (no [...], {...} or \\)`);

@@ -8,6 +8,8 @@ export interface ReportsBucketArgs {
   reportRetentionDays: number;
   /** Days an overwritten or expired report version is kept before it is deleted for good. */
   noncurrentReportRetentionDays: number;
+  /** Given: the exemptions file, uploaded to this key (outside `reports/`, so it never expires). */
+  exemptions?: { key: string; text: string };
 }
 
 /** The private, versioned bucket the auditor writes its reports to, under `reports/`. */
@@ -17,6 +19,8 @@ export class ReportsBucket extends pulumi.ComponentResource {
   readonly bucketArn: pulumi.Output<string>;
   /** `s3://<bucket>/reports/`: the auditor adds `<YYYY>/<MM>/<DD>/<ts>/` per run. */
   readonly reportsS3Uri: pulumi.Output<string>;
+  /** The exemptions file the auditor reads, when the deployment uploads it. */
+  readonly exemptionsObject: aws.s3.BucketObjectv2 | undefined;
 
   constructor(name: string, args: ReportsBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super(componentType('reports', 'ReportsBucket'), name, {}, opts);
@@ -61,6 +65,16 @@ export class ReportsBucket extends pulumi.ComponentResource {
       bucket,
       policy: this.bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))),
     }, { parent: this, dependsOn: [publicAccessBlock] });
+
+    if (args.exemptions !== undefined) {
+      // The text the deployment checked, not the file as it is when the upload runs.
+      this.exemptionsObject = new aws.s3.BucketObjectv2(`${name}-exemptions`, {
+        bucket,
+        key: args.exemptions.key,
+        content: args.exemptions.text,
+        contentType: 'application/yaml',
+      }, parent);
+    }
 
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;

@@ -50,8 +50,10 @@ export const KIT_LAYERS: LayerRules = {
         'auditor/publish/sinks/s3.ts',
         'auditor/publish/shard-parts.ts',
         'auditor/publish/security-hub/import-findings.ts',
-        // The exemptions file, read for the access-key SCP's carve-outs.
+        // The exemptions file, read for the access-key SCP's carve-outs and checked against the
+        // audit's rule catalogue, so `pulumi up` refuses what the scheduled audit would refuse.
         'policy-pack/exemptions-format.ts',
+        'auditor/analysis/findings/rule-catalogue.ts',
       ],
     },
     // Self-contained: `pulumi policy publish` ships only this folder.

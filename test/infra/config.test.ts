@@ -30,7 +30,13 @@ describe('deployment configuration', () => {
       notificationEmail: undefined,
       shards: 1,
       exemptionsS3Key: undefined,
+      exemptionsFile: undefined,
       securityHub: false,
+      enforceNoAccessKeys: false,
+      enforceConsoleMfa: false,
+      enforceNoRootUser: false,
+      centralizeRootAccess: false,
+      enforcementTargetIds: [],
     });
     assert.equal(DEFAULT_SCHEDULE_EXPRESSION, 'cron(0 6 ? * MON *)');
   });
@@ -56,6 +62,12 @@ describe('deployment configuration', () => {
       exemptionsS3Key: 'config/exemptions.yaml',
     });
     assert.equal(config.exemptionsS3Key, 'config/exemptions.yaml');
+    const enforcing = parseDeploymentConfig({
+      enforceNoAccessKeys: 'true', enforceConsoleMfa: 'true', enforceNoRootUser: 'false', centralizeRootAccess: 'true',
+      enforcementTargetIds: '["r-ab12", "ou-ab12-cd34ef56", "222222222222"]',
+    });
+    assert.deepEqual([enforcing.enforceNoAccessKeys, enforcing.enforceConsoleMfa, enforcing.enforceNoRootUser, enforcing.centralizeRootAccess], [true, true, false, true]);
+    assert.deepEqual(enforcing.enforcementTargetIds, ['r-ab12', 'ou-ab12-cd34ef56', '222222222222']);
     assert.deepEqual(config.targetOrganizationalUnitIds, ['ou-ab12-cd34ef56', 'r-ab12']);
     assert.deepEqual(config.extraTrustedPrincipalArns, [
       'arn:aws:iam::111122223333:role/SecurityAuditor', 'arn:aws:iam::111122223333:user/alice']);
@@ -105,6 +117,15 @@ describe('deployment configuration', () => {
     ['exemptionsS3Key', { exemptionsS3Key: '/config/exemptions.yaml' }],
     ['exemptionsS3Key', { exemptionsS3Key: 'config/' }],
     ['exemptionsS3Key', { exemptionsS3Key: 'config/../exemptions.yaml' }],
+    ['enforceNoAccessKeys', { enforceNoAccessKeys: 'yes' }],
+    ['enforceConsoleMfa', { enforceConsoleMfa: '1' }],
+    ['enforceNoRootUser', { enforceNoRootUser: 'on' }],
+    ['centralizeRootAccess', { centralizeRootAccess: 'enabled' }],
+    ['enforcementTargetIds', { enforcementTargetIds: '["ou-12"]' }],
+    ['enforcementTargetIds', { enforcementTargetIds: '["12345678901"]' }],
+    ['enforcementTargetIds', { enforcementTargetIds: '["r-ab12", "r-ab12"]' }],
+    ['enforcementTargetIds', { enforcementTargetIds: 'r-ab12' }],
+    ['exemptionsFile', { exemptionsFile: 'no-such-exemptions.yaml' }],
   ];
   for (const [key, raw] of badSettings) {
     it(`rejects ${JSON.stringify(raw)}, naming iam-audit-kit:${key}`, () => {

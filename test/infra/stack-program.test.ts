@@ -95,6 +95,49 @@ describe('the stack program (infra/index.ts)', () => {
     assert.equal(parameters.TrustedPrincipalArns, stateOf(resourceNamed(run, 'aws:iam/role:Role', 'auditor-task-role'), 'arn'));
   });
 
+  it('creates with Pulumi.prod.yaml exactly what it created before the guardrail settings (all off there)', async () => {
+    const run = await installMocks();
+    loadProgram(asPulumiConfig(stackFile.config));
+    await settle(run);
+    assert.deepEqual(run.resources.map((resource) => `${resource.type} ${resource.name}`).sort(), [
+      'aws:cloudformation/stackSet:StackSet audit-role-member-role',
+      'aws:cloudformation/stackSetInstance:StackSetInstance audit-role-target-0',
+      'aws:cloudwatch/logGroup:LogGroup auditor-logs',
+      'aws:ec2/securityGroup:SecurityGroup auditor-egress-only',
+      'aws:ecr/repository:Repository auditor-image',
+      'aws:ecs/cluster:Cluster auditor-cluster',
+      'aws:ecs/taskDefinition:TaskDefinition auditor-task',
+      'aws:iam/role:Role audit-role-deploying-account',
+      'aws:iam/role:Role auditor-execution-role',
+      'aws:iam/role:Role auditor-scheduler-role',
+      'aws:iam/role:Role auditor-task-role',
+      'aws:iam/rolePolicy:RolePolicy audit-role-deploying-account-reads',
+      'aws:iam/rolePolicy:RolePolicy auditor-execution-policy',
+      'aws:iam/rolePolicy:RolePolicy auditor-scheduler-policy',
+      'aws:iam/rolePolicy:RolePolicy auditor-task-policy',
+      'aws:s3/bucket:Bucket reports',
+      'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration reports-lifecycle',
+      'aws:s3/bucketOwnershipControls:BucketOwnershipControls reports-ownership',
+      'aws:s3/bucketPolicy:BucketPolicy reports-tls-only',
+      'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock reports-public-access',
+      'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration reports-encryption',
+      'aws:s3/bucketVersioning:BucketVersioning reports-versioning',
+      'aws:scheduler/schedule:Schedule auditor-schedule',
+      'aws:sns/topic:Topic notifications-topic',
+      'docker-build:index:Image auditor-image',
+      'iam-audit-kit:auditRole:AuditRoleRollout audit-role',
+      'iam-audit-kit:auditor:AuditorImage auditor',
+      'iam-audit-kit:auditor:AuditorTask auditor',
+      'iam-audit-kit:auditor:AuditorTaskDefinition auditor',
+      'iam-audit-kit:auditor:ScheduledRun auditor',
+      'iam-audit-kit:notifications:NotificationTopic notifications',
+      'iam-audit-kit:reports:ReportsBucket reports',
+    ]);
+    for (const key of ['enforceNoAccessKeys', 'enforceConsoleMfa', 'enforceNoRootUser', 'centralizeRootAccess']) {
+      assert.equal(stackFile.config[`${CONFIG_NAMESPACE}:${key}`], false, `${key} is off as committed`);
+    }
+  });
+
   it('commits no value that only works in one organization', () => {
     const text = readFileSync(path.join(ROOT, 'Pulumi.prod.yaml'), 'utf8');
     const values = text.split('\n').filter((line) => !line.trim().startsWith('#')).join('\n');

@@ -17,10 +17,10 @@ export function stackConfig(settings: StackSettings, awsRegion: string | null = 
 }
 
 /** Loads the deployment's configuration as the program does, from these settings. */
-export function parseDeploymentConfig(settings: StackSettings, awsRegion: string | null = 'us-east-1'): DeploymentConfig {
+export function parseDeploymentConfig(settings: StackSettings, awsRegion: string | null = 'us-east-1', now?: number): DeploymentConfig {
   pulumi.runtime.setAllConfig(stackConfig(settings, awsRegion));
   try {
-    return loadDeploymentConfig();
+    return loadDeploymentConfig(now);
   } finally {
     pulumi.runtime.setAllConfig({});
   }
