@@ -3,7 +3,7 @@
 // its own, so the accepted risk comes back to someone's desk; an entry in force that matched
 // nothing is listed as unused, since it is either stale or mistyped.
 import { ANY, describeExemption, EXEMPTION_EXPIRED_RULE, ExemptionMatcher, isInForce, ROOT_USER, type Exemption, type ExemptionList, type ExemptionSubject } from './exemptions';
-import { buildFinding, compareFindings, type Finding, type FindingThresholds } from './findings';
+import { buildFinding, compareFindings, splitAccessKeyResource, type Finding, type FindingThresholds } from './findings';
 import type { AuditRun } from '../model';
 import { runReference } from './facts';
 
@@ -30,8 +30,7 @@ export function exemptionSubject(finding: Pick<Finding, 'accountId' | 'ruleId' |
       user = finding.resource;
       break;
     case 'access-key':
-      // `<user>/<access key id>`; IAM user names cannot hold a slash.
-      user = finding.resource.slice(0, finding.resource.lastIndexOf('/'));
+      user = splitAccessKeyResource(finding.resource).userName;
       break;
     case 'root':
       user = ROOT_USER;

@@ -44,6 +44,12 @@ function userResource(partition: string, accountId: string, userName: string, us
   return record === undefined ? { kind: 'iam-user', uid, userName } : { kind: 'iam-user', uid, userName, record };
 }
 
+/** An access-key finding's resource, `<user>/<key id>`: user names cannot contain a slash, key ids never do. */
+export function splitAccessKeyResource(resource: string): { userName: string; accessKeyId: string } {
+  const slash = resource.lastIndexOf('/');
+  return { userName: resource.slice(0, slash), accessKeyId: resource.slice(slash + 1) };
+}
+
 /** The finding's resources, the most specific first: a key finding names the key, then its user. */
 export function findingResources(finding: Finding, partition: string, users: RunUsers): FindingResource[] {
   switch (finding.resourceType) {
@@ -52,10 +58,7 @@ export function findingResources(finding: Finding, partition: string, users: Run
     case 'iam-role':
       return [{ kind: 'iam-role', uid: users.roleArn(finding.accountId, finding.resource) ?? `arn:${partition}:iam::${finding.accountId}:role/${finding.resource}`, roleName: finding.resource }];
     case 'access-key': {
-      // `<user>/<key id>`: user names cannot contain a slash, key ids never do.
-      const slash = finding.resource.lastIndexOf('/');
-      const userName = finding.resource.slice(0, slash);
-      const accessKeyId = finding.resource.slice(slash + 1);
+      const { userName, accessKeyId } = splitAccessKeyResource(finding.resource);
       const record = users.user(finding.accountId, userName)?.accessKeys.find((key) => key.accessKeyId === accessKeyId);
       const key: FindingResource = record === undefined ? { kind: 'access-key', uid: accessKeyResourceId(accessKeyId), accessKeyId, userName } : { kind: 'access-key', uid: accessKeyResourceId(accessKeyId), accessKeyId, userName, record };
       return [key, userResource(partition, finding.accountId, userName, users)];

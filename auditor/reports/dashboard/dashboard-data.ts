@@ -11,6 +11,8 @@ import { weeklyRemediation, type WeeklyRemediation } from '../../analysis/remedi
 import type { AuditedStatus, AuditRun, MfaType } from '../../model';
 import { coverageCounts, isActiveKey, isConsoleUser, isInScope, isOlderThan, keyAgeDays, mfaStrength, runReference } from '../../analysis/facts';
 import { coverageReasonText } from '../../coverage-reasons';
+import { accountRiskScore } from '../../analysis/risk-score';
+import { buildDashboardAccess, type DashboardAccess } from './dashboard-access';
 
 export interface DashboardInput {
   run: AuditRun;
@@ -54,7 +56,7 @@ export interface AccountRisk {
   users: number;
   activeAccessKeys: number;
   findings: FindingCounts;
-  /** Weighted sum (critical 10, high 5, medium 2, low 1): a sort key, not a measurement. */
+  /** `accountRiskScore`: severities weighed, twice for admin or can-escalate principals; a sort key, not a measurement. */
   riskScore: number;
 }
 
@@ -87,6 +89,8 @@ export interface DashboardData {
   accounts: AccountRisk[];
   coverageGaps: CoverageGap[];
   rootStatus: RootStatus[];
+  /** Who can do what: privilege per account, outside trusts, admin paths across accounts. */
+  access: DashboardAccess;
   /** The remediation trend: progress and regressions per week, from CloudTrail. */
   weeklyRemediation: WeeklyRemediation[];
   cloudTrailEnabled: boolean;
@@ -112,7 +116,6 @@ export const DASHBOARD_FINDINGS_LIMIT = 10_000;
 
 /** The first bar of the key age chart: keys of the last month, whatever the thresholds. */
 const RECENT_KEY_AGE_DAYS = 30;
-const RISK_WEIGHTS: FindingCounts = { critical: 10, high: 5, medium: 2, low: 1 };
 
 function keyAgeBuckets(run: AuditRun, thresholds: FindingThresholds): AgeBucket[] {
   // A key falls in the first bucket whose edge its age does not exceed: a key in the maximum's
@@ -183,7 +186,8 @@ export function buildDashboardData(input: DashboardInput): DashboardData {
       if (isConsoleUser(user)) mfaByType[mfaStrength(user)] += 1;
       activeKeys += user.accessKeys.filter(isActiveKey).length;
     }
-    const accountFindings = countBySeverity(findingsByAccount.get(audit.account.id) ?? []);
+    const ofAccount = findingsByAccount.get(audit.account.id) ?? [];
+    const accountFindings = countBySeverity(ofAccount);
     accounts.push({
       accountId: audit.account.id,
       accountName: audit.account.name,
@@ -192,7 +196,7 @@ export function buildDashboardData(input: DashboardInput): DashboardData {
       users: audit.users.length,
       activeAccessKeys: activeKeys,
       findings: accountFindings,
-      riskScore: (Object.keys(RISK_WEIGHTS) as (keyof FindingCounts)[]).reduce((sum, severity) => sum + RISK_WEIGHTS[severity] * accountFindings[severity], 0),
+      riskScore: accountRiskScore(ofAccount, audit.access),
     });
   }
   accounts.sort((a, b) => b.riskScore - a.riskScore || a.accountName.localeCompare(b.accountName));
@@ -223,6 +227,7 @@ export function buildDashboardData(input: DashboardInput): DashboardData {
     accounts,
     coverageGaps: coverageGaps(run),
     rootStatus: rootStatus(run),
+    access: buildDashboardAccess(run),
     weeklyRemediation: weeklyRemediation(run.accounts),
     cloudTrailEnabled: run.cloudTrail.enabled,
     history: [...(input.history ?? [])],

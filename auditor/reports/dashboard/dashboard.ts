@@ -11,6 +11,9 @@ import { html, jsonForScriptBlock, SafeHtml, type HtmlValue } from './dashboard-
 import { DASHBOARD_SCRIPT } from './dashboard-script';
 import { DASHBOARD_STYLE } from './dashboard-style';
 import { plural } from '../../values/plural';
+import { PRIVILEGE_LEVELS } from '../../analysis/access/privileges';
+import { PRIVILEGED_PRINCIPAL_FACTOR, SEVERITY_WEIGHTS } from '../../analysis/risk-score';
+import type { PrivilegeLevel } from '../../model';
 
 export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 
@@ -177,7 +180,49 @@ function riskSection(data: DashboardData): SafeHtml {
   const rows = scored.map((account) => html`<tr data-account="${account.accountId}"><td class="long">${account.accountName}<span class="sub id">${account.accountId}</span></td><td>${account.audited}</td><td class="num">${account.users}</td><td class="num">${account.activeAccessKeys}</td>${SEVERITIES.map((severity: Severity) => html`<td class="num" data-severity="${severity}">${account.findings[severity]}</td>`)}<td class="num">${account.riskScore}</td></tr>`);
   return html`<section class="half" id="risk" aria-labelledby="risk-title"><h2 id="risk-title">Risk per account</h2>${chart}${severityLegend()}
     <table><thead><tr><th>account</th><th>audited</th><th class="num">users</th><th class="num">active keys</th>${SEVERITIES.map((severity) => html`<th class="num">${severity}</th>`)}<th class="num">score</th></tr></thead><tbody>${rows}</tbody></table>
-    <p class="muted">Score: critical 10, high 5, medium 2, low 1 per finding.</p></section>`;
+    <p class="muted">Score: ${SEVERITIES.map((severity) => `${severity} ${SEVERITY_WEIGHTS[severity]}`).join(', ')} per finding, ${PRIVILEGED_PRINCIPAL_FACTOR} times that for a finding about an admin or can-escalate user (or its key) or role.</p></section>`;
+}
+
+const PRIVILEGE_CLASSES: Readonly<Record<PrivilegeLevel, { fill: string; legend: string }>> = {
+  admin: { fill: 'fill-critical', legend: 'l-critical' },
+  'can-escalate': { fill: 'fill-high', legend: 'l-high' },
+  write: { fill: 'fill-medium', legend: 'l-medium' },
+  'read-only': { fill: 'fill-low', legend: 'l-low' },
+  none: { fill: 'fill-muted', legend: 'l-muted' },
+};
+
+/** A count that calls for action is shown in red. */
+function alarmCell(value: number, name: string): SafeHtml {
+  return html`<td class="num${value > 0 ? ' level-Not-Started' : ''}" data-column="${name}">${value}</td>`;
+}
+
+function limitNote(shown: number, total: number, what: string, runName: string): SafeHtml | null {
+  return total > shown ? html`<p class="muted">The table holds ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${what}; every one is in access_${runName}.csv.</p>` : null;
+}
+
+function accessSection(data: DashboardData): SafeHtml {
+  const { access } = data;
+  if (access.accountsAssessed === 0) {
+    return html`<section id="access" aria-labelledby="access-title"><h2 id="access-title">Who can do what (privilege)</h2><p class="empty">No account of this run has a privilege assessment (no inventory of principals was read).</p></section>`;
+  }
+  const chart = horizontalBars(
+    (['users', 'roles'] as const).map((kind) => ({ label: kind, segments: PRIVILEGE_LEVELS.map((level) => ({ value: access.byLevel[level][kind], className: PRIVILEGE_CLASSES[level].fill })) })),
+    'Users and roles by privilege',
+  );
+  const legend = html`<div class="legend">${PRIVILEGE_LEVELS.map((level) => html`<span class="${PRIVILEGE_CLASSES[level].legend}">${level}</span>`)}</div>`;
+  const rows = access.accounts.map((row) => html`<tr data-account="${row.accountId}"><td class="long">${row.accountName}<span class="sub id">${row.accountId}</span></td>${PRIVILEGE_LEVELS.map((level) => html`<td class="num" data-privilege="${level}">${row.levels[level]}</td>`)}${alarmCell(row.privilegedUsersWithKeys, 'privileged-keys')}${alarmCell(row.privilegedConsoleUsersWithoutMfa, 'privileged-no-mfa')}${alarmCell(row.rolesTrustedFromOutside, 'trusted-outside')}${alarmCell(row.adminPathsIn, 'admin-paths-in')}</tr>`);
+  const trusts = access.outsideTrustsTotal === 0
+    ? html`<p class="empty">No role can be assumed from outside the organization.</p>`
+    : html`<table id="access-outside"><thead><tr><th>account</th><th>role</th><th>privilege</th><th>trusted by</th></tr></thead><tbody>${access.outsideTrusts.map((row) => html`<tr data-account="${row.accountId}" data-role="${row.roleName}"><td class="long">${row.accountName}<span class="sub id">${row.accountId}</span></td><td class="long">${row.roleName}</td><td>${row.privilege}</td><td class="long">${row.trustedBy}</td></tr>`)}</tbody></table>${limitNote(access.outsideTrusts.length, access.outsideTrustsTotal, 'roles trusted from outside', data.runName)}`;
+  const paths = access.adminPathsTotal === 0
+    ? html`<p class="empty">No principal of one account can become admin in another.</p>`
+    : html`<table id="access-admin-paths"><thead><tr><th>account</th><th>principal</th><th>path</th></tr></thead><tbody>${access.adminPaths.map((row) => html`<tr data-account="${row.accountId}"><td class="long">${row.accountName}<span class="sub id">${row.accountId}</span></td><td class="long">${row.fromArn}</td><td class="long">${row.path}</td></tr>`)}</tbody></table>${limitNote(access.adminPaths.length, access.adminPathsTotal, 'admin paths', data.runName)}`;
+  return html`<section id="access" aria-labelledby="access-title"><h2 id="access-title">Who can do what (privilege)</h2>
+    <p>Users and roles of ${plural(access.accountsAssessed, 'account')} by privilege, decided with the policy evaluator over their policies, groups and permissions boundary; every principal, what grants it and its credentials are in access_${data.runName}.csv.</p>${chart}${legend}
+    <table id="access-accounts"><thead><tr><th>account</th>${PRIVILEGE_LEVELS.map((level) => html`<th class="num">${level}</th>`)}<th class="num">privileged users with keys</th><th class="num">privileged console users without MFA</th><th class="num">roles trusted from outside</th><th class="num">admin paths from other accounts</th></tr></thead><tbody>${rows}</tbody></table>
+    <h3>Roles trusted from outside the organization</h3>${trusts}
+    <h3>Admin roles reachable from other accounts</h3>${paths}
+  </section>`;
 }
 
 function coverageSection(data: DashboardData): SafeHtml {
@@ -386,6 +431,7 @@ ${riskSection(data)}
 ${mfaSection(data)}
 ${keyAgeSection(data)}
 <section class="third" id="severity-summary" aria-labelledby="severity-title"><h2 id="severity-title">Findings by severity</h2>${horizontalBars(SEVERITIES.map((severity) => ({ label: severity, segments: [{ value: data.kpis.findings[severity], className: `fill-${severity}` }] })), 'Findings by severity', NARROW_SVG_WIDTH)}</section>
+${accessSection(data)}
 ${coverageSection(data)}
 ${rootSection(data)}
 ${trendSection(data)}
