@@ -1,7 +1,8 @@
 // A simulated organization's audit run, for the sample dashboard in the README and the browser
 // tests: deterministic (seeded), realistic proportions, no AWS.
-import type { AccessKeyRecord, AccountAudit, AuditRun, CloudTrailEventRecord, IamUserRecord, MfaType } from '../auditor/model';
+import type { AccessKeyRecord, AccountAudit, AccountInventory, AuditRun, CloudTrailEventRecord, IamUserRecord, MfaType, RoleRecord } from '../auditor/model';
 import { SCHEMA_VERSION } from '../auditor/model';
+import { SIMULATED_AWS_MANAGED_POLICIES } from '../simulator/simulated-inventory';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -28,6 +29,43 @@ const ACCOUNT_NAMES = ['management', 'security-tooling', 'log-archive', 'payment
 const PEOPLE = ['ana', 'bruno', 'carla', 'diego', 'elena', 'felipe', 'gabriela', 'hugo', 'ines', 'jorge', 'karla', 'luis'];
 const SERVICES = ['s3', 'dynamodb', 'sts', 'ec2', 'lambda', 'sqs'];
 
+const sampleAccountId = (index: number) => String(100000000000 + index * 11111111111 + 7).padStart(12, '0').slice(0, 12);
+
+const GROUP_POLICIES = { admins: 'AdministratorAccess', developers: 'PowerUserAccess', readers: 'ReadOnlyAccess' } as const;
+type SampleGroup = keyof typeof GROUP_POLICIES;
+
+const awsPolicy = (name: string) => ({ name, arn: `arn:aws:iam::aws:policy/${name}` });
+const trustPolicy = (principal: unknown, condition?: Record<string, unknown>) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole', ...(condition ? { Condition: condition } : {}) }] });
+
+/**
+ * Who can do what in a sample account, as GetAccountAuthorizationDetails would list it: the users in
+ * groups carrying AWS managed policies (service users that deploy or run CI are admins, as they
+ * too often are), the role the organization creates for the management account, and a few roles
+ * trusted from outside. The privilege itself is decided by the evaluator (`assessAccess`).
+ */
+function sampleInventory(id: string, name: string, managementAccountId: string, users: readonly IamUserRecord[], ago: (days: number) => string): AccountInventory {
+  const groupOf = (user: IamUserRecord, position: number): SampleGroup =>
+    /^svc-(deploy|ci)-/.test(user.userName) || (!user.userName.startsWith('svc-') && position === 0) ? 'admins' : user.userName.startsWith('svc-') || position % 2 === 1 ? 'developers' : 'readers';
+  const role = (roleName: string, trust: string, policy: string, lastUsed: string | null, createdDaysAgo = 700): RoleRecord => ({
+    roleName, arn: `arn:aws:iam::${id}:role/${roleName}`, path: '/', createdDate: ago(createdDaysAgo), trustPolicy: trust, lastUsed,
+    attachedPolicies: [awsPolicy(policy)], inlinePolicies: [], permissionsBoundary: null,
+  });
+  const roles: RoleRecord[] = [];
+  if (id !== managementAccountId) roles.push(role('OrganizationAccountAccessRole', trustPolicy({ AWS: `arn:aws:iam::${managementAccountId}:root` }), 'AdministratorAccess', ago(9)));
+  if (name === 'payments-prod') roles.push(role('vendor-monitoring', trustPolicy({ AWS: 'arn:aws:iam::999988887777:root' }, { StringEquals: { 'sts:ExternalId': 'sample-external-id' } }), 'ReadOnlyAccess', ago(1)));
+  if (name === 'data-lake-prod') roles.push(role('partner-etl', trustPolicy({ AWS: 'arn:aws:iam::444455556666:root' }), 'AmazonS3ReadOnlyAccess', ago(2)));
+  if (name === 'web-dev') roles.push(role('legacy-deployer', trustPolicy({ Service: 'codebuild.amazonaws.com' }), 'PowerUserAccess', null, 500));
+  const used = new Set([...Object.values(GROUP_POLICIES), ...roles.flatMap((entry) => entry.attachedPolicies.map((policy) => policy.name))]);
+  return {
+    users: users.map((user, position) => ({ userName: user.userName, arn: user.arn, groups: [groupOf(user, position)], attachedPolicies: [], inlinePolicies: [], permissionsBoundary: null })),
+    groups: (Object.keys(GROUP_POLICIES) as SampleGroup[]).map((group) => ({ groupName: group, arn: `arn:aws:iam::${id}:group/${group}`, attachedPolicies: [awsPolicy(GROUP_POLICIES[group])], inlinePolicies: [] })),
+    roles,
+    policies: [...used].sort().map((policy) => ({ ...awsPolicy(policy), attachmentCount: 1, document: JSON.stringify(SIMULATED_AWS_MANAGED_POLICIES[policy]) })),
+    passwordPolicy: name === 'web-dev' ? 'none' : { minimumLength: 14, reusePrevention: 24, maxAgeDays: null, requireSymbols: true, requireNumbers: true, requireUppercase: true, requireLowercase: true },
+  };
+}
+
 export function sampleAuditRun(options: SampleRunOptions = {}): AuditRun {
   const random = seededRandom(options.seed ?? 20240630);
   const startedAt = options.startedAt ?? '2024-06-30T06:00:00.000Z';
@@ -38,7 +76,7 @@ export function sampleAuditRun(options: SampleRunOptions = {}): AuditRun {
   const progress = options.progress ?? 1;
 
   const accounts: AccountAudit[] = ACCOUNT_NAMES.map((name, index) => {
-    const id = String(100000000000 + index * 11111111111 + 7).padStart(12, '0').slice(0, 12);
+    const id = sampleAccountId(index);
     const unreachable = name === 'legacy-erp';
     const partial = name === 'sandbox-ana';
     const users: IamUserRecord[] = [];
@@ -95,6 +133,7 @@ export function sampleAuditRun(options: SampleRunOptions = {}): AuditRun {
     }
     return {
       account: { id, name, email: `aws+${name}@example.com`, state: 'ACTIVE', isManagementAccount: index === 0 },
+      ...(unreachable || users.length === 0 ? {} : { inventory: sampleInventory(id, name, sampleAccountId(0), users, ago) }),
       coverage: {
         accountId: id,
         accountName: name,

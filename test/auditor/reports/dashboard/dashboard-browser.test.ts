@@ -9,8 +9,10 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEFAULT_THRESHOLDS, evaluateFindings, type Finding } from '../../../../auditor/analysis/findings';
 import { assessMaturity } from '../../../../auditor/analysis/maturity';
+import { assessAccess } from '../../../../auditor/analysis/access/assess-access';
 import type { AuditRun } from '../../../../auditor/model';
 import { renderDashboard } from '../../../../auditor/reports/dashboard/dashboard';
+import { buildDashboardData } from '../../../../auditor/reports/dashboard/dashboard-data';
 import { CHROMIUM_ARGS } from '../../../../scripts/render-sample-dashboard';
 import { sampleAuditRun } from '../../../../scripts/sample-audit-run';
 import { account, daysAgo, notAudited, user } from '../../../support/run-fixtures';
@@ -39,12 +41,12 @@ describe('dashboard in headless Chromium', function () {
       this.skip();
     }
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    auditRun = sampleAuditRun({
+    auditRun = await assessAccess(sampleAuditRun({
       extraAccounts: [
         account('555555555555', HOSTILE_IMG, { users: [user('mallory', { passwordEnabled: true, passwordLastUsed: daysAgo(2) })] }),
         notAudited('666666666666', HOSTILE_SCRIPT, `AssumeRole: ${HOSTILE_IMG}`),
       ],
-    });
+    }));
     // The fixtures build ids for the run's own start; the sample starts elsewhere, so pin it.
     auditRun.startedAt = '2024-06-30T12:00:00.000Z';
     findings = evaluateFindings(auditRun);
@@ -115,6 +117,20 @@ describe('dashboard in headless Chromium', function () {
     assert.equal(await text(page, '[data-kpi="critical-high"] .kpi-value'), String(critical + high));
     assert.equal(await text(page, '#risk tr[data-account="666666666666"] td[data-severity="high"]'), '1');
     assert.equal(await text(page, '#findings-count'), `${findings.length} of ${findings.length} findings`);
+    await page.close();
+  });
+
+  it('shows who can do what: privileged users with keys per account, outside trusts and admin paths', async () => {
+    const { page } = await open();
+    const { access } = buildDashboardData({ run: auditRun, findings, maturity: assessMaturity(auditRun), thresholds: DEFAULT_THRESHOLDS });
+    assert.ok(access.accountsAssessed > 0 && access.adminPathsTotal > 0 && access.outsideTrustsTotal > 0, 'the sample has each kind');
+    for (const row of access.accounts) {
+      assert.equal(await text(page, `#access-accounts tr[data-account="${row.accountId}"] td[data-column="privileged-keys"]`), String(row.privilegedUsersWithKeys));
+      assert.equal(await text(page, `#access-accounts tr[data-account="${row.accountId}"] td[data-privilege="admin"]`), String(row.levels.admin));
+    }
+    assert.equal(await page.locator('#access-outside tbody tr').count(), access.outsideTrustsTotal);
+    assert.equal(await page.locator('#access-admin-paths tbody tr').count(), access.adminPathsTotal);
+    assert.equal(await text(page, '#access-outside tr[data-role="vendor-monitoring"] td:last-child'), 'arn:aws:iam::999988887777:root (sts:ExternalId)');
     await page.close();
   });
 
