@@ -4,9 +4,7 @@
 // it fails; the account's audit (run/audit-account.ts) runs every collector of the registry
 // (registry.ts) side by side and turns their failures into the account's coverage. A new source is
 // one collector file plus one line in the registry.
-import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import type { IAMClient } from '@aws-sdk/client-iam';
-import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { AccountClients } from './account-clients';
 import type { AccountAudit, AccountCoverage, AuditRun, CoverageReason, OrgAccount } from '../model';
 
 /** What a collector may read of the run's options. */
@@ -16,26 +14,13 @@ export interface CollectorSettings {
 
 /**
  * The parts of an account's audit that collectors fill: everything of `AccountAudit` but the
- * account and its coverage (only `userSource` of which comes from a collector). Optional parts are
- * absent from the audit unless a collector that ran filled them.
+ * account, its coverage (of which only `userSource` comes from a collector) and what the analysis
+ * decides from them (`access`). A new field of `AccountAudit` is a part a collector can fill; an
+ * optional one is absent from the audit unless a collector that ran filled it.
  */
-export type CollectedParts = Pick<AccountAudit, 'users' | 'root' | 'events'> &
-  Partial<Pick<AccountAudit, 'inventory' | 'guardrails'>> & { userSource: AccountCoverage['userSource'] };
+export type CollectedParts = Omit<AccountAudit, 'account' | 'coverage' | 'access'> & { userSource: AccountCoverage['userSource'] };
 
 export type CollectedPart = keyof CollectedParts;
-
-/**
- * The clients of one audited account. Each is made on first use, once per account, sends every
- * call with the account's deadline and stop, and names its calls in flight when the account times out.
- */
-export interface AccountClients {
-  /** IAM in the audited account, through the audit role. */
-  iam(): IAMClient;
-  /** CloudTrail in the audited account and `region`, through the audit role. */
-  cloudTrail(region: string): CloudTrailClient;
-  /** Organizations with the auditor's own credentials (the management or delegated administrator account). */
-  organizations(): OrganizationsClient;
-}
 
 /** A typed key of the run's cache: what is stored under it is a `Value`. */
 export interface RunCacheKey<Value> {

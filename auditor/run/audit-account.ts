@@ -4,18 +4,14 @@
 import { withAbortSignal, type AwsClientFactory } from '../aws/clients';
 import { causedByAbort, describeError } from '../aws/aws-error';
 import { AssumeRoleError, assumedRoleCredentials } from '../aws/credentials';
-import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import type { IAMClient } from '@aws-sdk/client-iam';
-import type { OrganizationsClient } from '@aws-sdk/client-organizations';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import {
   RunCache,
-  type AccountClients,
   type AccountCollectorContext,
   type CollectedParts,
   type CollectorOutcome,
   type RegisteredCollector,
 } from '../collectors/account-collector';
+import { accountClients } from '../collectors/account-clients';
 import { ACCOUNT_COLLECTORS } from '../collectors/registry';
 import type { AccountAudit, AccountCoverage, CoverageReason, OrgAccount } from '../model';
 import { AccountAbort, AccountCallTracker, runStopped, timedOutReason, UNWIND_AFTER_ABORT_MS } from './account-limits';
@@ -195,45 +191,14 @@ export async function auditAccount(account: OrgAccount, context: AccountContext)
     const detail = error instanceof AssumeRoleError ? error.message : failureReason('AssumeRole failed', error).detail;
     return unreachableAccountAudit(account, { kind: causedByAbort(error) ? 'aborted' : 'unreachable', detail });
   }
-  const accountClients = trackedAccountClients(clients, credentials, tracker, bound);
-  const collection: AccountCollectorContext = { account, now, settings: options, clients: accountClients, run: context.runCache ?? new RunCache() };
+  const collection: AccountCollectorContext = {
+    account,
+    now,
+    settings: options,
+    clients: accountClients(clients, { credentials, tracking: tracker, bound }),
+    run: context.runCache ?? new RunCache(),
+  };
   const collectors = (context.collectors ?? ACCOUNT_COLLECTORS).filter((collector) => collector.runsWhen(options));
   const outcomes = await Promise.all(collectors.map((collector) => collector.run(collection, failureReason)));
   return collectedAccountAudit(account, outcomes);
-}
-
-/**
- * The account's clients, each made on first use and once: its own (through the audit role) carry
- * the tracker's middleware, the shared management-side ones a tracked view; all are bound to the
- * account's signal.
- */
-function trackedAccountClients(
-  clients: AwsClientFactory,
-  credentials: AwsCredentialIdentityProvider,
-  tracker: AccountCallTracker,
-  bound: <Client extends { send(command: never): Promise<unknown> }>(client: Client) => Client,
-): AccountClients {
-  let iam: IAMClient | undefined;
-  const cloudTrail = new Map<string, CloudTrailClient>();
-  let organizations: OrganizationsClient | undefined;
-  return {
-    iam: () => {
-      if (iam === undefined) {
-        iam = clients.iam(credentials);
-        tracker.track(iam);
-        iam = bound(iam);
-      }
-      return iam;
-    },
-    cloudTrail: (region) => {
-      const existing = cloudTrail.get(region);
-      if (existing !== undefined) return existing;
-      const made = clients.cloudTrail(credentials, region);
-      tracker.track(made);
-      const view = bound(made);
-      cloudTrail.set(region, view);
-      return view;
-    },
-    organizations: () => (organizations ??= tracker.sharedView(bound(clients.organizations()))),
-  };
 }
