@@ -35,13 +35,14 @@ export interface OutsideTrustRow {
   trustedBy: string;
 }
 
-export interface AdminPathRow {
-  /** The account where the path ends as admin. */
+/** An admin role and the principals of other accounts that reach it, as the cross-account-admin-path finding names them. */
+export interface AdminRoleRow {
+  /** The account of the role. */
   accountId: string;
   accountName: string;
-  fromArn: string;
-  /** `assumes arn:...:role/x, then arn:...:role/y`, as in access_<ts>.csv. */
-  path: string;
+  roleArn: string;
+  /** Each principal's ARN, and the roles it goes through first when it does not assume this one directly. */
+  reachedBy: string[];
 }
 
 export interface DashboardAccess {
@@ -54,9 +55,9 @@ export interface DashboardAccess {
   /** The most privileged first, at most DASHBOARD_ACCESS_ROWS_LIMIT. */
   outsideTrusts: OutsideTrustRow[];
   outsideTrustsTotal: number;
-  /** At most DASHBOARD_ACCESS_ROWS_LIMIT. */
-  adminPaths: AdminPathRow[];
-  adminPathsTotal: number;
+  /** One row per admin role reachable from other accounts, at most DASHBOARD_ACCESS_ROWS_LIMIT. */
+  adminRoles: AdminRoleRow[];
+  adminRolesTotal: number;
 }
 
 function noLevels<T>(make: () => T): Record<PrivilegeLevel, T> {
@@ -70,12 +71,17 @@ export function buildDashboardAccess(run: AuditRun): DashboardAccess {
   const accountNames = new Map(run.accounts.map((account) => [account.account.id, account.account.name]));
   const byLevel = noLevels(() => ({ users: 0, roles: 0 }));
   const adminPathsInto = new Map<string, number>();
-  const adminPaths: AdminPathRow[] = [];
+  const byRole = new Map<string, AdminRoleRow>();
   for (const path of run.accessPaths ?? []) {
     if (path.privilege !== 'admin') continue;
     adminPathsInto.set(path.toAccountId, (adminPathsInto.get(path.toAccountId) ?? 0) + 1);
-    adminPaths.push({ accountId: path.toAccountId, accountName: accountNames.get(path.toAccountId) ?? '', fromArn: path.fromArn, path: describePath(path) });
+    const roleArn = path.roles[path.roles.length - 1];
+    const row = byRole.get(roleArn) ?? { accountId: path.toAccountId, accountName: accountNames.get(path.toAccountId) ?? '', roleArn, reachedBy: [] };
+    row.reachedBy.push(path.roles.length === 1 ? path.fromArn : `${path.fromArn} (${describePath({ roles: path.roles.slice(0, -1) })} first)`);
+    byRole.set(roleArn, row);
   }
+  const adminRoles = [...byRole.values()];
+  for (const row of adminRoles) row.reachedBy.sort();
   const accounts: AccessAccountRow[] = [];
   const trusts: OutsideTrustRow[] = [];
   for (const audit of run.accounts) {
@@ -120,14 +126,14 @@ export function buildDashboardAccess(run: AuditRun): DashboardAccess {
     a.accountName.localeCompare(b.accountName) ||
     a.accountId.localeCompare(b.accountId));
   trusts.sort((a, b) => rank(a.privilege) - rank(b.privilege) || a.accountId.localeCompare(b.accountId) || a.roleName.localeCompare(b.roleName));
-  adminPaths.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.fromArn.localeCompare(b.fromArn) || a.path.localeCompare(b.path));
+  adminRoles.sort((a, b) => b.reachedBy.length - a.reachedBy.length || a.accountId.localeCompare(b.accountId) || a.roleArn.localeCompare(b.roleArn));
   return {
     accountsAssessed: accounts.length,
     byLevel,
     accounts,
     outsideTrusts: trusts.slice(0, DASHBOARD_ACCESS_ROWS_LIMIT),
     outsideTrustsTotal: trusts.length,
-    adminPaths: adminPaths.slice(0, DASHBOARD_ACCESS_ROWS_LIMIT),
-    adminPathsTotal: adminPaths.length,
+    adminRoles: adminRoles.slice(0, DASHBOARD_ACCESS_ROWS_LIMIT),
+    adminRolesTotal: adminRoles.length,
   };
 }

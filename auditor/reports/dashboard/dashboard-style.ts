@@ -46,6 +46,9 @@ th[aria-sort="descending"] button::after { content: " \\25BC"; }
 .fill-ok { fill: var(--ok); } .fill-accent { fill: var(--accent); } .fill-muted { fill: #aab3c2; }
 .stroke-critical { stroke: var(--critical); } .stroke-accent { stroke: var(--accent); } .stroke-medium { stroke: var(--medium); }
 svg { display: block; width: 100%; height: auto; }
+/* A chart in a full-width section keeps the size it has in a half one, so its text stays small. */
+.chart-half { max-width: 50%; }
+@media (max-width: 1000px) { .chart-half { max-width: 100%; } }
 svg text { font: 11px system-ui, sans-serif; fill: var(--ink); }
 svg polyline { fill: none; stroke-width: 2; }
 .legend { display: flex; gap: 14px; flex-wrap: wrap; color: var(--muted); font-size: 12px; margin-top: 6px; }

@@ -24,6 +24,7 @@ const LAST_WEEK = { date: '2024-05-25T00:00:00Z', service: 's3', region: 'us-eas
 const STRONG_PASSWORDS = { MinimumPasswordLength: 14, PasswordReusePrevention: 24 };
 
 const doc = (...Statement: object[]): SimulatedPolicyDocument => ({ Version: '2012-10-17', Statement });
+const assume = (role: string) => ({ name: 'assume', document: doc({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: role }) });
 const trust = (principal: unknown, condition?: Record<string, unknown>): SimulatedPolicyDocument =>
   doc({ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole', ...(condition ? { Condition: condition } : {}) });
 
@@ -39,7 +40,7 @@ async function audit(): Promise<AuditRun> {
       groups: [{ name: 'admins', attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] }],
       roles: [
         { name: 'vendor-admin', trust: trust({ AWS: VENDOR }, { StringEquals: { 'sts:ExternalId': 'shared-secret' } }), attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'], lastUsed: '2024-05-30T00:00:00Z' },
-        { name: 'break-in', trust: trust({ AWS: `arn:aws:iam::${DEV}:root` }), attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'], lastUsed: '2024-05-30T00:00:00Z' },
+        { name: 'break-in', trust: trust({ AWS: [`arn:aws:iam::${DEV}:root`, `arn:aws:iam::${READERS}:role/hop`] }), attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'], lastUsed: '2024-05-30T00:00:00Z' },
       ],
     })
     .addAccount({
@@ -49,7 +50,10 @@ async function audit(): Promise<AuditRun> {
       root: { mfa: 'hardware' },
       users: [{ name: 'analyst', groups: ['readers'], accessKeys: [{ id: 'AKIAREADEROLD0000001', created: OLD, lastUsed: LAST_WEEK }] }],
       groups: [{ name: 'readers', attachedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] }],
-      roles: [{ name: 'public-reader', trust: trust('*'), attachedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'], lastUsed: '2024-05-30T00:00:00Z' }],
+      roles: [
+        { name: 'public-reader', trust: trust('*'), attachedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'], lastUsed: '2024-05-30T00:00:00Z' },
+        { name: 'hop', trust: trust({ AWS: `arn:aws:iam::${DEV}:user/hal` }), inlinePolicies: [assume(`arn:aws:iam::${ADMINS}:role/break-in`)], lastUsed: '2024-05-30T00:00:00Z' },
+      ],
     })
     .addAccount({
       id: DEV,
@@ -61,8 +65,10 @@ async function audit(): Promise<AuditRun> {
           name: 'dana',
           password: { created: OLD, lastUsed: '2024-05-30T00:00:00Z' },
           mfa: [{ type: 'security-key' }],
-          inlinePolicies: [{ name: 'assume', document: doc({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${ADMINS}:role/break-in` }) }],
+          inlinePolicies: [assume(`arn:aws:iam::${ADMINS}:role/break-in`)],
         },
+        // Reaches break-in only through the hop role of readers.
+        { name: 'hal', inlinePolicies: [assume(`arn:aws:iam::${READERS}:role/hop`)] },
       ],
     });
   const run = await runAudit({ roleName: 'Audit', concurrency: 2, cloudTrail: { enabled: false, region: 'us-east-1', sinceDays: 90 }, runTime: NOW }, simulatedClientFactory(org));
@@ -121,9 +127,11 @@ describe('dashboard: privilege weighs on the risk score and the access panel (si
       privilegedUsersWithKeys: 1,
       privilegedConsoleUsersWithoutMfa: 0,
       rolesTrustedFromOutside: 1,
-      adminPathsIn: 1,
+      // dana directly, the hop role of readers, and hal through it.
+      adminPathsIn: 3,
     });
-    assert.deepEqual(row(READERS)?.levels, { admin: 0, 'can-escalate': 0, write: 0, 'read-only': 2, none: 0 });
+    // The hop role may only assume a role (sts:AssumeRole is a write action).
+    assert.deepEqual(row(READERS)?.levels, { admin: 0, 'can-escalate': 0, write: 1, 'read-only': 2, none: 0 });
     assert.equal(row(READERS)?.privilegedUsersWithKeys, 0);
     assert.equal(row(READERS)?.rolesTrustedFromOutside, 1);
     assert.equal(data.access.accounts[0].accountId, ADMINS, 'the account with a privileged key comes first');
@@ -135,10 +143,14 @@ describe('dashboard: privilege weighs on the risk score and the access panel (si
       { accountId: ADMINS, accountName: 'admins', roleName: 'vendor-admin', privilege: 'admin', trustedBy: `${VENDOR} (sts:ExternalId)` },
       { accountId: READERS, accountName: 'readers', roleName: 'public-reader', privilege: 'read-only', trustedBy: '*' },
     ]);
-    assert.deepEqual(data.access.adminPaths, [
-      { accountId: ADMINS, accountName: 'admins', fromArn: `arn:aws:iam::${DEV}:user/dana`, path: `assumes arn:aws:iam::${ADMINS}:role/break-in` },
+    assert.deepEqual(data.access.adminRoles, [
+      { accountId: ADMINS, accountName: 'admins', roleArn: `arn:aws:iam::${ADMINS}:role/break-in`, reachedBy: [
+        `arn:aws:iam::${READERS}:role/hop`,
+        `arn:aws:iam::${DEV}:user/dana`,
+        `arn:aws:iam::${DEV}:user/hal (assumes arn:aws:iam::${READERS}:role/hop first)`,
+      ] },
     ]);
-    assert.equal(data.access.adminPathsTotal, 1);
+    assert.equal(data.access.adminRolesTotal, 1);
   });
 
   it('renders the access panel with those figures and says how the score weighs privilege', () => {
@@ -146,9 +158,9 @@ describe('dashboard: privilege weighs on the risk score and the access panel (si
     const accountRow = panel.slice(panel.indexOf(`<tr data-account="${ADMINS}">`), panel.indexOf('</tr>', panel.indexOf(`<tr data-account="${ADMINS}">`)));
     assert.match(accountRow, /<td class="num" data-privilege="admin">3<\/td>/);
     assert.match(accountRow, /<td class="num level-Not-Started" data-column="privileged-keys">1<\/td>/);
-    assert.match(accountRow, /<td class="num level-Not-Started" data-column="admin-paths-in">1<\/td>/);
+    assert.match(accountRow, /<td class="num level-Not-Started" data-column="admin-paths-in">3<\/td>/);
     assert.match(panel, /<tr data-account="222222222222" data-role="vendor-admin">.*<td>admin<\/td><td class="long">999999999999 \(sts:ExternalId\)<\/td>/);
-    assert.match(panel, /<td class="long">arn:aws:iam::444444444444:user\/dana<\/td><td class="long">assumes arn:aws:iam::222222222222:role\/break-in<\/td>/);
+    assert.match(panel, /<td class="long">arn:aws:iam::222222222222:role\/break-in<\/td><td class="long"><strong>3 principals<\/strong><span class="sub">arn:aws:iam::333333333333:role\/hop<\/span><span class="sub">arn:aws:iam::444444444444:user\/dana<\/span><span class="sub">arn:aws:iam::444444444444:user\/hal \(assumes arn:aws:iam::333333333333:role\/hop first\)<\/span><\/td>/);
     assert.match(page, /Score: critical 10, high 5, medium 2, low 1 per finding, 2 times that for a finding about an admin or can-escalate user \(or its key\) or role\./);
   });
 

@@ -123,13 +123,13 @@ describe('dashboard in headless Chromium', function () {
   it('shows who can do what: privileged users with keys per account, outside trusts and admin paths', async () => {
     const { page } = await open();
     const { access } = buildDashboardData({ run: auditRun, findings, maturity: assessMaturity(auditRun), thresholds: DEFAULT_THRESHOLDS });
-    assert.ok(access.accountsAssessed > 0 && access.adminPathsTotal > 0 && access.outsideTrustsTotal > 0, 'the sample has each kind');
+    assert.ok(access.accountsAssessed > 0 && access.adminRolesTotal > 0 && access.outsideTrustsTotal > 0, 'the sample has each kind');
     for (const row of access.accounts) {
       assert.equal(await text(page, `#access-accounts tr[data-account="${row.accountId}"] td[data-column="privileged-keys"]`), String(row.privilegedUsersWithKeys));
       assert.equal(await text(page, `#access-accounts tr[data-account="${row.accountId}"] td[data-privilege="admin"]`), String(row.levels.admin));
     }
     assert.equal(await page.locator('#access-outside tbody tr').count(), access.outsideTrustsTotal);
-    assert.equal(await page.locator('#access-admin-paths tbody tr').count(), access.adminPathsTotal);
+    assert.equal(await page.locator('#access-admin-paths tbody tr').count(), access.adminRolesTotal);
     assert.equal(await text(page, '#access-outside tr[data-role="vendor-monitoring"] td:last-child'), 'arn:aws:iam::999988887777:root (sts:ExternalId)');
     await page.close();
   });
