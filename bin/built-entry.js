@@ -63,17 +63,4 @@ function loadBuilt(modulePath) {
   return require(path.join(root, `${modulePath}.ts`));
 }
 
-/** Runs `start` and leaves its exit code to Node, so buffered output is flushed before the process ends. */
-function exitWith(promise) {
-  promise.then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error) => {
-      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
-
-module.exports = { loadBuilt, exitWith };
+module.exports = { loadBuilt };

@@ -4,9 +4,17 @@
 // access key and root without MFA), an account whose audit role is missing, one audited only in
 // part, a suspended one, CloudTrail events that show remediation, and a little throttling that the
 // SDK's retries absorb. Dates are relative to the run, so the findings stay the same whenever it runs.
-import { SimulatedOrganization, type SimulatedEventSpec, type SimulatedUserSpec } from './simulated-aws';
+// A later run finds the organization moved on (`{ later: true }`): a key rotated, MFA enabled, a
+// new user, each with its CloudTrail event, so the comparison with the first run shows a change.
+// The auditor itself runs as a role session in the management account, as the deployment's
+// Fargate task does with its task role: no IAM user and no long-lived key of its own.
+import { DEFAULT_AUDIT_ROLE_NAME } from '../auditor/values/audit-role';
+import { SimulatedOrganization, type SimulatedCaller, type SimulatedEventSpec, type SimulatedUserSpec } from './simulated-aws';
 
-export const DEMO_ROLE_NAME = 'IAMAuditRole';
+/** The deployment's audit role, which the command assumes by default. */
+export const DEMO_ROLE_NAME = DEFAULT_AUDIT_ROLE_NAME;
+/** The auditor's own credentials: a session of the task role, named after the task as ECS names it. */
+export const DEMO_CALLER: SimulatedCaller = { role: 'auditor-task-role', session: '5f3c9a0e2b7d4e61a8c2d9f0b1e4a7c3' };
 export const DEMO_ACCOUNTS = {
   management: '111111111111',
   paymentsProd: '222222222222',
@@ -40,7 +48,19 @@ export function demoExemptionsYaml(now: Date = new Date()): string {
   ].join('\n');
 }
 
-export function demoOrganization(now: Date = new Date()): SimulatedOrganization {
+export interface DemoOrganizationOptions {
+  /**
+   * The organization as a later run finds it: svc-reporting's old key rotated away (deleted, its
+   * newer key in use), carla's MFA enabled, and a new console user without MFA in
+   * payments-staging, each change with its CloudTrail event of the last hour.
+   */
+  later?: boolean;
+  /** Each call takes this long (ms); default 0. */
+  latencyMs?: number;
+}
+
+export function demoOrganization(now: Date = new Date(), options: DemoOrganizationOptions = {}): SimulatedOrganization {
+  const later = options.later === true;
   const ago = (days: number): string => new Date(now.getTime() - days * DAY_MS).toISOString();
   const used = (days: number, service: string) => ({ date: ago(days), service, region: 'eu-west-1' });
   const iamEvent = (eventName: string, days: number, username: string, resource: { type: string; name: string }): SimulatedEventSpec => ({
@@ -59,12 +79,19 @@ export function demoOrganization(now: Date = new Date()): SimulatedOrganization 
   const paymentsProd: SimulatedUserSpec[] = [
     // Console users: one with an authenticator app, one without MFA who signed in yesterday (critical).
     { name: 'bruno', created: ago(700), password: { lastUsed: ago(2) }, mfa: [{ type: 'virtual' }] },
-    { name: 'carla', created: ago(400), password: { lastUsed: ago(1) }, attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
+    { name: 'carla', created: ago(400), password: { lastUsed: ago(1) }, ...(later ? { mfa: [{ type: 'virtual' as const }] } : {}), attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
     // Service users with keys: far past rotation (and made administrator), past rotation, two active keys (one never used).
     { name: 'svc-payments-batch', created: ago(1500), accessKeys: [{ created: ago(1400), lastUsed: used(0, 's3') }], attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
     // AWS saw this key in a public repository and quarantined its user.
     { name: 'svc-deploy', created: ago(300), accessKeys: [{ created: ago(200), lastUsed: used(1, 'cloudformation') }], attachedPolicies: ['arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3'] },
-    { name: 'svc-reporting', created: ago(500), accessKeys: [{ created: ago(150), lastUsed: used(3, 'athena') }, { created: ago(20), lastUsed: null }] },
+    // Two active keys, one past rotation and one never used; a later run finds the rotation done.
+    {
+      name: 'svc-reporting',
+      created: ago(500),
+      accessKeys: later
+        ? [{ id: 'AKIADEMOREPORTING002', created: ago(20), lastUsed: used(0, 'athena') }]
+        : [{ id: 'AKIADEMOREPORTING001', created: ago(150), lastUsed: used(3, 'athena') }, { id: 'AKIADEMOREPORTING002', created: ago(20), lastUsed: null }],
+    },
   ];
   const paymentsStaging: SimulatedUserSpec[] = [
     { name: 'diego', created: ago(600), password: { lastUsed: ago(5) }, mfa: [{ type: 'hardware' }] },
@@ -74,13 +101,21 @@ export function demoOrganization(now: Date = new Date()): SimulatedOrganization 
     // A key created during setup and never used, and one idle for two months.
     { name: 'svc-ci', created: ago(100), accessKeys: [{ created: ago(100), lastUsed: null }] },
     { name: 'svc-legacy-sync', created: ago(800), accessKeys: [{ created: ago(80), lastUsed: used(70, 'sqs') }, { status: 'Inactive', created: ago(700), lastUsed: used(400, 'sqs') }] },
+    // Created since the first run, with a console password and no MFA.
+    ...(later ? [{ name: 'hugo', created: ago(0.05), password: { lastUsed: null } }] : []),
   ];
   const dataLake: SimulatedUserSpec[] = [
     { name: 'gabriela', created: ago(300), password: { lastUsed: ago(3) }, mfa: [{ type: 'virtual' }] },
     { name: 'svc-glue', created: ago(400), accessKeys: [{ created: ago(30), lastUsed: used(0, 'glue') }] },
   ];
 
-  return new SimulatedOrganization({ managementAccountId: DEMO_ACCOUNTS.management, organizationId: 'o-demo0example', auditRoleName: DEMO_ROLE_NAME, now: () => new Date() })
+  // What happened since the first run, as CloudTrail recorded it.
+  const paymentsProdChanges = later
+    ? [iamEvent('DeleteAccessKey', 0.03, 'ana.admin', { type: 'AWS::IAM::AccessKey', name: 'AKIADEMOREPORTING001' }), iamEvent('EnableMFADevice', 0.02, 'carla', { type: 'AWS::IAM::User', name: 'carla' })]
+    : [];
+  const paymentsStagingChanges = later ? [iamEvent('CreateUser', 0.05, 'ana.admin', { type: 'AWS::IAM::User', name: 'hugo' }), iamEvent('CreateLoginProfile', 0.05, 'ana.admin', { type: 'AWS::IAM::User', name: 'hugo' })] : [];
+
+  return new SimulatedOrganization({ managementAccountId: DEMO_ACCOUNTS.management, organizationId: 'o-demo0example', auditRoleName: DEMO_ROLE_NAME, caller: DEMO_CALLER, latencyMs: options.latencyMs ?? 0, now: () => new Date() })
     .addAccount({
       id: DEMO_ACCOUNTS.management,
       name: 'management',
@@ -109,6 +144,7 @@ export function demoOrganization(now: Date = new Date()): SimulatedOrganization 
         iamEvent('DeleteAccessKey', 18, 'ana.admin', { type: 'AWS::IAM::AccessKey', name: 'AKIADEMOREMOVED00001' }),
         iamEvent('EnableMFADevice', 10, 'bruno', { type: 'AWS::IAM::User', name: 'bruno' }),
         iamEvent('UpdateAccessKey', 4, 'ana.admin', { type: 'AWS::IAM::AccessKey', name: 'AKIADEMODISABLED0001' }),
+        ...paymentsProdChanges,
       ],
     })
     .addAccount({
@@ -119,7 +155,7 @@ export function demoOrganization(now: Date = new Date()): SimulatedOrganization 
       root: { mfa: 'virtual', passwordLastUsed: null },
       // A password policy of eight characters.
       passwordPolicy: { MinimumPasswordLength: 8, PasswordReusePrevention: 24 },
-      events: [iamEvent('DeactivateMFADevice', 50, 'elena', { type: 'AWS::IAM::User', name: 'elena' })],
+      events: [iamEvent('DeactivateMFADevice', 50, 'elena', { type: 'AWS::IAM::User', name: 'elena' }), ...paymentsStagingChanges],
     })
     .addAccount({
       id: DEMO_ACCOUNTS.dataLake,

@@ -32,6 +32,7 @@ export type { SimulatedSecurityHubOptions, StoredSecurityHubFinding } from './si
 export type {
   SimulatedAccessKeySpec,
   SimulatedAccountSpec,
+  SimulatedCaller,
   SimulatedCall,
   SimulatedEventSpec,
   SimulatedFault,

@@ -22,6 +22,8 @@ export function isConnectionFaultOrder(value: object): value is ConnectionFaultO
 }
 
 const MANAGEMENT_SECRET = 'simulated-management-secret';
+const MANAGEMENT_SESSION_TOKEN = 'simulated-management-session-token';
+const CALLER_SESSION_MS = 60 * 60 * 1000;
 
 /**
  * A number in [0, 1) that depends only on the seed and the key (FNV-1a, then a mulberry32 round).
@@ -53,6 +55,8 @@ export class SimulatedOrganization {
   readonly callerArn: string;
   /** The access key id of the auditor's own (management) credentials. */
   readonly managementAccessKeyId: string;
+  /** The role and session of the auditor's own credentials, or null when they are an IAM user's key. */
+  readonly callerSession: { role: string; session: string } | null;
   readonly callLog: SimulatedCall[] = [];
   /** The findings imported into Security Hub, per account and region. */
   readonly securityHub: SimulatedSecurityHub;
@@ -84,8 +88,14 @@ export class SimulatedOrganization {
     this.managementAccountId = options.managementAccountId;
     this.organizationId = options.organizationId ?? 'o-simulated01';
     this.auditRoleName = options.auditRoleName ?? 'OrganizationAccountAccessRole';
-    this.callerArn = options.callerArn ?? `arn:${this.partition}:iam::${options.managementAccountId}:user/auditor`;
-    this.managementAccessKeyId = `AKIA${options.managementAccountId}AUDT`;
+    const caller = options.caller ?? { user: 'auditor' };
+    this.callerSession = 'role' in caller ? caller : null;
+    this.callerArn =
+      'role' in caller
+        ? `arn:${this.partition}:sts::${options.managementAccountId}:assumed-role/${caller.role}/${caller.session}`
+        : `arn:${this.partition}:iam::${options.managementAccountId}:user/${caller.user}`;
+    // A user's long-lived key starts with AKIA, temporary credentials with ASIA (as AWS's do).
+    this.managementAccessKeyId = `${this.callerSession === null ? 'AKIA' : 'ASIA'}${options.managementAccountId}AUDT`;
     const now = () => this.now();
     this.securityHub = new SimulatedSecurityHub(this.partition, now, options.securityHub);
     this.accounts = new SimulatedAccounts(this.partition, options);
@@ -200,9 +210,12 @@ export class SimulatedOrganization {
     return total;
   }
 
-  /** Credentials the auditor would have from its environment. */
+  /** Credentials the auditor would have from its environment: a user's key, or a role session's (an hour left). */
   managementCredentials(): AwsCredentialIdentity {
-    return { accessKeyId: this.managementAccessKeyId, secretAccessKey: MANAGEMENT_SECRET };
+    const key = { accessKeyId: this.managementAccessKeyId, secretAccessKey: MANAGEMENT_SECRET };
+    if (this.callerSession === null) return key;
+    // Against the real clock, which is what the SDK compares an expiry with before it asks again.
+    return { ...key, sessionToken: MANAGEMENT_SESSION_TOKEN, expiration: new Date(Date.now() + CALLER_SESSION_MS) };
   }
 
   /** Answers one command. Called by the middleware; public so the factory can attach it to any client. */

@@ -12,6 +12,7 @@ export interface OrganizationIdentity {
   auditRoleName: string;
   callerArn: string;
   managementAccessKeyId: string;
+  callerSession: { role: string; session: string } | null;
 }
 
 export class SimulatedOrganizationsService {
@@ -108,12 +109,19 @@ export class SimulatedSts {
   answer(operation: string, input: Record<string, unknown>, caller: Caller): object | undefined {
     switch (operation) {
       case 'GetCallerIdentity':
-        return { $metadata: okMetadata(), Account: caller.accountId, Arn: caller.arn, UserId: caller.session ? `AROA${caller.accountId}:${caller.session.sessionName}` : `AIDA${caller.accountId}` };
+        return { $metadata: okMetadata(), Account: caller.accountId, Arn: caller.arn, UserId: this.userId(caller) };
       case 'AssumeRole':
         return this.assumeRole(input, caller);
       default:
         return undefined;
     }
+  }
+
+  /** What GetCallerIdentity says as UserId: `AROA...:<session>` for a role session, `AIDA...` for a user. */
+  private userId(caller: Caller): string {
+    // A caller without an audit-role session is the auditor's own identity.
+    const sessionName = caller.session?.sessionName ?? this.identity.callerSession?.session;
+    return sessionName === undefined ? `AIDA${caller.accountId}` : `AROA${caller.accountId}:${sessionName}`;
   }
 
   private assumeRole(input: Record<string, unknown>, caller: Caller): object {

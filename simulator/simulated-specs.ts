@@ -159,14 +159,22 @@ export interface SimulatedFault {
   matches?: (input: Record<string, unknown>) => boolean;
 }
 
+/** The auditor's own identity: an IAM user's long-lived key, or a role session's temporary credentials. */
+export type SimulatedCaller = { user: string } | { role: string; session: string };
+
 export interface SimulatedOrganizationOptions {
   managementAccountId: string;
   partition?: string;
   organizationId?: string;
   /** Name of the audit role that exists in the accounts (default `OrganizationAccountAccessRole`). */
   auditRoleName?: string;
-  /** Who the auditor's own credentials belong to; default `arn:<partition>:iam::<management>:user/auditor`. */
-  callerArn?: string;
+  /**
+   * Whose credentials the auditor's own clients carry (its caller in the management account).
+   * Default `{ user: 'auditor' }`: an IAM user with a long-lived key (`AKIA...`). `{ role, session }`:
+   * a session of that role (`ASIA...` with a session token and an expiry), as the deployment's
+   * Fargate task runs as its task role.
+   */
+  caller?: SimulatedCaller;
   /** Page sizes: Organizations at most 20, IAM 100 and CloudTrail 50 by default, as in AWS. */
   pageSizes?: { organizations?: number; iam?: number; cloudTrail?: number };
   /** Lifetime of AssumeRole credentials (fractions allowed). Default 3600. */

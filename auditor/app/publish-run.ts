@@ -170,6 +170,8 @@ export interface PublishContext extends ReportDestinations {
    * every call after the local reports (uploads, the bucket's history, SNS, Security Hub) ends by then.
    */
   deadline?: AbortSignal;
+  /** Told the run's result (what `--format json` prints) once the run is reported. */
+  onResult?: (result: RunResult) => void;
 }
 
 /** The factory whose own clients (S3, SNS, Security Hub, STS for its identity) carry `deadline`; the others are as they are. */
@@ -318,5 +320,6 @@ export async function publishRun(audited: AuditRun, context: PublishContext): Pr
   };
   output.result(formatResultLine(result));
   if (output.settings.format === 'json') output.document(result);
+  context.onResult?.(result);
   return exitCode;
 }

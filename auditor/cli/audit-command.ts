@@ -18,6 +18,7 @@ import { DEFAULT_THRESHOLDS } from '../analysis/findings/thresholds';
 import { CommandOutput, defineOutputOptions, readOutputSettings, type OutputStream } from './command-output';
 import type { AuditRun } from '../model';
 import type { PreviousRun } from '../publish/previous-run';
+import type { RunResult } from '../app/run-result';
 import { version as PACKAGE_VERSION } from '../../package.json';
 
 
@@ -37,6 +38,8 @@ export interface CliIo {
   runId?: () => string;
   /** After a stop, how long uploads and the other calls may still go on (default STOP_NETWORK_BUDGET_MS). */
   stopNetworkBudgetMs?: number;
+  /** Told the result of an audit once it is reported (not of a shard's part or a merge). */
+  onResult?: (result: RunResult) => void;
 }
 
 function outputStream(given: CliIo['stdout'], fallback: NodeJS.WriteStream): OutputStream {
@@ -185,7 +188,7 @@ async function auditAndPublish(config: AuditConfig, reportConfig: ReportConfig, 
     // A shard does not analyse; the exemptions are read by merge.
     const loaded = config.shard === undefined ? await loadExemptions(reportConfig, clients, runTime, setup.signal) : {};
     if ('error' in loaded) return fail(loaded.error);
-    const publishing = { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith, exemptions: loaded.exemptions, output, stop: io.stop, deadline: networkDeadline };
+    const publishing = { outDir: config.outDir, s3: config.s3, clients, reportConfig, comparedWith, exemptions: loaded.exemptions, output, stop: io.stop, deadline: networkDeadline, onResult: io.onResult };
     // The previous run and the history are read beside the audit, under the same deadline: a
     // bucket that does not answer costs the comparison, never the reports.
     const earlier = config.shard === undefined ? readEarlierRuns(formatRunTimestamp(runTime), publishing, setup.signal) : undefined;

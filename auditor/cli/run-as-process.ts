@@ -8,7 +8,10 @@ import { errorMessage } from '../values/error-text';
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
-export function runAsProcess(argv: string[], io: CliIo = {}): void {
+/** What runs as the process: the audit command's main(), or a command built on it (the demo). */
+export type ProcessMain = (argv: string[], io: CliIo) => Promise<number>;
+
+export function runAsProcess(argv: string[], io: CliIo = {}, start: ProcessMain = main): void {
   // The process's own stderr: these lines are about the process, whatever --quiet says.
   const stderr = (text: string) => void process.stderr.write(text);
   const stop = new AbortController();
@@ -24,7 +27,7 @@ export function runAsProcess(argv: string[], io: CliIo = {}): void {
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
 
-  main(argv, { ...io, stop: stop.signal }).then(
+  start(argv, { ...io, stop: stop.signal }).then(
     (code) => {
       // A stopped run ends now: accounts given up may still be unwinding, and ECS is counting.
       if (stop.signal.aborted) process.exit(code);

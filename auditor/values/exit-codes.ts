@@ -19,3 +19,8 @@ const EXIT_CODE_MEANINGS: ReadonlyArray<readonly [number, string]> = [
 
 /** `0 all audited, 2 some accounts not (fully) audited, ...`, for the command's help. */
 export const EXIT_CODE_SUMMARY = EXIT_CODE_MEANINGS.map(([code, meaning]) => `${code} ${meaning}`).join(', ');
+
+/** `some accounts not (fully) audited` for 2; null for a code the command does not use. */
+export function exitCodeMeaning(code: number): string | null {
+  return EXIT_CODE_MEANINGS.find(([known]) => known === code)?.[1] ?? null;
+}

@@ -141,6 +141,24 @@ describe('simulated AWS', () => {
     assert.equal(org.calls('ListUsers', MANAGEMENT), 1);
   });
 
+  it('gives the auditor a role session instead of a user key when asked, and names it in refusals', async () => {
+    const org = organization({ caller: { role: 'auditor-task-role', session: 'task-0123' } });
+    const credentials = org.managementCredentials();
+    assert.match(credentials.accessKeyId, /^ASIA/);
+    assert.ok(credentials.sessionToken !== undefined && credentials.expiration !== undefined && credentials.expiration.getTime() > Date.now());
+    const sts = simulatedClientFactory(org).sts();
+    const identity = await sts.send(new GetCallerIdentityCommand({}));
+    assert.equal(identity.Arn, `arn:aws:sts::${MANAGEMENT}:assumed-role/auditor-task-role/task-0123`);
+    assert.equal(identity.UserId, `AROA${MANAGEMENT}:task-0123`);
+    await assert.rejects(sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::999999999999:role/Audit', RoleSessionName: 'probe' })), (error: Error) => {
+      assert.match(error.message, new RegExp(`User: arn:aws:sts::${MANAGEMENT}:assumed-role/auditor-task-role/task-0123 is not authorized to perform: sts:AssumeRole`));
+      return true;
+    });
+    // The default is still an IAM user's long-lived key.
+    assert.match(organization().managementCredentials().accessKeyId, /^AKIA/);
+    assert.equal(organization().managementCredentials().sessionToken, undefined);
+  });
+
   it('filters and pages LookupEvents by attribute, time window and region', async () => {
     const org = organization({ pageSizes: { cloudTrail: 1 } });
     const cloudTrail = simulatedClientFactory(org).cloudTrail(await assumed(org, MEMBER), 'us-east-1');
