@@ -1,7 +1,8 @@
 // How the command talks: human lines on stderr (progress, summary, warnings, errors), stdout kept
 // for what a script reads (`--format json`, `--help`, `--version`). `--quiet` keeps only the errors
 // and the one-line result. Colour only on a terminal, and never with NO_COLOR (no-color.org).
-import { createColors } from 'picocolors';
+// Colours are Node's own (util.styleText), applied once colorsFor has decided they are wanted.
+import { styleText } from 'node:util';
 import { Option, type Command } from 'commander';
 import type { Environment } from '../values/parsers';
 import { terminalSafe } from '../values/terminal-text';
@@ -13,7 +14,19 @@ export interface OutputStream {
   columns?: number;
 }
 
-export type Colors = ReturnType<typeof createColors>;
+/** The styles the command uses; each returns its text unchanged when colour is off. */
+export interface Colors {
+  red(text: string): string;
+  yellow(text: string): string;
+  green(text: string): string;
+  dim(text: string): string;
+}
+
+/** The styles on (ANSI codes, whatever the process's own streams are) or off (plain text). */
+export function createColors(enabled: boolean): Colors {
+  const style = (format: keyof Colors) => (enabled ? (text: string) => styleText(format, text, { validateStream: false }) : (text: string) => text);
+  return { red: style('red'), yellow: style('yellow'), green: style('green'), dim: style('dim') };
+}
 
 export const OUTPUT_FORMATS = ['text', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

@@ -1,10 +1,22 @@
 import assert from 'node:assert/strict';
 import { AUTOWRAP_OFF, AUTOWRAP_ON, describeFilteredAccounts, runProgress } from '../../../auditor/cli/progress';
 import { terminalSafe } from '../../../auditor/values/terminal-text';
-import { CommandOutput } from '../../../auditor/cli/command-output';
+import { colorsFor, CommandOutput } from '../../../auditor/cli/command-output';
 import type { AccountAudit } from '../../../auditor/model';
 
 describe('terminal output', () => {
+  it('colours with ANSI codes on a terminal only, and never with NO_COLOR', () => {
+    const colors = colorsFor({ isTTY: true, write: () => undefined }, {});
+    assert.equal(colors.red('failed'), '\u001b[31mfailed\u001b[39m');
+    assert.equal(colors.yellow('warning:'), '\u001b[33mwarning:\u001b[39m');
+    assert.equal(colors.green('ok'), '\u001b[32mok\u001b[39m');
+    assert.equal(colors.dim('ETA'), '\u001b[2mETA\u001b[22m');
+    assert.equal(colorsFor({ write: () => undefined }, {}).red('failed'), 'failed');
+    assert.equal(colorsFor({ isTTY: true, write: () => undefined }, { NO_COLOR: '1' }).red('failed'), 'failed');
+    // An empty NO_COLOR does not count (no-color.org).
+    assert.equal(colorsFor({ isTTY: true, write: () => undefined }, { NO_COLOR: '' }).dim('x'), '\u001b[2mx\u001b[22m');
+  });
+
   it('neutralises C0 and C1 controls, as an escape sequence or a carriage return would disguise a line', () => {
     assert.equal(terminalSafe('a\u001b[2Jb\rc\u009bd\u007f'), 'a [2Jb c d ');
   });
