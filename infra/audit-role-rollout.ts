@@ -20,6 +20,12 @@ export interface AuditRoleRolloutArgs {
    * account and receives it through the StackSet instead.
    */
   createRoleInDeployingAccount: boolean;
+  /**
+   * Given: every member account also gets the credential alert rule, forwarding to this bus. The
+   * rule must live in IAM's events region; when that is not `stackSetRegion`, the StackSet deploys
+   * there too, and the template creates the role in `stackSetRegion` only.
+   */
+  credentialAlerts?: { centralEventBusArn: pulumi.Input<string>; alertRegion: string };
 }
 
 // Every region at once (one here), and accounts in parallel; a few broken accounts do not block the rest.
@@ -56,6 +62,11 @@ export class AuditRoleRollout extends pulumi.ComponentResource {
         [parameters.roleName]: args.auditRoleName,
         [parameters.trustedPrincipalArns]: pulumi.output(args.trustedPrincipalArns).apply((arns) => arns.join(',')),
         [parameters.organizationId]: args.organizationId,
+        ...(args.credentialAlerts === undefined ? {} : {
+          [parameters.auditRoleRegion]: args.stackSetRegion,
+          [parameters.centralEventBusArn]: args.credentialAlerts.centralEventBusArn,
+          [parameters.credentialAlertRegion]: args.credentialAlerts.alertRegion,
+        }),
       },
     }, {
       parent: this,
@@ -63,14 +74,19 @@ export class AuditRoleRollout extends pulumi.ComponentResource {
       ignoreChanges: ['administrationRoleArn'],
     });
 
-    this.instances = args.targetIds.map((targetId, index) =>
-      new aws.cloudformation.StackSetInstance(`${name}-target-${index}`, {
+    const instance = (resourceName: string, targetId: pulumi.Input<string>, region: string): aws.cloudformation.StackSetInstance =>
+      new aws.cloudformation.StackSetInstance(resourceName, {
         stackSetName: this.stackSet.name,
         callAs: args.callAs,
         deploymentTargets: { organizationalUnitIds: [targetId] },
-        stackSetInstanceRegion: args.stackSetRegion,
+        stackSetInstanceRegion: region,
         operationPreferences: { ...OPERATION_PREFERENCES, concurrencyMode: 'SOFT_FAILURE_TOLERANCE' },
-      }, { parent: this }));
+      }, { parent: this });
+    this.instances = args.targetIds.map((targetId, index) => instance(`${name}-target-${index}`, targetId, args.stackSetRegion));
+    const alertRegion = args.credentialAlerts?.alertRegion;
+    if (alertRegion !== undefined && alertRegion !== args.stackSetRegion) {
+      this.instances.push(...args.targetIds.map((targetId, index) => instance(`${name}-target-${index}-${alertRegion}`, targetId, alertRegion)));
+    }
 
     if (args.createRoleInDeployingAccount) {
       const role = new aws.iam.Role(`${name}-deploying-account`, {

@@ -2,6 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { DEFAULT_AUDIT_ROLE_NAME } from '../auditor/values/audit-role';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_SHARD_COUNT } from '../auditor/values/run-limits';
 import { ACCOUNT_ID_PATTERN, ConfigError, IAM_NAME_CHARACTERS, parseIntegerInRange, parseRegion, parseRoleName, problemOf } from '../auditor/values/parsers';
+import { iamEventsRegion } from './credential-alert-rule';
 import { DEFAULT_EXEMPTIONS_S3_KEY, readDeploymentExemptions, type DeploymentExemptions } from './exemptions-file';
 import { scheduleExpressionProblem } from './schedule-expression';
 import { timeZoneProblem } from './time-zone';
@@ -63,6 +64,11 @@ export interface DeploymentConfig {
   centralizeRootAccess: boolean;
   /** The root, OUs or accounts the SCPs attach to. Empty: the organization root. */
   enforcementTargetIds: string[];
+  /**
+   * An alert on the notification topic within minutes when a long-lived credential appears in any
+   * account (EventBridge rules in IAM's events region forwarding to a central bus). Default true.
+   */
+  credentialAlerts: boolean;
 }
 
 export const DEFAULT_SCHEDULE_EXPRESSION = 'cron(0 6 ? * MON *)';
@@ -131,6 +137,7 @@ export const SETTING_KEYS = [
   'centralizeRootAccess',
   'enforcementTargetIds',
   'exemptionsFile',
+  'credentialAlerts',
 ] as const;
 
 export type DeploymentSettingKey = (typeof SETTING_KEYS)[number];
@@ -245,6 +252,15 @@ export function loadDeploymentConfig(now: number = Date.now()): DeploymentConfig
     }
   }
 
+  const credentialAlerts = bool(config, 'credentialAlerts') ?? true;
+  if (credentialAlerts) {
+    try {
+      iamEventsRegion(stackSetRegion);
+    } catch (error) {
+      throw new DeploymentConfigError('credentialAlerts', `${error instanceof Error ? error.message : String(error)}; set credentialAlerts to false`);
+    }
+  }
+
   return {
     auditRoleName, targetOrganizationalUnitIds, stackSetRegion, callAs, extraTrustedPrincipalArns,
     scheduleExpression, scheduleTimezone, subnetIds, assignPublicIp, imageUri, reportRetentionDays,
@@ -252,7 +268,7 @@ export function loadDeploymentConfig(now: number = Date.now()): DeploymentConfig
     // The uploaded file is the one the task reads.
     exemptionsS3Key: exemptionsS3Key ?? (exemptionsFile === undefined ? undefined : DEFAULT_EXEMPTIONS_S3_KEY),
     exemptionsFile, securityHub, enforceNoAccessKeys, enforceConsoleMfa, enforceNoRootUser, centralizeRootAccess,
-    enforcementTargetIds,
+    enforcementTargetIds, credentialAlerts,
   };
 }
 

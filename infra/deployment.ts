@@ -3,6 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { AuditRoleRollout } from './audit-role-rollout';
 import { AuditorTask } from './auditor-task';
 import { DeploymentConfig } from './config';
+import { iamEventsRegion } from './credential-alert-rule';
+import { CredentialAlerts } from './credential-alerts';
 import { accessKeyCarveOuts, enabledGuardrails } from './guardrails';
 import { OrganizationGuardrails } from './organization-guardrails';
 import { NotificationTopic } from './notification-topic';
@@ -26,8 +28,13 @@ export interface AuditKitDeployment {
    */
   shardedRunStateMachineArn: pulumi.Output<string | undefined>;
   startShardedRunCommand: pulumi.Output<string | undefined>;
-  /** The auditor publishes each run's summary here (AUDIT_SNS_TOPIC_ARN). */
+  /** The auditor publishes each run's summary here (AUDIT_SNS_TOPIC_ARN), and the credential alerts arrive here. */
   notificationTopicArn: pulumi.Output<string>;
+  /**
+   * With `credentialAlerts`: the central event bus every account's alert rule forwards to (the
+   * `CentralEventBusArn` of the member template, for an account the StackSet does not reach).
+   */
+  credentialAlertBusArn: pulumi.Output<string | undefined>;
 }
 
 interface AuditorNetwork {
@@ -90,7 +97,19 @@ export function deployAuditKit(config: DeploymentConfig, now: number = Date.now(
       : { exemptions: { key: config.exemptionsS3Key, text: config.exemptionsFile.text } }),
   });
 
-  const notifications = new NotificationTopic('notifications', { notificationEmail: config.notificationEmail });
+  const notifications = new NotificationTopic('notifications', {
+    notificationEmail: config.notificationEmail,
+    ...(config.credentialAlerts ? { eventBridgePublishes: { accountId, partition, region } } : {}),
+  });
+  const alertRegion = config.credentialAlerts ? iamEventsRegion(config.stackSetRegion) : undefined;
+  const alerts = alertRegion === undefined ? undefined : new CredentialAlerts('credential-alerts', {
+    organizationId: organization.id,
+    topicArn: notifications.topicArn,
+    accountId,
+    alertRegion,
+    // As with the audit role: a delegated administrator is a member and gets the StackSet's rule.
+    forwardDeployingAccount: config.callAs === 'SELF',
+  });
 
   const auditor = new AuditorTask('auditor', {
     auditRoleName: config.auditRoleName,
@@ -127,6 +146,7 @@ export function deployAuditKit(config: DeploymentConfig, now: number = Date.now(
     stackSetRegion: config.stackSetRegion,
     callAs: config.callAs,
     createRoleInDeployingAccount: config.callAs === 'SELF',
+    ...(alerts === undefined || alertRegion === undefined ? {} : { credentialAlerts: { centralEventBusArn: alerts.busArn, alertRegion } }),
   });
 
   const { shardedRun } = auditor.scheduledRun;
@@ -146,5 +166,6 @@ export function deployAuditKit(config: DeploymentConfig, now: number = Date.now(
       ? pulumi.output(undefined)
       : pulumi.interpolate`aws stepfunctions start-execution --region ${region} --state-machine-arn ${shardedRun.stateMachine.arn}`,
     notificationTopicArn: notifications.topicArn,
+    credentialAlertBusArn: alerts === undefined ? pulumi.output(undefined) : alerts.busArn,
   };
 }

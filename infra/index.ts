@@ -18,3 +18,4 @@ export const runTaskCommand = deployment.runTaskCommand;
 export const shardedRunStateMachineArn = deployment.shardedRunStateMachineArn;
 export const startShardedRunCommand = deployment.startShardedRunCommand;
 export const notificationTopicArn = deployment.notificationTopicArn;
+export const credentialAlertBusArn = deployment.credentialAlertBusArn;

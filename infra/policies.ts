@@ -271,3 +271,56 @@ export function ecrRepositoryArnOfImage(imageUri: string, partition: string): st
   const [, account, region, , repository] = match;
   return `arn:${partition}:ecr:${region}:${account}:repository/${repository}`;
 }
+
+/**
+ * The notification topic's own key: the account administers it (through IAM, as with any key);
+ * principals of this account may use it through SNS only (publishing the run summary needs no
+ * grant of its own, as with the AWS managed key); EventBridge may use it to publish the alerts.
+ */
+export function notificationKeyPolicy(input: { accountId: string; partition: string; region: string }): PolicyDocument {
+  const dnsSuffix = input.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return policy(
+    { Sid: 'AccountAdministersTheKey', Effect: 'Allow', Principal: { AWS: `arn:${input.partition}:iam::${input.accountId}:root` }, Action: 'kms:*', Resource: '*' },
+    {
+      Sid: 'AccountPublishesThroughSns',
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:CallerAccount': input.accountId, 'kms:ViaService': `sns.${input.region}.${dnsSuffix}` } },
+    },
+    { Sid: 'EventBridgePublishesAlerts', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' },
+  );
+}
+
+/** Every account of the organization, and no one outside it, may put events on the central bus. */
+export function centralEventBusPolicy(busArn: string, organizationId: string): PolicyDocument {
+  return policy({
+    Sid: 'AccountsOfTheOrganization',
+    Effect: 'Allow',
+    Principal: { AWS: '*' },
+    Action: 'events:PutEvents',
+    Resource: busArn,
+    Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+  });
+}
+
+/** A rule's role that may put events on one bus and nothing else. */
+export function putEventsPolicy(busArn: string): PolicyDocument {
+  return policy({ Sid: 'CentralBusOnly', Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn });
+}
+
+/**
+ * The notification topic's policy: EventBridge may publish for the central bus's alert rules only.
+ * Principals of this account keep publishing through their own IAM policies (the task role's).
+ */
+export function alertTopicPolicy(topicArn: string, ruleArns: string[]): PolicyDocument {
+  return policy({
+    Sid: 'CredentialAlertRules',
+    Effect: 'Allow',
+    Principal: { Service: 'events.amazonaws.com' },
+    Action: 'sns:Publish',
+    Resource: topicArn,
+    Condition: { ArnEquals: { 'aws:SourceArn': ruleArns } },
+  });
+}

@@ -7,7 +7,7 @@ import { PolicyDocument } from '../../infra/policies';
 interface ParsedTemplate {
   AWSTemplateFormatVersion: string;
   Parameters: Record<string, { Type: string; Default?: string }>;
-  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  Resources: Record<string, { Type: string; Condition?: string; Properties: Record<string, unknown> }>;
   Outputs: Record<string, { Value: unknown }>;
 }
 
@@ -27,14 +27,22 @@ describe('member-account CloudFormation template (infra/templates/audit-role.jso
 
   it('takes the role name, the trusted principals and the organization as parameters', () => {
     assert.equal(template.AWSTemplateFormatVersion, '2010-09-09');
-    assert.deepEqual(Object.keys(template.Parameters).sort(), ['AuditRoleName', 'OrganizationId', 'TrustedPrincipalArns']);
+    assert.deepEqual(Object.keys(template.Parameters).sort(), [
+      'AuditRoleName', 'AuditRoleRegion', 'CentralEventBusArn', 'CredentialAlertRegion', 'OrganizationId', 'TrustedPrincipalArns',
+    ]);
+    // A stack made with the first three alone (as before credential alerts) keeps what it creates.
+    assert.equal(template.Parameters.AuditRoleRegion.Default, '');
+    assert.equal(template.Parameters.CentralEventBusArn.Default, '');
     assert.equal(template.Parameters.TrustedPrincipalArns.Type, 'CommaDelimitedList');
     assert.equal(template.Parameters.AuditRoleName.Type, 'String');
   });
 
-  it('creates exactly one role, named by the parameter, and nothing else', () => {
-    assert.equal(Object.keys(template.Resources).length, 1);
-    assert.equal(roles.length, 1);
+  it('creates the audit role, named by the parameter, and besides it only the credential alert rule and its role', () => {
+    assert.deepEqual(Object.entries(template.Resources).map(([logicalId, resource]) => [logicalId, resource.Type, resource.Condition]), [
+      ['AuditRole', 'AWS::IAM::Role', 'CreateAuditRole'],
+      ['CredentialAlertForwarderRole', 'AWS::IAM::Role', 'CreateCredentialAlerts'],
+      ['CredentialAlertRule', 'AWS::Events::Rule', 'CreateCredentialAlerts'],
+    ]);
     assert.deepEqual(roles[0].Properties.RoleName, { Ref: 'AuditRoleName' });
   });
 

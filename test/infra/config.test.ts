@@ -37,6 +37,7 @@ describe('deployment configuration', () => {
       enforceNoRootUser: false,
       centralizeRootAccess: false,
       enforcementTargetIds: [],
+      credentialAlerts: true,
     });
     assert.equal(DEFAULT_SCHEDULE_EXPRESSION, 'cron(0 6 ? * MON *)');
   });
@@ -126,6 +127,7 @@ describe('deployment configuration', () => {
     ['enforcementTargetIds', { enforcementTargetIds: '["r-ab12", "r-ab12"]' }],
     ['enforcementTargetIds', { enforcementTargetIds: 'r-ab12' }],
     ['exemptionsFile', { exemptionsFile: 'no-such-exemptions.yaml' }],
+    ['credentialAlerts', { credentialAlerts: 'sometimes' }],
   ];
   for (const [key, raw] of badSettings) {
     it(`rejects ${JSON.stringify(raw)}, naming iam-audit-kit:${key}`, () => {

@@ -84,6 +84,7 @@ describe('deployment program: default configuration', () => {
   it('groups the resources in components, all typed iam-audit-kit:<module>:<Name>', () => {
     const components = run.resources.filter((resource) => resource.type.startsWith('iam-audit-kit:'));
     assert.deepEqual(components.map((resource) => resource.type).sort(), [
+      'iam-audit-kit:alerts:CredentialAlerts',
       'iam-audit-kit:auditRole:AuditRoleRollout',
       'iam-audit-kit:auditor:AuditorImage',
       'iam-audit-kit:auditor:AuditorTask',
@@ -116,6 +117,10 @@ describe('deployment program: default configuration', () => {
       AuditRoleName: 'IAMAuditRole',
       TrustedPrincipalArns: arnOf(taskRole),
       OrganizationId: MOCK_ORGANIZATION_ID,
+      // Credential alerts (on by default): the rule in us-east-1, the role where the StackSet deploys.
+      AuditRoleRegion: 'us-east-1',
+      CentralEventBusArn: arnOf(onlyResourceOfType(run, 'aws:cloudwatch/eventBus:EventBus')),
+      CredentialAlertRegion: 'us-east-1',
     });
   });
 
@@ -332,14 +337,14 @@ describe('deployment program: OUs, delegated administrator and a given image', (
   it('deploys one StackSet instance per OU, as delegated administrator', () => {
     assert.equal(onlyResourceOfType(run, STACK_SET).inputs.callAs, 'DELEGATED_ADMIN');
     const instances = resourcesOfType(run, STACK_SET_INSTANCE);
-    assert.deepEqual(instances.map((instance) => instance.inputs.deploymentTargets), [
-      { organizationalUnitIds: ['ou-ab12-cd34ef56'] },
-      { organizationalUnitIds: ['ou-ab12-gh78ij90'] },
+    // Each OU in the StackSet's region (the role), and in us-east-1 for the credential alert rule.
+    assert.deepEqual(instances.map((instance) => [instance.inputs.deploymentTargets, instance.inputs.stackSetInstanceRegion]), [
+      [{ organizationalUnitIds: ['ou-ab12-cd34ef56'] }, 'eu-west-1'],
+      [{ organizationalUnitIds: ['ou-ab12-gh78ij90'] }, 'eu-west-1'],
+      [{ organizationalUnitIds: ['ou-ab12-cd34ef56'] }, 'us-east-1'],
+      [{ organizationalUnitIds: ['ou-ab12-gh78ij90'] }, 'us-east-1'],
     ]);
-    for (const instance of instances) {
-      assert.equal(instance.inputs.callAs, 'DELEGATED_ADMIN');
-      assert.equal(instance.inputs.stackSetInstanceRegion, 'eu-west-1');
-    }
+    for (const instance of instances) assert.equal(instance.inputs.callAs, 'DELEGATED_ADMIN');
   });
 
   it('trusts the task role and the extra principals', () => {

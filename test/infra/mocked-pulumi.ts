@@ -18,6 +18,8 @@ export interface MockedResource {
   inputs: PlainRecord;
   id: string;
   state: PlainRecord;
+  /** The explicit provider's reference (`<urn>::<id>`), when the resource was given one. */
+  provider?: string;
 }
 
 export interface MockedInvoke {
@@ -75,6 +77,15 @@ function mockState(type: string, name: string, inputs: PlainRecord): { id: strin
     }
     case 'aws:sfn/stateMachine:StateMachine':
       return { id: regional('states', `stateMachine:${name}-m1`), state: { name: `${name}-m1`, arn: regional('states', `stateMachine:${name}-m1`) } };
+    case 'aws:cloudwatch/eventBus:EventBus':
+      return { id: String(inputs.name), state: { name: String(inputs.name), arn: regional('events', `event-bus/${String(inputs.name)}`) } };
+    case 'aws:cloudwatch/eventRule:EventRule': {
+      const ruleName = typeof inputs.name === 'string' ? inputs.name : `${name}-r1`;
+      const bus = typeof inputs.eventBusName === 'string' && inputs.eventBusName !== 'default' ? `${inputs.eventBusName}/` : '';
+      return { id: ruleName, state: { name: ruleName, arn: regional('events', `rule/${bus}${ruleName}`) } };
+    }
+    case 'aws:kms/key:Key':
+      return { id: `${name}-k1`, state: { keyId: `${name}-k1`, arn: regional('kms', `key/${name}-k1`) } };
     case 'docker-build:index:Image':
       return { id: `${name}-i1`, state: { digest: MOCK_IMAGE_DIGEST, ref: `${String((inputs.tags as string[])[0])}@${MOCK_IMAGE_DIGEST}` } };
     default:
@@ -117,7 +128,7 @@ export async function installMocks(): Promise<MockedRun> {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: PlainRecord } {
       const inputs = args.inputs as PlainRecord;
       const { id, state } = mockState(args.type, args.name, inputs);
-      const resource = { type: args.type, name: args.name, inputs, id, state: { ...inputs, ...state } };
+      const resource = { type: args.type, name: args.name, inputs, id, state: { ...inputs, ...state }, ...(args.provider === undefined || args.provider === '' ? {} : { provider: args.provider }) };
       run.resources.push(resource);
       return { id, state: resource.state };
     },

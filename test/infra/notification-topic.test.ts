@@ -39,7 +39,9 @@ describe('deployment: run summary notifications', () => {
     const run = await runDeployment({});
     const topic = onlyResourceOfType(run, TOPIC);
     const topicArn = stateOf(topic, 'arn');
-    assert.equal(input<string>(topic, 'kmsMasterKeyId'), 'alias/aws/sns');
+    // Its own key, which EventBridge may use for the credential alerts (on by default); without them, the AWS managed key.
+    assert.equal(input<string>(topic, 'kmsMasterKeyId'), stateOf(onlyResourceOfType(run, 'aws:kms/key:Key'), 'arn'));
+    assert.equal(input<string>(onlyResourceOfType(await runDeployment({ credentialAlerts: 'false' }), TOPIC), 'kmsMasterKeyId'), 'alias/aws/sns');
     assert.deepEqual(resourcesOfType(run, SUBSCRIPTION), []);
     assert.equal(containerEnvironment(run).AUDIT_SNS_TOPIC_ARN, topicArn);
     assert.equal(run.outputs.notificationTopicArn, topicArn);

@@ -82,7 +82,7 @@ describe('the stack program (infra/index.ts)', () => {
     const run = await installMocks();
     const outputs = loadProgram(asPulumiConfig(stackFile.config));
     assert.deepEqual(Object.keys(outputs).sort(), [
-      'auditRoleName', 'auditorImageUri', 'auditorTaskRoleArn', 'clusterName', 'notificationTopicArn', 'reportsBucketName', 'reportsS3Uri',
+      'auditRoleName', 'auditorImageUri', 'auditorTaskRoleArn', 'clusterName', 'credentialAlertBusArn', 'notificationTopicArn', 'reportsBucketName', 'reportsS3Uri',
       'runTaskCommand', 'scheduleName', 'shardedRunStateMachineArn', 'stackSetName', 'startShardedRunCommand', 'taskDefinitionArn',
     ]);
     assert.equal(await valueOf(outputs.auditRoleName), stackFile.config['iam-audit-kit:auditRoleName']);
@@ -95,11 +95,14 @@ describe('the stack program (infra/index.ts)', () => {
     assert.equal(parameters.TrustedPrincipalArns, stateOf(resourceNamed(run, 'aws:iam/role:Role', 'auditor-task-role'), 'arn'));
   });
 
-  it('creates with Pulumi.prod.yaml exactly what it created before the guardrail settings (all off there)', async () => {
-    const run = await installMocks();
-    loadProgram(asPulumiConfig(stackFile.config));
-    await settle(run);
-    assert.deepEqual(run.resources.map((resource) => `${resource.type} ${resource.name}`).sort(), [
+  it('creates with Pulumi.prod.yaml, credential alerts off, exactly what it created before the new settings; as committed, the alerts besides', async () => {
+    const resourcesOf = async (config: Record<string, unknown>): Promise<string[]> => {
+      const run = await installMocks();
+      loadProgram(asPulumiConfig(config));
+      await settle(run);
+      return run.resources.map((resource) => `${resource.type} ${resource.name}`).sort();
+    };
+    const before = [
       'aws:cloudformation/stackSet:StackSet audit-role-member-role',
       'aws:cloudformation/stackSetInstance:StackSetInstance audit-role-target-0',
       'aws:cloudwatch/logGroup:LogGroup auditor-logs',
@@ -132,7 +135,23 @@ describe('the stack program (infra/index.ts)', () => {
       'iam-audit-kit:auditor:ScheduledRun auditor',
       'iam-audit-kit:notifications:NotificationTopic notifications',
       'iam-audit-kit:reports:ReportsBucket reports',
-    ]);
+    ];
+    assert.deepEqual(await resourcesOf({ ...stackFile.config, [`${CONFIG_NAMESPACE}:credentialAlerts`]: false }), before);
+    const alerts = [
+      'aws:cloudwatch/eventBus:EventBus credential-alerts-bus',
+      'aws:cloudwatch/eventBusPolicy:EventBusPolicy credential-alerts-bus-policy',
+      ...['access-key-created', 'access-key-reactivated', 'console-password-set', 'user-created', 'mfa-removed', 'root-sign-in', 'deploying-account']
+        .flatMap((rule) => [`aws:cloudwatch/eventRule:EventRule credential-alerts-${rule}`,
+          `aws:cloudwatch/eventTarget:EventTarget credential-alerts-${rule}-${rule === 'deploying-account' ? 'to-bus' : 'to-topic'}`]),
+      'aws:iam/role:Role credential-alerts-forwarder',
+      'aws:iam/rolePolicy:RolePolicy credential-alerts-forwarder-policy',
+      'aws:kms/key:Key notifications-key',
+      'aws:sns/topicPolicy:TopicPolicy credential-alerts-topic-policy',
+      'iam-audit-kit:alerts:CredentialAlerts credential-alerts',
+      'pulumi:providers:aws credential-alerts-us-east-1',
+    ];
+    // The committed region is us-east-1: the StackSet needs no second region for the alert rule.
+    assert.deepEqual(await resourcesOf(stackFile.config), [...before, ...alerts].sort());
     for (const key of ['enforceNoAccessKeys', 'enforceConsoleMfa', 'enforceNoRootUser', 'centralizeRootAccess']) {
       assert.equal(stackFile.config[`${CONFIG_NAMESPACE}:${key}`], false, `${key} is off as committed`);
     }
