@@ -305,6 +305,95 @@ export interface AccountAudit {
   access?: AccountAccess;
 }
 
+/** A user of Identity Center's identity store. */
+export interface IdentityCenterUserRecord {
+  userId: string;
+  userName: string;
+  displayName: string | null;
+}
+
+export interface IdentityCenterGroupRecord {
+  groupId: string;
+  displayName: string;
+  /** The members' user ids. */
+  memberIds: string[];
+}
+
+/** A customer managed policy a permission set names: resolved by name and path in each account it is provisioned to. */
+export interface PolicyReferenceRecord {
+  name: string;
+  path: string;
+}
+
+export interface PermissionSetRecord {
+  arn: string;
+  name: string;
+  /** ISO 8601 duration as Identity Center keeps it (`PT8H`). */
+  sessionDuration: string;
+  awsManagedPolicies: AttachedPolicyRecord[];
+  customerManagedPolicies: PolicyReferenceRecord[];
+  /** The inline policy's JSON text; null without one. */
+  inlinePolicy: string | null;
+  permissionsBoundary: { awsManagedPolicyArn: string } | { customerManagedPolicy: PolicyReferenceRecord } | null;
+  /** The accounts it is provisioned to (`ListAccountsForProvisionedPermissionSet`). */
+  accountIds: string[];
+}
+
+/** A permission set given to a user or a group in an account. */
+export interface AccountAssignmentRecord {
+  accountId: string;
+  permissionSetArn: string;
+  principalType: 'USER' | 'GROUP';
+  principalId: string;
+}
+
+/** What CloudTrail shows of a user's Identity Center sign-ins (`UserAuthentication`) within the run's window. */
+export interface IdentityCenterSignInRecord {
+  userId: string;
+  lastSignIn: string;
+  /** `yes`: every sign-in seen asked a second factor; `no`: one did not; `unknown`: the events do not say (an external identity provider decides). */
+  mfa: 'yes' | 'no' | 'unknown';
+}
+
+/** The privilege a permission set gives in one account where it is assigned, decided with the policy evaluator. */
+export interface PermissionSetPrivilege {
+  accountId: string;
+  permissionSetArn: string;
+  privilege: PrivilegeLevel;
+  reason: string;
+  grantedBy: string[];
+  /** Policies named but not readable (a customer managed policy the account lacks...): left out, and said. */
+  unreadPolicies: string[];
+}
+
+/**
+ * The organization's IAM Identity Center. `found`: an instance was read (`errors` says what could
+ * not be); `none`: there is none in `region` (a fact, not a failure); `unknown`: it could not be
+ * told (ListInstances denied, the audit role missing...), with why in `detail`.
+ */
+export interface IdentityCenterRecord {
+  status: 'found' | 'none' | 'unknown';
+  detail: string;
+  /** The home region looked in. */
+  region: string;
+  /** The account read through its audit role: the management account, or the delegated administrator's. */
+  accountId: string | null;
+  delegatedAdministrator: boolean;
+  instanceArn: string | null;
+  identityStoreId: string | null;
+  users: IdentityCenterUserRecord[];
+  groups: IdentityCenterGroupRecord[];
+  permissionSets: PermissionSetRecord[];
+  assignments: AccountAssignmentRecord[];
+  /** null when sign-ins were not read (CloudTrail off, or LookupEvents failed): `signInsDetail` says why. */
+  signIns: IdentityCenterSignInRecord[] | null;
+  signInsDetail: string;
+  /** What could not be read of a found instance: the record is then partial. */
+  errors: string[];
+  /** The privilege of every permission set in every account it is assigned in; absent before it is assessed. */
+  access?: PermissionSetPrivilege[];
+}
+
 /**
  * What one shard's part of a run (`--shard <i>/<n>`) carries besides its accounts, so that a merge
  * can tell it has every shard of one run exactly once and that they all saw the same organization
@@ -348,6 +437,8 @@ export interface AuditRun {
   setupNotes?: string[];
   /** Roles of one account that principals of another can assume, alone or through a chain; absent before they are assessed. */
   accessPaths?: AccessPath[];
+  /** IAM Identity Center, read once for the organization (by the first shard of a sharded run); absent when not read. */
+  identityCenter?: IdentityCenterRecord;
 }
 
 /**
@@ -368,5 +459,6 @@ export function auditRunWith(run: AuditRun, accounts: AccountAudit[]): AuditRun 
     cloudTrail: run.cloudTrail,
     accounts,
     ...(run.setupNotes === undefined ? {} : { setupNotes: run.setupNotes }),
+    ...(run.identityCenter === undefined ? {} : { identityCenter: run.identityCenter }),
   };
 }

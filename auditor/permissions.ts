@@ -5,6 +5,7 @@
 
 import type { ActionName } from './collectors/account-collector';
 import { ACCOUNT_COLLECTORS } from './collectors/registry';
+import { IDENTITY_CENTER_ACTIONS, IDENTITY_CENTER_MANAGEMENT_ACTIONS } from './collectors/identity-center';
 
 /** With `--security-hub`: the auditor's own credentials, in its own account and region. */
 export { SECURITY_HUB_ACTIONS, type SecurityHubAction } from './publish/security-hub/import-findings';
@@ -18,18 +19,22 @@ function unique(actions: readonly ActionName[]): readonly ActionName[] {
  * collectors' (the credential report, then only what it lacks (key ids, MFA device types), the
  * account summary for root, the per-user fallback (ListUsers, GetLoginProfile, GetAccessKeyLastUsed),
  * the inventory of principals and policies (GetAccountAuthorizationDetails, GetAccountPasswordPolicy)
- * and the CloudTrail event history).
+ * and the CloudTrail event history), and the organization's Identity Center (read once per run in
+ * the account that administers it, the management account or the delegated administrator, but
+ * granted by the one role every account has, so that delegating it later needs no new deployment).
  */
-export const AUDIT_ROLE_ACTIONS: readonly ActionName[] = unique(ACCOUNT_COLLECTORS.flatMap((collector) => collector.actions.auditRole));
+export const AUDIT_ROLE_ACTIONS: readonly ActionName[] = unique([...ACCOUNT_COLLECTORS.flatMap((collector) => collector.actions.auditRole), ...IDENTITY_CENTER_ACTIONS]);
 
 /**
  * Reads made in the management (or delegated administrator) account with the auditor's own
- * credentials: the account listing, then the registered collectors' management-side reads.
+ * credentials: the account listing, the registered collectors' management-side reads, and where
+ * Identity Center is administered from.
  */
 export const MANAGEMENT_ACTIONS: readonly ActionName[] = unique([
   'organizations:ListAccounts',
   'organizations:DescribeOrganization',
   ...ACCOUNT_COLLECTORS.flatMap((collector) => collector.actions.management),
+  ...IDENTITY_CENTER_MANAGEMENT_ACTIONS,
 ]);
 
 /** Made by the auditor's own credentials against `arn:<partition>:iam::<account>:role/<audit role>`. */

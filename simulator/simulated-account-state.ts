@@ -100,8 +100,8 @@ export function page<T>(service: SimulatedService, items: T[], token: unknown, s
 }
 
 /** The page size answered: the requested one, at most the service's (AWS's, unless the options change it). */
-export function pageSize(options: SimulatedOrganizationOptions, kind: 'organizations' | 'iam' | 'cloudTrail', requested: unknown): number {
-  const defaults = { organizations: 20, iam: 100, cloudTrail: 50 };
+export function pageSize(options: SimulatedOrganizationOptions, kind: 'organizations' | 'iam' | 'cloudTrail' | 'identityCenter', requested: unknown): number {
+  const defaults = { organizations: 20, iam: 100, cloudTrail: 50, identityCenter: 100 };
   const configured = options.pageSizes?.[kind] ?? defaults[kind];
   return typeof requested === 'number' && requested > 0 ? Math.min(requested, configured) : configured;
 }
@@ -205,7 +205,7 @@ export class SimulatedAccounts {
         spec,
         id: spec.eventId ?? `${accountId}-event-${index}`,
         time: new Date(spec.eventTime),
-        source: spec.eventSource ?? (spec.eventName === 'ConsoleLogin' ? 'signin.amazonaws.com' : 'iam.amazonaws.com'),
+        source: spec.eventSource ?? (spec.eventName === 'ConsoleLogin' || spec.identityCenterUser !== undefined ? 'signin.amazonaws.com' : 'iam.amazonaws.com'),
         region: spec.region ?? 'us-east-1',
       }))
       .sort((a, b) => b.time.getTime() - a.time.getTime());

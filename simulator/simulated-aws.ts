@@ -12,6 +12,10 @@
 //   const run = await runAudit(options, simulatedClientFactory(org));
 //   org.calls('ListMFADevices', '222222222222'); org.throttles(); org.callCounts('222222222222');
 //
+// IAM Identity Center (`identityCenter` in the options) is answered by sso-admin and identitystore
+// clients in its home region, to the management account and its delegated administrator; the
+// role of each provisioned permission set is listed in the account's IAM inventory.
+//
 // S3 is simulated too (buckets added with `addBucket`, objects, multipart uploads). Faults that
 // only exist on the wire (`connection: 'hang' | 'drop'`) send the request, through the client's
 // real Node handler, to a local server that plays them (connection-fault-server.ts).
@@ -25,6 +29,9 @@
 //   simulated-cloudtrail.ts        CloudTrail LookupEvents
 //   simulated-s3.ts                S3 buckets, objects and multipart uploads
 //   simulated-security-hub.ts      Security Hub findings
+//   simulated-sso-admin.ts         IAM Identity Center's instance, permission sets and assignments
+//   simulated-identitystore.ts     Identity Center's users, groups and memberships
+//   simulated-identity-center-state.ts  the Identity Center resolved from its spec (shared by both)
 //   simulated-clients.ts           the SDK clients and the client factory
 export type { SimulatedErrorCode, SimulatedService } from './simulated-errors';
 export type { ConnectionFault } from './connection-fault-server';
@@ -36,8 +43,14 @@ export type {
   SimulatedCall,
   SimulatedEventSpec,
   SimulatedFault,
+  SimulatedAccountAssignmentSpec,
   SimulatedGroupSpec,
+  SimulatedIdentityCenterGroupSpec,
+  SimulatedIdentityCenterSpec,
+  SimulatedIdentityCenterUserSpec,
   SimulatedManagedPolicySpec,
+  SimulatedPermissionSetSpec,
+  SimulatedPolicyReferenceSpec,
   SimulatedMfaSpec,
   SimulatedOrganizationOptions,
   SimulatedPasswordPolicySpec,

@@ -6,7 +6,9 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { IdentitystoreClient, type ServiceInputTypes as IdentitystoreInput, type ServiceOutputTypes as IdentitystoreOutput } from '@aws-sdk/client-identitystore';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider, MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { auditClientConfig, validatingAnswers, type AwsClientFactory } from '../auditor/aws/clients';
@@ -113,6 +115,12 @@ export function simulatedClientFactory(org: SimulatedOrganization, options: Simu
     },
     cloudTrail(credentials, trailRegion) {
       return answeredBy(org, 'cloudtrail', trailRegion, validatingAnswers(new CloudTrailClient(config(credentials, trailRegion)), 'json'), CloudTrailClient);
+    },
+    ssoAdmin(credentials, homeRegion) {
+      return answeredBy(org, 'sso', homeRegion, validatingAnswers(new SSOAdminClient(config(credentials, homeRegion)), 'json'), SSOAdminClient);
+    },
+    identityStore(credentials, homeRegion) {
+      return answeredBy<IdentitystoreInput, IdentitystoreOutput, IdentitystoreClient>(org, 'identitystore', homeRegion, validatingAnswers(new IdentitystoreClient(config(credentials, homeRegion)), 'json'), IdentitystoreClient);
     },
     s3() {
       // No keepGenuineSend here: tests that stub S3Client with aws-sdk-client-mock keep their stub.

@@ -47,8 +47,52 @@ export class SimulatedCloudTrail {
     return { $metadata: okMetadata(), NextToken: next, Events: items.map((event) => this.eventShape(accountId, event)) };
   }
 
+  /** A `UserAuthentication` event as Identity Center writes it in its home region: a service event on behalf of an identity store user. */
+  private identityCenterSignIn(accountId: string, event: ResolvedEvent, user: { userId: string; userName: string; credentialType?: string }): object {
+    const identityStoreId = this.options.identityCenter?.identityStoreId ?? 'd-9067000001';
+    const cloudTrailEvent = {
+      eventVersion: '1.08',
+      userIdentity: {
+        type: 'Unknown',
+        principalId: accountId,
+        arn: '',
+        accountId,
+        accessKeyId: '',
+        userName: user.userName,
+        onBehalfOf: { userId: user.userId, identityStoreArn: `arn:${this.partition}:identitystore::${accountId}:identitystore/${identityStoreId}` },
+        credentialId: `${user.userId.slice(0, 8)}-credential`,
+      },
+      eventTime: event.time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      eventSource: event.source,
+      eventName: event.spec.eventName,
+      awsRegion: event.region,
+      sourceIPAddress: event.spec.sourceIPAddress ?? '203.0.113.10',
+      userAgent: 'Mozilla/5.0',
+      requestParameters: null,
+      responseElements: null,
+      additionalEventData: { AuthWorkflowID: `${event.id}-workflow`, CredentialType: user.credentialType ?? 'PASSWORD' },
+      eventID: event.id,
+      readOnly: false,
+      eventType: 'AwsServiceEvent',
+      managementEvent: true,
+      recipientAccountId: accountId,
+      serviceEventDetails: { UserAuthentication: event.spec.errorCode === undefined ? 'Success' : 'Failure' },
+    };
+    return {
+      EventId: event.id,
+      EventName: event.spec.eventName,
+      ReadOnly: 'false',
+      EventTime: event.time,
+      EventSource: event.source,
+      Username: user.userName,
+      Resources: [],
+      CloudTrailEvent: JSON.stringify(cloudTrailEvent),
+    };
+  }
+
   private eventShape(accountId: string, event: ResolvedEvent): object {
     const { spec } = event;
+    if (spec.identityCenterUser !== undefined) return this.identityCenterSignIn(accountId, event, spec.identityCenterUser);
     const isRoot = spec.username === 'root';
     const userIdentity = isRoot
       ? { type: 'Root', principalId: accountId, arn: `arn:${this.partition}:iam::${accountId}:root`, accountId }

@@ -21,9 +21,12 @@ import {
 import { NoSuchBucket, NoSuchKey, NoSuchUpload, S3ServiceException } from '@aws-sdk/client-s3';
 import { AccessDeniedException as SecurityHubAccessDeniedException, SecurityHubServiceException, ThrottlingException as SecurityHubThrottlingException } from '@aws-sdk/client-securityhub';
 import { ExpiredTokenException, STSServiceException } from '@aws-sdk/client-sts';
+import { AccessDeniedException as SsoAdminAccessDeniedException, SSOAdminServiceException, ThrottlingException as SsoAdminThrottlingException } from '@aws-sdk/client-sso-admin';
+import { AccessDeniedException as IdentityStoreAccessDeniedException, IdentitystoreServiceException, ThrottlingException as IdentityStoreThrottlingException } from '@aws-sdk/client-identitystore';
 import type { ResponseMetadata } from '@smithy/types';
 
-export type SimulatedService = 'organizations' | 'sts' | 'iam' | 'cloudtrail' | 's3' | 'securityhub';
+/** `sso` is IAM Identity Center's administration API (sso-admin), as its actions are named (`sso:ListInstances`). */
+export type SimulatedService = 'organizations' | 'sts' | 'iam' | 'cloudtrail' | 's3' | 'securityhub' | 'sso' | 'identitystore';
 
 /** Errors a fault can name; each maps to what the service really returns. */
 export type SimulatedErrorCode =
@@ -64,6 +67,10 @@ function serviceException(service: SimulatedService, name: string, message: stri
       return new S3ServiceException(options);
     case 'securityhub':
       return new SecurityHubServiceException(options);
+    case 'sso':
+      return new SSOAdminServiceException(options);
+    case 'identitystore':
+      return new IdentitystoreServiceException(options);
   }
 }
 
@@ -119,6 +126,8 @@ function buildSimulatedError(code: SimulatedErrorCode, context: SimulatedErrorCo
           $metadata: metadata(400),
         });
       }
+      if (service === 'sso') return new SsoAdminAccessDeniedException({ message: `${denied} because no identity-based policy allows the ${action} action`, $metadata: metadata(400) });
+      if (service === 'identitystore') return new IdentityStoreAccessDeniedException({ message: `${denied} because no identity-based policy allows the ${action} action`, $metadata: metadata(400) });
       return serviceException(service, 'AccessDenied', service === 'iam' ? `${denied} because no identity-based policy allows the ${action} action` : denied, 403, 'client');
     case 'Throttling':
       if (service === 'organizations') {
@@ -127,6 +136,8 @@ function buildSimulatedError(code: SimulatedErrorCode, context: SimulatedErrorCo
       if (service === 'cloudtrail') {
         return new CloudTrailThrottlingException({ message: 'Rate exceeded', $metadata: metadata(400) });
       }
+      if (service === 'sso') return new SsoAdminThrottlingException({ message: 'Rate exceeded', $metadata: metadata(400) });
+      if (service === 'identitystore') return new IdentityStoreThrottlingException({ message: 'Rate exceeded', $metadata: metadata(400) });
       if (service === 's3') return serviceException(service, 'SlowDown', 'Please reduce your request rate.', 503, 'server');
       if (service === 'securityhub') {
         return new SecurityHubThrottlingException({ message: 'Rate exceeded', $metadata: metadata(429) });

@@ -6,7 +6,7 @@ import { DEFAULT_CREATED, okMetadata, page, pageSize, type CallContext, type Res
 import { CREDENTIAL_REPORT_HEADER, rootReportRow, userReportRow } from './simulated-credential-report';
 import { simulatedError, simulatedServiceError } from './simulated-errors';
 import { authorizationDetailEntries } from './simulated-inventory';
-import type { SimulatedOrganizationOptions } from './simulated-specs';
+import type { SimulatedOrganizationOptions, SimulatedRoleSpec } from './simulated-specs';
 
 interface CredentialReportState {
   status: 'none' | 'generating' | 'complete';
@@ -23,6 +23,8 @@ export class SimulatedIam {
     private readonly accounts: SimulatedAccounts,
     private readonly options: SimulatedOrganizationOptions,
     private readonly now: () => Date,
+    /** The roles Identity Center created in an account for the permission sets provisioned there. */
+    private readonly provisionedRoles: (accountId: string) => SimulatedRoleSpec[] = () => [],
   ) {}
 
   /** Answers an IAM operation in `accountId`, or undefined when IAM has no such operation. */
@@ -198,7 +200,9 @@ export class SimulatedIam {
     if (!account) throw new Error(`The simulated organization has no account ${accountId}`);
     const users = this.accounts.data(accountId).users.map((user) => ({ name: user.spec.name, arn: user.arn, userId: user.userId, path: user.path, created: user.created, policies: user.spec }));
     const filter = Array.isArray(input.Filter) ? input.Filter.filter((entry): entry is string => typeof entry === 'string') : null;
-    const { items, ...paging } = this.iamPage(authorizationDetailEntries(account, users, this.partition, filter), input);
+    const provisioned = this.provisionedRoles(accountId);
+    const withProvisioned = provisioned.length === 0 ? account : { ...account, roles: [...(account.roles ?? []), ...provisioned] };
+    const { items, ...paging } = this.iamPage(authorizationDetailEntries(withProvisioned, users, this.partition, filter), input);
     const lists: Record<string, object[]> = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
     for (const entry of items) lists[entry.kind].push(entry.detail);
     return { $metadata: okMetadata(), ...lists, ...paging };

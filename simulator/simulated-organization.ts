@@ -1,12 +1,16 @@
 // The simulated organization: its accounts, the faults injected, the calls counted, and the
 // dispatch of each command to the service module that answers it (simulated-organizations-sts.ts,
-// simulated-iam.ts, simulated-cloudtrail.ts, simulated-s3.ts, simulated-security-hub.ts).
+// simulated-iam.ts, simulated-cloudtrail.ts, simulated-s3.ts, simulated-security-hub.ts,
+// simulated-sso-admin.ts and simulated-identitystore.ts).
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { ConnectionFaultServer, type ConnectionFault } from './connection-fault-server';
 import { SimulatedAccounts, type Caller } from './simulated-account-state';
 import { SimulatedCloudTrail } from './simulated-cloudtrail';
 import { simulatedError, type SimulatedService } from './simulated-errors';
 import { SimulatedIam } from './simulated-iam';
+import { SimulatedIdentityCenterState } from './simulated-identity-center-state';
+import { SimulatedIdentityStore } from './simulated-identitystore';
+import { SimulatedSsoAdmin } from './simulated-sso-admin';
 import { SimulatedOrganizationsService, SimulatedSts } from './simulated-organizations-sts';
 import { bodyBytes, SimulatedS3 } from './simulated-s3';
 import { SimulatedSecurityHub } from './simulated-security-hub';
@@ -68,6 +72,8 @@ export class SimulatedOrganization {
   private readonly iam: SimulatedIam;
   private readonly cloudTrail: SimulatedCloudTrail;
   private readonly s3: SimulatedS3;
+  private readonly ssoAdmin: SimulatedSsoAdmin;
+  private readonly identityStore: SimulatedIdentityStore;
   private readonly faults: { fault: SimulatedFault; served: number }[] = [];
   private readonly lookupEventTimes = new Map<string, number[]>();
   private connectionFaultServer: ConnectionFaultServer | null = null;
@@ -99,9 +105,12 @@ export class SimulatedOrganization {
     const now = () => this.now();
     this.securityHub = new SimulatedSecurityHub(this.partition, now, options.securityHub);
     this.accounts = new SimulatedAccounts(this.partition, options);
+    const identityCenter = options.identityCenter === undefined ? null : new SimulatedIdentityCenterState(options.identityCenter, this.partition, options.managementAccountId);
     this.organizationsService = new SimulatedOrganizationsService(this, this.accounts, options);
     this.sts = new SimulatedSts(this, this.accounts, options, now);
-    this.iam = new SimulatedIam(this.partition, this.accounts, options, now);
+    this.iam = new SimulatedIam(this.partition, this.accounts, options, now, (accountId) => identityCenter?.provisionedRoles(accountId) ?? []);
+    this.ssoAdmin = new SimulatedSsoAdmin(identityCenter, options);
+    this.identityStore = new SimulatedIdentityStore(identityCenter, options);
     this.cloudTrail = new SimulatedCloudTrail(this.partition, this.accounts, options);
     this.s3 = new SimulatedS3(now, () => this.sts.sessionsIssued);
   }
@@ -293,6 +302,12 @@ export class SimulatedOrganization {
   private answer(service: SimulatedService, region: string, operation: string, input: Record<string, unknown>, caller: Caller): object {
     const context = { service, action: `${service}:${operation}`, callerArn: caller.arn };
     if (service === 'securityhub') return this.securityHub.answer(operation, input, caller, region);
+    // identitystore's ListUsers shares its name with IAM's: these two are told apart by service.
+    if (service === 'sso' || service === 'identitystore') {
+      const answered = (service === 'sso' ? this.ssoAdmin : this.identityStore).answer(operation, caller.accountId, region, input, context);
+      if (answered === undefined) throw new Error(`The simulated AWS does not implement ${service}:${operation}`);
+      return answered;
+    }
     const answer =
       this.organizationsService.answer(operation, input) ??
       this.sts.answer(operation, input, caller) ??

@@ -28,6 +28,8 @@ export class SimulatedOrganizationsService {
         return this.listAccounts(input);
       case 'DescribeOrganization':
         return this.describeOrganization();
+      case 'ListDelegatedAdministrators':
+        return this.listDelegatedAdministrators(input);
       default:
         return undefined;
     }
@@ -55,6 +57,31 @@ export class SimulatedOrganizationsService {
         const status = state === 'SUSPENDED' || state === 'PENDING_CLOSURE' ? state : state === 'CLOSED' ? 'SUSPENDED' : 'ACTIVE';
         return { ...base, State: state, Status: status };
       }),
+    };
+  }
+
+  /** Identity Center's delegated administrator, when the organization has one (the only service the simulator delegates). */
+  private listDelegatedAdministrators(input: Record<string, unknown>): object {
+    const delegated = this.options.identityCenter?.delegatedAdministrator;
+    const servicePrincipal = typeof input.ServicePrincipal === 'string' ? input.ServicePrincipal : undefined;
+    const account = delegated === undefined || (servicePrincipal !== undefined && servicePrincipal !== 'sso.amazonaws.com') ? undefined : this.accounts.get(delegated);
+    const { partition, managementAccountId, organizationId } = this.identity;
+    const listed = account === undefined ? [] : [account];
+    const { items, next } = page('organizations', listed, input.NextToken, pageSize(this.options, 'organizations', input.MaxResults));
+    return {
+      $metadata: okMetadata(),
+      NextToken: next,
+      DelegatedAdministrators: items.map((entry) => ({
+        Id: entry.id,
+        Arn: `arn:${partition}:organizations::${managementAccountId}:account/${organizationId}/${entry.id}`,
+        Name: entry.name,
+        Email: entry.email ?? `aws+${entry.id}@example.com`,
+        State: 'ACTIVE',
+        Status: 'ACTIVE',
+        JoinedMethod: 'INVITED',
+        JoinedTimestamp: new Date(entry.created ?? DEFAULT_CREATED),
+        DelegationEnabledDate: new Date(entry.created ?? DEFAULT_CREATED),
+      })),
     };
   }
 

@@ -99,6 +99,11 @@ export interface SimulatedEventSpec {
   consoleLogin?: 'Success' | 'Failure';
   errorCode?: string;
   eventId?: string;
+  /**
+   * An Identity Center sign-in (`UserAuthentication`, source `signin.amazonaws.com`): the user
+   * who signed in and the credentials the sign-in asked (`PASSWORD,TOTP`, `EXTERNAL_IDP`).
+   */
+  identityCenterUser?: { userId: string; userName: string; credentialType?: string };
 }
 
 export interface SimulatedAccountSpec {
@@ -133,6 +138,62 @@ export interface SimulatedAccountSpec {
   credentialReportExists?: boolean;
   /** The credential report's content as answered instead of the genuine one (`garbage\n`, an HTML page...). */
   credentialReportContent?: string;
+}
+
+/** A user of the Identity Center's identity store. */
+export interface SimulatedIdentityCenterUserSpec {
+  userName: string;
+  displayName?: string;
+  /** Generated from the user's position when absent. */
+  userId?: string;
+}
+
+export interface SimulatedIdentityCenterGroupSpec {
+  displayName: string;
+  /** User names of its members. */
+  members: string[];
+  groupId?: string;
+}
+
+/** A customer managed policy named in a permission set, resolved by name and path in each account. */
+export interface SimulatedPolicyReferenceSpec {
+  name: string;
+  path?: string;
+}
+
+export interface SimulatedPermissionSetSpec {
+  name: string;
+  /** ISO 8601 (`PT12H`); AWS's default, one hour, when absent. */
+  sessionDuration?: string;
+  /** AWS managed policies, by ARN. */
+  managedPolicies?: string[];
+  customerManagedPolicies?: SimulatedPolicyReferenceSpec[];
+  inlinePolicy?: SimulatedPolicyDocument;
+  permissionsBoundary?: { managedPolicyArn: string } | { customerManagedPolicy: SimulatedPolicyReferenceSpec };
+}
+
+/** A permission set given to a user or a group in an account (provisioning it there). */
+export interface SimulatedAccountAssignmentSpec {
+  accountId: string;
+  permissionSet: string;
+  principal: { user: string } | { group: string };
+}
+
+/**
+ * The organization's IAM Identity Center: an instance in the management account, or administered
+ * from a delegated administrator account (`delegatedAdministrator`), in its home region.
+ */
+export interface SimulatedIdentityCenterSpec {
+  /** Registered with Organizations as the delegated administrator of `sso.amazonaws.com`. */
+  delegatedAdministrator?: string;
+  /** Home region; default us-east-1. ListInstances in any other region answers no instance. */
+  region?: string;
+  identityStoreId?: string;
+  /** A function is called once, on first use. */
+  users: SimulatedIdentityCenterUserSpec[] | (() => SimulatedIdentityCenterUserSpec[]);
+  groups?: SimulatedIdentityCenterGroupSpec[] | (() => SimulatedIdentityCenterGroupSpec[]);
+  permissionSets: SimulatedPermissionSetSpec[];
+  assignments: SimulatedAccountAssignmentSpec[] | (() => SimulatedAccountAssignmentSpec[]);
 }
 
 export interface SimulatedFault {
@@ -175,8 +236,10 @@ export interface SimulatedOrganizationOptions {
    * Fargate task runs as its task role.
    */
   caller?: SimulatedCaller;
-  /** Page sizes: Organizations at most 20, IAM 100 and CloudTrail 50 by default, as in AWS. */
-  pageSizes?: { organizations?: number; iam?: number; cloudTrail?: number };
+  /** Page sizes: Organizations at most 20, IAM 100, CloudTrail 50, Identity Center 100 by default, as in AWS. */
+  pageSizes?: { organizations?: number; iam?: number; cloudTrail?: number; identityCenter?: number };
+  /** IAM Identity Center; absent: the organization has no instance. */
+  identityCenter?: SimulatedIdentityCenterSpec;
   /** Lifetime of AssumeRole credentials (fractions allowed). Default 3600. */
   sessionDurationSeconds?: number;
   /** Calls that still answer "in progress" after the first GenerateCredentialReport. Default 0. */

@@ -182,6 +182,8 @@ function clientsWithin(clients: AwsClientFactory, deadline: AbortSignal | undefi
     sts: () => withAbortSignal(clients.sts(), deadline),
     iam: (credentials) => clients.iam(credentials),
     cloudTrail: (credentials, region) => clients.cloudTrail(credentials, region),
+    ssoAdmin: (credentials, region) => clients.ssoAdmin(credentials, region),
+    identityStore: (credentials, region) => clients.identityStore(credentials, region),
     s3: () => withAbortSignal(clients.s3(), deadline),
     sns: () => withAbortSignal(clients.sns(), deadline),
     securityHub: () => withAbortSignal(clients.securityHub(), deadline),

@@ -8,7 +8,9 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
 import { getSmithyContext } from '@smithy/core/transport';
@@ -22,6 +24,10 @@ export interface AwsClientFactory {
   /** IAM in an audited account, with that account's (assumed-role) credentials. */
   iam(credentials: AwsCredentialIdentityProvider): IAMClient;
   cloudTrail(credentials: AwsCredentialIdentityProvider, region: string): CloudTrailClient;
+  /** IAM Identity Center's administration API, in its home region, through the audit role of the account that administers it. */
+  ssoAdmin(credentials: AwsCredentialIdentityProvider, region: string): SSOAdminClient;
+  /** Identity Center's identity store (users, groups, memberships), likewise. */
+  identityStore(credentials: AwsCredentialIdentityProvider, region: string): IdentitystoreClient;
   /** The auditor's own credentials, for the S3 sink. */
   s3(): S3Client;
   /** The auditor's own credentials, for notifications. */
@@ -112,6 +118,8 @@ export function defaultClientFactory(options: { profile?: string; region?: strin
     sts: () => (sts ??= validatingAnswers(new STSClient(own()), 'query')),
     iam: (credentials) => validatingAnswers(new IAMClient(auditClientConfig({ region, credentials })), 'query'),
     cloudTrail: (credentials, trailRegion) => validatingAnswers(new CloudTrailClient(auditClientConfig({ region: trailRegion, credentials })), 'json'),
+    ssoAdmin: (credentials, homeRegion) => validatingAnswers(new SSOAdminClient(auditClientConfig({ region: homeRegion, credentials })), 'json'),
+    identityStore: (credentials, homeRegion) => validatingAnswers(new IdentitystoreClient(auditClientConfig({ region: homeRegion, credentials })), 'json'),
     s3: () => (s3 ??= new S3Client(own())),
     sns: () => (sns ??= validatingAnswers(new SNSClient(own()), 'query')),
     securityHub: () => (securityHub ??= validatingAnswers(new SecurityHubClient(own()), 'json')),
@@ -145,7 +153,7 @@ export function withAbortSignal<Client extends SendingClient>(client: Client, si
 /**
  * The wire protocol of a client's answers, for checking them before they count: `query` (IAM, STS,
  * SNS: `<OperationResponse><OperationResult>` XML) and `json` (Organizations, CloudTrail, Security
- * Hub: one JSON object). S3's answers are the objects themselves and are not checked.
+ * Hub, sso-admin, identitystore: one JSON object). S3's answers are the objects themselves and are not checked.
  */
 export type AnswerProtocol = 'query' | 'json';
 

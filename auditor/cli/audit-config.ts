@@ -97,6 +97,12 @@ export function defineAuditOptions(command: Command): Command {
     )
     .addOption(new Option('--no-cloudtrail', 'skip the CloudTrail event lookup'))
     .addOption(
+      new Option('--identity-center-region <region>', "IAM Identity Center's home region, where its instance is looked for (default: AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1)").argParser(
+        singleValueParser('--identity-center-region', parseRegion),
+      ),
+    )
+    .addOption(new Option('--no-identity-center', 'do not read IAM Identity Center (its report then says so)'))
+    .addOption(
       new Option('--shard <i/n>', `audit only shard i of n (a stable slice by account id) and write it as a part for merge (env ${ENV_SHARD})`).argParser(
         singleValueParser('--shard', parseShard),
       ),
@@ -143,6 +149,8 @@ interface ParsedAuditOptions {
   cloudtrailRegion: string;
   sinceDays: number;
   cloudtrail: boolean;
+  identityCenterRegion?: string;
+  identityCenter: boolean;
   s3Uri?: S3Location;
   shard?: ShardSelection;
   runTime?: Date;
@@ -186,6 +194,10 @@ export function readAuditConfig(command: Command, env: Environment): AuditConfig
     stopGraceSeconds,
     setupTimeoutSeconds,
   };
+  if (options.identityCenter) {
+    const fromEnvironment = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+    config.identityCenter = { region: options.identityCenterRegion ?? (fromEnvironment ? parseRegion(fromEnvironment, env.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION') : DEFAULT_CLOUDTRAIL_REGION) };
+  }
   if (options.profile !== undefined) config.profile = options.profile;
   if (includeAccounts !== undefined) config.includeAccounts = includeAccounts;
   if (excludeAccounts !== undefined) config.excludeAccounts = excludeAccounts;

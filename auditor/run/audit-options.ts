@@ -19,6 +19,11 @@ export interface AuditOptions {
   /** Accounts audited at once. */
   concurrency: number;
   cloudTrail: { enabled: boolean; region: string; sinceDays: number };
+  /**
+   * IAM Identity Center, read once for the organization in its home region (by the first shard of a
+   * sharded run); absent: not read.
+   */
+  identityCenter?: { region: string };
   /** `--run-time`: the run's reference time (key ages, CloudTrail window, report timestamp) instead of the clock. */
   runTime?: Date;
   /**

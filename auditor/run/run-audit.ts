@@ -18,6 +18,7 @@ import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS, DEFAULT_STOP_GRACE_SECONDS } from './a
 import { setupAbortMessage } from './setup-deadline';
 import { skipDecision, type AuditOptions } from './audit-options';
 import { auditAccountWithinLimits, skippedAccountAudit, stoppedAccountAudit, type AccountContext } from './audit-account';
+import { readIdentityCenter } from './audit-identity-center';
 
 
 
@@ -128,6 +129,11 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
   options.stop?.addEventListener('abort', startGrace, { once: true });
   if (options.stop?.aborted) startGrace();
   const limits = { timeoutSeconds: options.accountTimeoutSeconds ?? DEFAULT_ACCOUNT_TIMEOUT_SECONDS, stopNow: stopNow.signal };
+  // Read beside the accounts, once for the organization: the other shards of a run leave it to the first.
+  const identityCenter =
+    options.identityCenter !== undefined && (options.shard === undefined || options.shard.index === 1)
+      ? readIdentityCenter({ options, clients, partition, sessionName: context.sessionName, managementAccountId, now, timeoutSeconds: limits.timeoutSeconds, stopNow: stopNow.signal }, options.identityCenter.region)
+      : null;
   const limit = pLimit(options.concurrency);
   const work: Promise<void>[] = [];
   for (const [index, account] of inScope.entries()) {
@@ -153,8 +159,10 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
       }),
     );
   }
+  let identityCenterRecord;
   try {
     await Promise.all(work);
+    identityCenterRecord = await identityCenter;
   } finally {
     clearTimeout(graceTimer);
     options.stop?.removeEventListener('abort', startGrace);
@@ -176,6 +184,7 @@ export async function runAudit(options: AuditOptions, clients: AwsClientFactory,
     accounts: results,
   };
   if (notes.length > 0) run.setupNotes = notes;
+  if (identityCenterRecord) run.identityCenter = identityCenterRecord;
   if (options.shard) {
     const sorted = (ids: readonly string[] | undefined): string[] | null => (ids && ids.length > 0 ? [...ids].sort() : null);
     run.shard = {

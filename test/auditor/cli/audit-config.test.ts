@@ -18,6 +18,7 @@ describe('audit configuration', () => {
       outDir: './output',
       concurrency: 16,
       cloudTrail: { enabled: true, region: 'us-east-1', sinceDays: 90 },
+      identityCenter: { region: 'us-east-1' },
       accountTimeoutSeconds: 600,
       stopGraceSeconds: 10,
       setupTimeoutSeconds: 240,
@@ -54,6 +55,8 @@ describe('audit configuration', () => {
       '0',
       '--setup-timeout',
       '30',
+      '--identity-center-region',
+      'eu-central-1',
     ]);
     assert.deepEqual(config, {
       roleName: 'audit/IamAudit',
@@ -65,10 +68,20 @@ describe('audit configuration', () => {
       externalId: 'ext-123',
       cloudTrail: { enabled: false, region: 'eu-west-1', sinceDays: 7 },
       s3: { bucket: 'audit-reports', prefix: 'daily' },
+      identityCenter: { region: 'eu-central-1' },
       accountTimeoutSeconds: 120,
       stopGraceSeconds: 0,
       setupTimeoutSeconds: 30,
     });
+  });
+
+  it('looks for Identity Center in the region of the environment unless told, and not at all with --no-identity-center', () => {
+    assert.deepEqual(configFrom(['--role', 'R'], { AWS_REGION: 'eu-west-2', AWS_DEFAULT_REGION: 'eu-west-3' }).identityCenter, { region: 'eu-west-2' });
+    assert.deepEqual(configFrom(['--role', 'R'], { AWS_DEFAULT_REGION: 'eu-west-3' }).identityCenter, { region: 'eu-west-3' });
+    assert.deepEqual(configFrom(['--role', 'R', '--identity-center-region', 'ap-south-1'], { AWS_REGION: 'eu-west-2' }).identityCenter, { region: 'ap-south-1' });
+    assert.equal(configFrom(['--role', 'R', '--no-identity-center']).identityCenter, undefined);
+    assert.throws(() => configFrom(['--role', 'R', '--identity-center-region', 'Ireland']), /option '--identity-center-region <region>' argument 'Ireland' is invalid/);
+    assert.throws(() => configFrom(['--role', 'R'], { AWS_REGION: 'not a region' }), /^ConfigError: AWS_REGION: not an AWS region name/);
   });
 
   it('reads the account timeout and the stop grace from the environment, and bounds both', () => {

@@ -19,6 +19,7 @@ import { collectRemediationEvents } from '../../../auditor/collectors/cloudtrail
 import { collectUsersAndRoot } from '../../../auditor/collectors/users-and-root';
 import { AUDIT_ROLE_ACTIONS } from '../../../auditor/permissions';
 import { collectInventory } from '../../../auditor/collectors/inventory';
+import { IDENTITY_CENTER_ACTIONS } from '../../../auditor/collectors/identity-center';
 
 const mockIam = () => mockClient(IAMClient);
 const mockCloudTrail = () => mockClient(CloudTrailClient);
@@ -96,6 +97,8 @@ describe('audit role actions', () => {
     });
     cloudTrailMock.calls().forEach((call) => called.add(actionOf(call.args[0])));
 
-    assert.deepEqual([...called].sort(), [...AUDIT_ROLE_ACTIONS].sort());
+    // Identity Center's actions are compared with its collector's calls in identity-center.simulated.test.ts.
+    const identityCenter = new Set<string>(IDENTITY_CENTER_ACTIONS);
+    assert.deepEqual([...called].sort(), [...AUDIT_ROLE_ACTIONS].filter((action) => !identityCenter.has(action)).sort());
   });
 });

@@ -1,4 +1,5 @@
 import { strict as assert } from 'assert';
+import { IDENTITY_CENTER_ACTIONS } from '../../../auditor/collectors/identity-center';
 import { DescribeOrganizationCommand } from '@aws-sdk/client-organizations';
 import { defineAccountCollector, runCacheKey, type RegisteredCollector } from '../../../auditor/collectors/account-collector';
 import { ACCOUNT_COLLECTORS } from '../../../auditor/collectors/registry';
@@ -75,7 +76,8 @@ describe('the collector registry', () => {
   });
 
   it('is where the audit role and the management-side policy get their actions', () => {
-    assert.deepEqual([...AUDIT_ROLE_ACTIONS], [...new Set(ACCOUNT_COLLECTORS.flatMap((collector) => collector.actions.auditRole))]);
+    // The registry's account collectors, then the organization's Identity Center (read once per run).
+    assert.deepEqual([...AUDIT_ROLE_ACTIONS], [...new Set([...ACCOUNT_COLLECTORS.flatMap((collector) => collector.actions.auditRole), ...IDENTITY_CENTER_ACTIONS])]);
     const management = ACCOUNT_COLLECTORS.flatMap((collector) => collector.actions.management);
     assert.deepEqual(management.filter((action) => !MANAGEMENT_ACTIONS.includes(action)), []);
     assert.deepEqual(new Set(AUDIT_ROLE_ACTIONS).size, AUDIT_ROLE_ACTIONS.length, 'each action once');
