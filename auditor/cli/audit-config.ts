@@ -101,7 +101,7 @@ export function defineAuditOptions(command: Command): Command {
         singleValueParser('--identity-center-region', parseRegion),
       ),
     )
-    .addOption(new Option('--no-identity-center', 'do not read IAM Identity Center (its report then says so)'))
+    .addOption(new Option('--no-identity-center', 'do not read IAM Identity Center (the JSON report then has no identityCenter section)'))
     .addOption(
       new Option('--shard <i/n>', `audit only shard i of n (a stable slice by account id) and write it as a part for merge (env ${ENV_SHARD})`).argParser(
         singleValueParser('--shard', parseShard),
