@@ -5,17 +5,17 @@
 // Values are validated here, before anything is sent to AWS, and every error names the flag (or
 // the environment variable) it came from.
 import { Command, Option } from 'commander';
-import { ConfigError, flagOrEnvironment, parseExternalId, parseIntegerInRange, parseRegion, parseRoleNameWithPath, parseRunTime, parseS3Uri, type Environment, type S3Location } from '../values/parsers';
+import { ConfigError, flagOrEnvironment, parseExternalId, parseIntegerInRange, parseRegion, parseRoleNameWithPath, type Environment } from '../values/parsers';
 import { accountIdsParser, singleValueParser } from './flag-parsers';
+import { outDirOption, profileOption, readDestinationConfig, runTimeOption, s3UriOption, type DestinationConfig, type ParsedDestinationOptions } from './destination-flags';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, MAX_SHARD_COUNT } from '../values/run-limits';
 import type { ShardSelection } from '../shard/shard';
 import type { AuditOptions } from '../run/audit-options';
 import { DEFAULT_ACCOUNT_TIMEOUT_SECONDS, DEFAULT_STOP_GRACE_SECONDS, MAX_ACCOUNT_TIMEOUT_SECONDS } from '../run/account-limits';
 import { DEFAULT_AUDIT_ROLE_NAME } from '../values/audit-role';
-import { ENV_ACCOUNT_TIMEOUT, ENV_CONCURRENCY, ENV_EXTERNAL_ID, ENV_ROLE_NAME, ENV_RUN_TIME, ENV_S3_URI, ENV_SETUP_TIMEOUT, ENV_SHARD, ENV_STOP_GRACE } from '../values/environment';
+import { ENV_ACCOUNT_TIMEOUT, ENV_CONCURRENCY, ENV_EXTERNAL_ID, ENV_ROLE_NAME, ENV_RUN_TIME, ENV_SETUP_TIMEOUT, ENV_SHARD, ENV_STOP_GRACE } from '../values/environment';
 import { DEFAULT_SETUP_TIMEOUT_SECONDS, MAX_SETUP_TIMEOUT_SECONDS } from '../run/setup-deadline';
 
-export const DEFAULT_OUT_DIR = './output';
 export const DEFAULT_CLOUDTRAIL_REGION = 'us-east-1';
 /** CloudTrail's event history keeps 90 days of management events; LookupEvents sees no further. */
 export const MAX_SINCE_DAYS = 90;
@@ -28,10 +28,7 @@ export const MAX_STOP_GRACE_SECONDS = 90;
  * The command's configuration, validated: the run takes it as it is (it is an AuditOptions), and
  * the rest says where the reports go.
  */
-export interface AuditConfig extends AuditOptions {
-  profile?: string;
-  outDir: string;
-  s3?: S3Location;
+export interface AuditConfig extends AuditOptions, DestinationConfig {
   accountTimeoutSeconds: number;
   stopGraceSeconds: number;
   /** `--setup-timeout`: the one deadline of everything before the first account. */
@@ -75,8 +72,8 @@ export function parseShard(value: string, source: string): ShardSelection {
 export function defineAuditOptions(command: Command): Command {
   return command
     .addOption(new Option('--role <name>', `audit role to assume in every account (env ${ENV_ROLE_NAME}; default ${DEFAULT_AUDIT_ROLE_NAME}, the role the deployment creates)`).argParser(singleValueParser('--role', parseRoleNameWithPath)))
-    .addOption(new Option('--profile <name>', 'AWS profile for the auditor\'s own credentials (default: the SDK default chain)'))
-    .addOption(new Option('--out-dir <dir>', 'directory the reports are written to (created if missing)').default(DEFAULT_OUT_DIR))
+    .addOption(profileOption("the auditor's own credentials"))
+    .addOption(outDirOption())
     .addOption(new Option('--accounts <ids>', 'audit only these account ids (comma separated, repeatable)').argParser(accountIdsParser('--accounts')))
     .addOption(new Option('--exclude-accounts <ids>', 'do not audit these account ids (comma separated, repeatable)').argParser(accountIdsParser('--exclude-accounts')))
     .addOption(
@@ -107,11 +104,7 @@ export function defineAuditOptions(command: Command): Command {
         singleValueParser('--shard', parseShard),
       ),
     )
-    .addOption(
-      new Option('--run-time <iso>', `the run's reference time (timestamps, key ages, CloudTrail window) instead of the clock; give every shard of a run the same one (env ${ENV_RUN_TIME})`).argParser(
-        singleValueParser('--run-time', (value, source) => parseRunTime(value, source)),
-      ),
-    )
+    .addOption(runTimeOption("the run's reference time (timestamps, key ages, CloudTrail window) instead of the clock; give every shard of a run the same one"))
     .addOption(
       new Option(
         '--account-timeout <seconds>',
@@ -130,18 +123,12 @@ export function defineAuditOptions(command: Command): Command {
         `after SIGTERM or SIGINT, how long accounts in flight may still finish before the reports are written, 0-${MAX_STOP_GRACE_SECONDS} (env ${ENV_STOP_GRACE}; default ${DEFAULT_STOP_GRACE_SECONDS})`,
       ).argParser(singleValueParser('--stop-grace', parseStopGrace)),
     )
-    .addOption(
-      new Option('--s3-uri <uri>', `also upload every report under s3://<bucket>/<prefix>/<YYYY>/<MM>/<DD>/<timestamp>/ (env ${ENV_S3_URI})`).argParser(
-        singleValueParser('--s3-uri', parseS3Uri),
-      ),
-    );
+    .addOption(s3UriOption());
 }
 
 /** What commander hands back for the options above. */
-interface ParsedAuditOptions {
+interface ParsedAuditOptions extends ParsedDestinationOptions {
   role?: string;
-  profile?: string;
-  outDir: string;
   accounts?: string[];
   excludeAccounts?: string[];
   concurrency?: number;
@@ -151,9 +138,7 @@ interface ParsedAuditOptions {
   cloudtrail: boolean;
   identityCenterRegion?: string;
   identityCenter: boolean;
-  s3Uri?: S3Location;
   shard?: ShardSelection;
-  runTime?: Date;
   accountTimeout?: number;
   setupTimeout?: number;
   stopGrace?: number;
@@ -166,9 +151,9 @@ export function readAuditConfig(command: Command, env: Environment): AuditConfig
   const roleName = flagOrEnvironment(options.role, env, ENV_ROLE_NAME, parseRoleNameWithPath) ?? DEFAULT_AUDIT_ROLE_NAME;
   const concurrency = flagOrEnvironment(options.concurrency, env, ENV_CONCURRENCY, parseConcurrency) ?? DEFAULT_CONCURRENCY;
   const externalId = flagOrEnvironment(options.externalId, env, ENV_EXTERNAL_ID, parseExternalId);
-  const s3 = flagOrEnvironment(options.s3Uri, env, ENV_S3_URI, parseS3Uri);
+  const destination = readDestinationConfig(options, env);
+  const { runTime } = destination;
   const shard = flagOrEnvironment(options.shard, env, ENV_SHARD, parseShard);
-  const runTime = flagOrEnvironment(options.runTime, env, ENV_RUN_TIME, (value, source) => parseRunTime(value, source));
   const accountTimeoutSeconds = flagOrEnvironment(options.accountTimeout, env, ENV_ACCOUNT_TIMEOUT, parseAccountTimeout) ?? DEFAULT_ACCOUNT_TIMEOUT_SECONDS;
   const stopGraceSeconds = flagOrEnvironment(options.stopGrace, env, ENV_STOP_GRACE, parseStopGrace) ?? DEFAULT_STOP_GRACE_SECONDS;
   const setupTimeoutSeconds = flagOrEnvironment(options.setupTimeout, env, ENV_SETUP_TIMEOUT, parseSetupTimeout) ?? DEFAULT_SETUP_TIMEOUT_SECONDS;
@@ -183,11 +168,9 @@ export function readAuditConfig(command: Command, env: Environment): AuditConfig
   const both = (includeAccounts ?? []).filter((id) => excludeAccounts?.includes(id));
   if (both.length > 0) throw new ConfigError(`--accounts and --exclude-accounts both name ${both.join(', ')}`);
 
-  if (options.outDir.trim() === '') throw new ConfigError('--out-dir: the directory may not be empty');
-
   const config: AuditConfig = {
+    ...destination,
     roleName,
-    outDir: options.outDir,
     concurrency,
     cloudTrail: { enabled: options.cloudtrail, region: options.cloudtrailRegion, sinceDays: options.sinceDays },
     accountTimeoutSeconds,
@@ -198,12 +181,9 @@ export function readAuditConfig(command: Command, env: Environment): AuditConfig
     const fromEnvironment = env.AWS_REGION || env.AWS_DEFAULT_REGION;
     config.identityCenter = { region: options.identityCenterRegion ?? (fromEnvironment ? parseRegion(fromEnvironment, env.AWS_REGION ? 'AWS_REGION' : 'AWS_DEFAULT_REGION') : DEFAULT_CLOUDTRAIL_REGION) };
   }
-  if (options.profile !== undefined) config.profile = options.profile;
   if (includeAccounts !== undefined) config.includeAccounts = includeAccounts;
   if (excludeAccounts !== undefined) config.excludeAccounts = excludeAccounts;
   if (externalId !== undefined) config.externalId = externalId;
-  if (s3 !== undefined) config.s3 = s3;
   if (shard !== undefined) config.shard = shard;
-  if (runTime !== undefined) config.runTime = runTime;
   return config;
 }

@@ -3,7 +3,8 @@
 // analysis, history, notification, exit codes). Nothing is written when a check fails.
 import type { Command } from 'commander';
 import type { AwsClientFactory } from '../aws/clients';
-import { ConfigError, flagOrEnvironment, parseS3Uri, parseRunTime, type Environment, type S3Location } from '../values/parsers';
+import { ConfigError, type Environment } from '../values/parsers';
+import { readDestinationConfig, type DestinationConfig, type ParsedDestinationOptions } from './destination-flags';
 import { formatRunTimestamp, newRunId } from '../run/run-audit';
 import { auditRunWith } from '../model';
 import { EXIT_USAGE_OR_SETUP } from '../values/exit-codes';
@@ -15,24 +16,15 @@ import { mergeShardParts, parseShardPart, ShardMergeError, type ShardPart } from
 import { describeShardSource, findShardReports, parseShardSource, type ShardSource } from '../publish/shard-parts';
 import type { CommandOutput } from './command-output';
 import { errorMessage } from '../values/error-text';
-import { ENV_RUN_TIME, ENV_S3_URI } from '../values/environment';
 import { plural } from '../values/plural';
 
 
-export interface MergeConfig {
+export interface MergeConfig extends DestinationConfig {
   sources: ShardSource[];
-  runTime?: Date;
-  profile?: string;
-  outDir: string;
-  s3?: S3Location;
 }
 
-interface ParsedMergeOptions {
+interface ParsedMergeOptions extends ParsedDestinationOptions {
   from?: string[];
-  runTime?: Date;
-  profile?: string;
-  outDir: string;
-  s3Uri?: S3Location;
 }
 
 /** Flags first, then the environment. Throws ConfigError naming the flag or variable. */
@@ -40,14 +32,7 @@ export function readMergeConfig(command: Command, env: Environment): MergeConfig
   const options = command.opts<ParsedMergeOptions>();
   if (options.from === undefined || options.from.length === 0) throw new ConfigError('--from: name at least one directory or s3:// prefix holding the shard parts');
   const sources = options.from.map((value) => parseShardSource(value, '--from'));
-  const runTime = flagOrEnvironment(options.runTime, env, ENV_RUN_TIME, (value, source) => parseRunTime(value, source));
-  const s3 = flagOrEnvironment(options.s3Uri, env, ENV_S3_URI, parseS3Uri);
-  if (options.outDir.trim() === '') throw new ConfigError('--out-dir: the directory may not be empty');
-  const config: MergeConfig = { sources, outDir: options.outDir };
-  if (runTime !== undefined) config.runTime = runTime;
-  if (options.profile !== undefined) config.profile = options.profile;
-  if (s3 !== undefined) config.s3 = s3;
-  return config;
+  return { sources, ...readDestinationConfig(options, env) };
 }
 
 export interface MergeIo {
